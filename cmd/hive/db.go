@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
+)
+
+func init() {
+	app.Register(cli.Command{Name: "db", Summary: "inspect and maintain the database: path | stats | migrate | check | vacuum", Run: runDB})
+}
+
+const dbUsage = "usage: hive db path|stats|migrate|check|vacuum [--db PATH] [--json]"
+
+func runDB(ctx context.Context, env *cli.Env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return exitcode.UsageError("hive db: missing subcommand; %s", dbUsage)
+	}
+	sub, rest := args[0], args[1:]
+	fs := cli.FlagSet(env, "hive", "db "+sub)
+	dbPath := fs.String("db", "", "database file (default $HIVE_DB or ~/.local/share/hive/hive.db)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := cli.ParseFlags(fs, rest); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return exitcode.UsageError("hive db %s: unexpected argument %q; %s", sub, fs.Arg(0), dbUsage)
+	}
+	path := *dbPath
+	if path == "" {
+		path = store.DefaultPath(env.Getenv)
+	}
+	if sub == "path" {
+		_, err := fmt.Fprintln(env.Stdout, path)
+		return err
+	}
+	switch sub {
+	case "stats", "migrate", "check", "vacuum":
+	default:
+		return exitcode.UsageError("hive db: unknown subcommand %q; %s", sub, dbUsage)
+	}
+
+	s, err := store.Open(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	out := env.Stdout
+	switch sub {
+	case "stats":
+		st, err := s.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(out).Encode(st)
+		}
+		fmt.Fprintf(out, "database  %s\nschema    %d\nsize      %d bytes (+ %d bytes WAL)\n", st.Path, st.Schema, st.FileBytes, st.WALBytes)
+		names := make([]string, 0, len(st.Rows))
+		for n := range st.Rows {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(out, "rows      %-15s %d\n", n, st.Rows[n])
+		}
+	case "migrate":
+		before, after, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: schema %d -> %d (latest %d)\n", path, before, after, store.LatestSchema())
+	case "check":
+		findings, err := s.Check(ctx)
+		if err != nil {
+			return err
+		}
+		if len(findings) == 1 && findings[0] == "ok" {
+			fmt.Fprintf(out, "%s: integrity ok\n", path)
+			return nil
+		}
+		for _, f := range findings {
+			fmt.Fprintln(out, f)
+		}
+		return exitcode.UsageError("hive db check: %s failed the integrity check (%d findings above)", path, len(findings))
+	case "vacuum":
+		before, after, err := s.Vacuum(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: %d -> %d bytes\n", path, before, after)
+	}
+	return nil
+}

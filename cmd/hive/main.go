@@ -1,0 +1,10 @@
+// Command hive is the engine: a four-stage LLM consensus pipeline, a
+// tree-sitter source analyzer and a SQLite store. Each subcommand lives in
+// its own file and registers itself with app.
+package main
+
+import "github.com/hiveperf/hive/engine/cli"
+
+var app = &cli.App{Name: "hive", Summary: "LLM consensus engine, source analyzer and store"}
+
+func main() { app.Main() }

@@ -1,0 +1,135 @@
+// Package cli is the small command dispatcher shared by hive and hivebench:
+// a table of subcommands, each a function that gets its arguments and
+// injected writers and returns an error. main stays thin: it calls Main,
+// which maps the error to an exit code in one place (engine/exitcode).
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+// Env is what a command may touch of the outside world; tests inject it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// Command is one subcommand.
+type Command struct {
+	Name    string
+	Summary string // one line for the usage listing
+	// Run executes the command with the arguments after its name.
+	Run func(ctx context.Context, env *Env, args []string) error
+}
+
+// App is a binary: a name and its commands.
+type App struct {
+	Name     string
+	Summary  string
+	commands map[string]Command
+}
+
+// Register adds a command. Command files call it from init, so that adding a
+// command never edits a shared file.
+func (a *App) Register(c Command) {
+	if a.commands == nil {
+		a.commands = map[string]Command{}
+	}
+	if _, dup := a.commands[c.Name]; dup {
+		panic("cli: command registered twice: " + c.Name)
+	}
+	a.commands[c.Name] = c
+}
+
+// Usage writes the listing of commands.
+func (a *App) Usage(w io.Writer) {
+	fmt.Fprintf(w, "%s — %s\n\nUsage:\n  %s <command> [flags] [args]\n\nCommands:\n", a.Name, a.Summary, a.Name)
+	names := make([]string, 0, len(a.commands))
+	for n := range a.commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, n := range names {
+		fmt.Fprintf(tw, "  %s\t%s\n", n, a.commands[n].Summary)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\nExit codes: 0 ok, 1 regression or target missed, 2 usage or bad input, 3 infrastructure failure.\n", a.Name)
+}
+
+// Run dispatches args (without the program name) and returns the command's error.
+func (a *App) Run(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		a.Usage(env.Stderr)
+		return exitcode.UsageError("%s: no command given", a.Name)
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		a.Usage(env.Stdout)
+		return nil
+	}
+	c, ok := a.commands[name]
+	if !ok {
+		a.Usage(env.Stderr)
+		return exitcode.UsageError("%s: unknown command %q", a.Name, name)
+	}
+	err := c.Run(ctx, env, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return err
+}
+
+// Main runs the app with the process's arguments and environment, prints a
+// failing error on stderr as one line, and exits with its code. SIGINT and
+// SIGTERM cancel the context so commands can flush partial results.
+func (a *App) Main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	err := a.Run(ctx, env, os.Args[1:])
+	stop()
+	if err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, a.Name+":") && !strings.HasPrefix(msg, a.Name+" ") {
+			msg = a.Name + ": " + msg
+		}
+		fmt.Fprintln(os.Stderr, msg)
+	}
+	os.Exit(exitcode.Code(err))
+}
+
+// FlagSet returns a flag set for a subcommand that reports errors instead of
+// exiting, writing its usage to env.Stderr. Parse errors become usage errors
+// through ParseFlags.
+func FlagSet(env *Env, app, cmd string) *flag.FlagSet {
+	fs := flag.NewFlagSet(app+" "+cmd, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// ParseFlags parses args and wraps a bad flag as a usage error (exit 2).
+// -h returns flag.ErrHelp, which Run turns into a clean exit.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return exitcode.With(exitcode.Usage, fmt.Errorf("%s: %w", fs.Name(), err))
+	}
+	return nil
+}

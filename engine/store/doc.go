@@ -1,0 +1,28 @@
+// Package store is hive's SQLite database (github.com/mattn/go-sqlite3):
+// consensus conversations and their per-stage messages, the response cache,
+// analysed source files with their symbols (FTS5-indexed by name), and the
+// harness's benchmark history.
+//
+// One Store holds two connection pools on the same file: a single writer
+// connection (so writers in this process never contend with each other, and
+// its transactions BEGIN IMMEDIATE so two processes wait on busy_timeout
+// instead of failing with "database is locked") and a pool of query-only
+// reader connections, which WAL lets run alongside the writer. Pragmas (WAL,
+// synchronous=NORMAL, foreign_keys, busy_timeout, cache and mmap sizes) are
+// applied by a connect hook, so every connection the pools ever open gets
+// them, not only the first.
+//
+// Migrations are embedded SQL files (migrations/NNNN_name.sql), each applied
+// in its own transaction and recorded in schema_migrations; running them
+// again is a no-op, and a database whose schema is newer than this binary is
+// refused rather than guessed at.
+//
+// FTS5 is compiled into mattn/go-sqlite3 only with the build tag
+// sqlite_fts5 (the Makefile passes it: go build -tags sqlite_fts5). A binary
+// built without it fails Open with one line naming the tag.
+//
+// Bad input — a path that is a directory, a file that is not a SQLite
+// database, a truncated database, a place that cannot be written — fails
+// Open with an error naming the path and the problem (exit code 2), and the
+// file is not modified: the header is checked before SQLite opens the file.
+package store

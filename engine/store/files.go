@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/bits"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+// UpsertFiles stores analysed files and replaces their symbols, all in one
+// transaction (the FTS index follows through triggers). The analyzer calls it
+// with batches from a single writer goroutine.
+func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
+	if len(files) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: upsert files: %w", err)
+	}
+	defer tx.Rollback()
+	upsert := tx.StmtContext(ctx, s.stmts.upsertFile)
+	delSyms := tx.StmtContext(ctx, s.stmts.deleteSymbols)
+	now := time.Now().UnixNano()
+	args := make([]any, 0, 7<<(symbolInsertSizes-1))
+	for i := range files {
+		f := &files[i]
+		var id int64
+		err := upsert.QueryRowContext(ctx, f.Path, f.Hash, f.Size, f.ModTime, f.Language, f.Lines, f.Code, f.Comments,
+			f.Blanks, f.Complexity, f.Errors, f.SymbolCount, f.FunctionCount, strings.Join(f.Imports, "\n"), now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("store: upsert file %s: %w", f.Path, err)
+		}
+		if _, err := delSyms.ExecContext(ctx, id); err != nil {
+			return fmt.Errorf("store: upsert file %s: clearing symbols: %w", f.Path, err)
+		}
+		for syms := f.Symbols; len(syms) > 0; {
+			k := min(bits.Len(uint(len(syms)))-1, symbolInsertSizes-1) // largest size that fits
+			chunk := syms[:1<<k]
+			syms = syms[len(chunk):]
+			args = args[:0]
+			for _, sym := range chunk {
+				args = append(args, id, sym.Name, sym.Kind, sym.Parent, sym.StartLine, sym.EndLine, sym.Complexity)
+			}
+			if _, err := tx.StmtContext(ctx, s.stmts.symbolInserts[k]).ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("store: upsert file %s: symbols: %w", f.Path, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: upsert files: %w", err)
+	}
+	return nil
+}
+
+// FileStates returns every stored file at root or below it, keyed by path.
+// root is an absolute, cleaned path as the analyzer stores paths.
+func (s *Store) FileStates(ctx context.Context, root string) (map[string]FileState, error) {
+	root = strings.TrimSuffix(root, "/")
+	// '0' sorts right after '/', so [root, root+"0") covers root and root/...;
+	// siblings such as root-old or root.bak fall in the range too and are
+	// filtered below.
+	rows, err := s.stmts.fileStates.QueryContext(ctx, root, root+"0")
+	if err != nil {
+		return nil, fmt.Errorf("store: file states under %s: %w", root, err)
+	}
+	defer rows.Close()
+	out := make(map[string]FileState)
+	for rows.Next() {
+		var f FileState
+		if err := rows.Scan(&f.Path, &f.Hash, &f.Size, &f.ModTime, &f.Language, &f.Lines, &f.Code, &f.Comments, &f.Blanks,
+			&f.Complexity, &f.Errors, &f.SymbolCount, &f.FunctionCount); err != nil {
+			return nil, err
+		}
+		if f.Path == root || strings.HasPrefix(f.Path, root+"/") || root == "" {
+			out[f.Path] = f
+		}
+	}
+	return out, rows.Err()
+}
+
+// DeleteFiles removes files (and, by cascade, their symbols) in one transaction.
+func (s *Store) DeleteFiles(ctx context.Context, paths []string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: delete files: %w", err)
+	}
+	defer tx.Rollback()
+	delSyms := tx.StmtContext(ctx, s.stmts.deleteSymbolsByPath)
+	delFile := tx.StmtContext(ctx, s.stmts.deleteFile)
+	for _, p := range paths {
+		// Symbols first and explicitly, so the FTS delete trigger sees them.
+		if _, err := delSyms.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("store: delete file %s: %w", p, err)
+		}
+		if _, err := delFile.ExecContext(ctx, p); err != nil {
+			return fmt.Errorf("store: delete file %s: %w", p, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// SearchSymbols finds symbols whose name contains words starting with each
+// word of query (FTS5 prefix match, ranked by bm25). Names split at
+// underscores and punctuation: "parse" finds parse_file and Parse.
+func (s *Store) SearchSymbols(ctx context.Context, query string, limit int) ([]SymbolHit, error) {
+	match := ftsQuery(query)
+	if match == "" {
+		return nil, exitcode.UsageError("store: symbol search needs at least one letter or digit, got %q", query)
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	rows, err := s.stmts.searchSymbols.QueryContext(ctx, match, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: symbol search %q: %w", query, err)
+	}
+	defer rows.Close()
+	var hits []SymbolHit
+	for rows.Next() {
+		var h SymbolHit
+		if err := rows.Scan(&h.Name, &h.Kind, &h.Parent, &h.StartLine, &h.EndLine, &h.Complexity, &h.Path, &h.Language); err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
+
+// ftsQuery turns free text into a safe FTS5 query: each run of letters and
+// digits becomes a quoted prefix term, so user input can never be FTS syntax.
+func ftsQuery(q string) string {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i, w := range words {
+		words[i] = `"` + w + `"*`
+	}
+	return strings.Join(words, " ")
+}

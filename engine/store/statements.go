@@ -1,0 +1,115 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// statements are prepared once at Open and reused for the life of the Store:
+// preparing is a large part of a single-row operation's cost.
+type statements struct {
+	all []*sql.Stmt
+
+	insertConversation *sql.Stmt
+	finishConversation *sql.Stmt
+	getConversation    *sql.Stmt
+	insertMessage      *sql.Stmt
+	listMessages       *sql.Stmt
+
+	cacheGet    *sql.Stmt
+	cachePut    *sql.Stmt
+	cacheDelete *sql.Stmt
+
+	upsertFile          *sql.Stmt
+	deleteSymbols       *sql.Stmt
+	deleteFile          *sql.Stmt
+	deleteSymbolsByPath *sql.Stmt
+	fileStates          *sql.Stmt
+	searchSymbols       *sql.Stmt
+	insertBenchRun      *sql.Stmt
+	insertBenchRes      *sql.Stmt
+
+	// symbolInserts[k] inserts 1<<k symbol rows in one statement: a file's
+	// symbols go in a few round trips (50 = 32+16+2) instead of one each.
+	// They are prepared at Open: preparing inside a write transaction would
+	// wait forever for the writer's only connection.
+	symbolInserts [symbolInsertSizes]*sql.Stmt
+}
+
+// symbolInsertSizes is how many power-of-two INSERT sizes are prepared:
+// 1, 2, 4, ... 64 rows (7 parameters each, far below SQLite's limit).
+const symbolInsertSizes = 7
+
+func symbolInsertSQL(rows int) string {
+	return "INSERT INTO symbols(file_id, name, kind, parent, start_line, end_line, complexity) VALUES " +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?),", rows), ",")
+}
+
+func (s *Store) prepare() error {
+	st := &s.stmts
+	w := func(dst **sql.Stmt, q string) error { return st.prep(s.w, dst, q) }
+	r := func(dst **sql.Stmt, q string) error { return st.prep(s.r, dst, q) }
+	steps := []error{
+		w(&st.insertConversation, `INSERT INTO conversations(created_at, question, context, profile, cache_key, status, final, total_cost, latency_ns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		w(&st.finishConversation, `UPDATE conversations SET status = ?, final = ?, total_cost = ?, latency_ns = ? WHERE id = ?`),
+		r(&st.getConversation, `SELECT id, created_at, question, context, profile, cache_key, status, final, total_cost, latency_ns
+			FROM conversations WHERE id = ?`),
+		w(&st.insertMessage, `INSERT INTO messages(conversation_id, seq, role, stage, model, content, prompt_tokens, completion_tokens,
+			cost, ttft_ns, latency_ns, status, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		r(&st.listMessages, `SELECT id, conversation_id, seq, role, stage, model, content, prompt_tokens, completion_tokens,
+			cost, ttft_ns, latency_ns, status, error, created_at FROM messages WHERE conversation_id = ? ORDER BY seq, id`),
+		r(&st.cacheGet, `SELECT value, expires_at FROM response_cache WHERE key = ?`),
+		w(&st.cachePut, `INSERT INTO response_cache(key, value, created_at, expires_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT(key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at, expires_at = excluded.expires_at`),
+		w(&st.cacheDelete, `DELETE FROM response_cache WHERE key = ? AND expires_at = ?`),
+		w(&st.upsertFile, `INSERT INTO files(path, content_hash, size, mod_time, language, lines, code, comments, blanks,
+			complexity, errors, symbol_count, function_count, imports, analyzed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash, size = excluded.size,
+			mod_time = excluded.mod_time, language = excluded.language, lines = excluded.lines, code = excluded.code,
+			comments = excluded.comments, blanks = excluded.blanks, complexity = excluded.complexity,
+			errors = excluded.errors, symbol_count = excluded.symbol_count, function_count = excluded.function_count,
+			imports = excluded.imports, analyzed_at = excluded.analyzed_at
+			RETURNING id`),
+		w(&st.deleteSymbols, `DELETE FROM symbols WHERE file_id = ?`),
+		w(&st.deleteFile, `DELETE FROM files WHERE path = ?`),
+		w(&st.deleteSymbolsByPath, `DELETE FROM symbols WHERE file_id = (SELECT id FROM files WHERE path = ?)`),
+		r(&st.fileStates, `SELECT path, content_hash, size, mod_time, language, lines, code, comments, blanks, complexity,
+			errors, symbol_count, function_count FROM files WHERE path >= ? AND path < ?`),
+		r(&st.searchSymbols, `SELECT s.name, s.kind, s.parent, s.start_line, s.end_line, s.complexity, f.path, f.language
+			FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id
+			WHERE symbols_fts MATCH ? ORDER BY length(s.name), s.name, f.path, s.start_line LIMIT ?`),
+		w(&st.insertBenchRun, `INSERT INTO bench_runs(created_at, suite, commit_id, dirty, workload_hash, complete, document)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		w(&st.insertBenchRes, `INSERT INTO bench_results(run_id, name, unit, n, p50, p95, p99, mean, min, max)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	}
+	for k := range st.symbolInserts {
+		steps = append(steps, w(&st.symbolInserts[k], symbolInsertSQL(1<<k)))
+	}
+	for _, err := range steps {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *statements) prep(db *sql.DB, dst **sql.Stmt, q string) error {
+	stmt, err := db.Prepare(q)
+	if err != nil {
+		return fmt.Errorf("%w in %q", err, q)
+	}
+	*dst = stmt
+	st.all = append(st.all, stmt)
+	return nil
+}
+
+func (st *statements) close() {
+	for _, s := range st.all {
+		s.Close()
+	}
+	st.all = nil
+}

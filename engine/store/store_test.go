@@ -1,0 +1,390 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+func openTemp(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "hive.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenMigratesOnceAndReopens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "dir", "hive.db")
+	s, err := Open(path)
+	require.NoError(t, err)
+	v, err := s.SchemaVersion(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, LatestSchema(), v)
+	assert.Greater(t, v, 0)
+	require.NoError(t, s.Close())
+
+	s, err = Open(path) // second open: migrations are a no-op
+	require.NoError(t, err)
+	defer s.Close()
+	var n int
+	require.NoError(t, s.r.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&n))
+	assert.Equal(t, LatestSchema(), n)
+	before, after, err := s.Migrate(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+}
+
+// Every pooled connection, not only the first, must carry the pragmas.
+func TestPragmasOnEveryConnection(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "hive.db"), WithReaders(3))
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	check := func(c *sql.Conn, wantQueryOnly int) {
+		var fk, sync, busy, qo int
+		var mode string
+		require.NoError(t, c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
+		require.NoError(t, c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync))
+		require.NoError(t, c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
+		require.NoError(t, c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&qo))
+		require.NoError(t, c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+		assert.Equal(t, 1, fk, "foreign_keys")
+		assert.Equal(t, 1, sync, "synchronous=NORMAL")
+		assert.Equal(t, 10000, busy, "busy_timeout")
+		assert.Equal(t, wantQueryOnly, qo, "query_only")
+		assert.Equal(t, "wal", mode)
+	}
+	var conns []*sql.Conn
+	for i := 0; i < 3; i++ { // hold them so the pool must open three
+		c, err := s.r.Conn(ctx)
+		require.NoError(t, err)
+		conns = append(conns, c)
+		check(c, 1)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	wc, err := s.w.Conn(ctx)
+	require.NoError(t, err)
+	check(wc, 0)
+	wc.Close()
+}
+
+func fileHash(t *testing.T, path string) [32]byte {
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return sha256.Sum256(b)
+}
+
+func TestOpenRefusesBadFilesWithoutTouchingThem(t *testing.T) {
+	dir := t.TempDir()
+
+	notDB := filepath.Join(dir, "hostname")
+	require.NoError(t, os.WriteFile(notDB, []byte("buildhost\n"), 0o644))
+
+	shortHeader := filepath.Join(dir, "short.db")
+	require.NoError(t, os.WriteFile(shortHeader, []byte("SQLite format 3\x00 and then it stops"), 0o644))
+
+	// A real database cut to its first page.
+	full := filepath.Join(dir, "full.db")
+	s, err := Open(full)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	data, err := os.ReadFile(full)
+	require.NoError(t, err)
+	require.Greater(t, len(data), 4096)
+	truncated := filepath.Join(dir, "truncated.db")
+	require.NoError(t, os.WriteFile(truncated, data[:4096], 0o644))
+
+	cases := []struct {
+		name, path, want string
+	}{
+		{"directory", dir, "is a directory"},
+		{"not sqlite", notDB, "is not a SQLite database"},
+		{"short header", shortHeader, "truncated"},
+		{"truncated pages", truncated, "truncated"},
+		{"uncreatable place", "/proc/hive-cannot-exist/x.db", "cannot create"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var before [32]byte
+			fi, statErr := os.Stat(c.path)
+			isFile := statErr == nil && fi.Mode().IsRegular()
+			if isFile {
+				before = fileHash(t, c.path)
+			}
+			_, err := Open(c.path)
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+			assert.Contains(t, err.Error(), c.path)
+			assert.Contains(t, err.Error(), c.want)
+			if isFile {
+				assert.Equal(t, before, fileHash(t, c.path), "file must be untouched")
+				_, walErr := os.Stat(c.path + "-wal")
+				assert.True(t, os.IsNotExist(walErr), "no WAL file created beside it")
+			}
+		})
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	s, err := Open(path)
+	require.NoError(t, err)
+	_, err = s.w.Exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (999, 'future', 0)")
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	_, err = Open(path)
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "schema version 999")
+	assert.Contains(t, err.Error(), "newer than this hive")
+}
+
+func TestConversationRoundTrip(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	c := &Conversation{Question: "why?", Profile: "balanced", CacheKey: "k1"}
+	id, err := s.CreateConversation(ctx, c)
+	require.NoError(t, err)
+	for i, stage := range []string{"generator", "refiner", "validator", "curator"} {
+		_, err := s.InsertMessage(ctx, &Message{ConversationID: id, Seq: i, Role: "assistant", Stage: stage, Model: "m/" + stage,
+			Content: "text " + stage, PromptTokens: 10 + i, CompletionTokens: 20 + i, Cost: 0.001, TTFT: time.Millisecond,
+			Latency: 5 * time.Millisecond, Status: "ok"})
+		require.NoError(t, err)
+	}
+	require.NoError(t, s.FinishConversation(ctx, id, "ok", "final answer", 0.004, 20*time.Millisecond))
+
+	got, msgs, err := s.Conversation(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "why?", got.Question)
+	assert.Equal(t, "ok", got.Status)
+	assert.Equal(t, "final answer", got.Final)
+	assert.Equal(t, 20*time.Millisecond, got.Latency)
+	require.Len(t, msgs, 4)
+	assert.Equal(t, "curator", msgs[3].Stage)
+	assert.Equal(t, 23, msgs[3].CompletionTokens)
+	assert.Equal(t, time.Millisecond, msgs[0].TTFT)
+
+	_, _, err = s.Conversation(ctx, id+100)
+	assert.ErrorIs(t, err, ErrNotFound)
+	assert.ErrorIs(t, s.FinishConversation(ctx, id+100, "ok", "", 0, 0), ErrNotFound)
+}
+
+func TestRecordRunIsOneUnit(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	msgs := []Message{{Seq: 0, Role: "assistant", Stage: "generator", Status: "ok"}, {Seq: 1, Role: "assistant", Stage: "curator", Status: "failed", Error: "cut", Content: "partial"}}
+	id, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "speed", Status: "failed"}, msgs)
+	require.NoError(t, err)
+	_, got, err := s.Conversation(ctx, id)
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "partial", got[1].Content)
+	assert.Equal(t, "cut", got[1].Error)
+}
+
+func TestCache(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	_, ok, err := s.CacheGet(ctx, "missing")
+	require.NoError(t, err)
+	assert.False(t, ok)
+
+	require.NoError(t, s.CachePut(ctx, "k", []byte("v1"), 0))
+	require.NoError(t, s.CachePut(ctx, "k", []byte("v2"), time.Hour)) // overwrite
+	v, ok, err := s.CacheGet(ctx, "k")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "v2", string(v))
+
+	require.NoError(t, s.CachePut(ctx, "short", []byte("x"), time.Nanosecond))
+	time.Sleep(time.Millisecond)
+	_, ok, err = s.CacheGet(ctx, "short")
+	require.NoError(t, err)
+	assert.False(t, ok, "expired entry is a miss")
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), st.Rows["response_cache"], "expired entry removed on read")
+}
+
+func sampleFile(path string, names ...string) FileRecord {
+	f := FileRecord{Path: path, Hash: "h-" + path, Size: 100, ModTime: 1, Language: "go", Lines: 10, Code: 8, Blanks: 2,
+		SymbolCount: len(names), FunctionCount: len(names), Imports: []string{"fmt", "os"}}
+	for i, n := range names {
+		f.Symbols = append(f.Symbols, Symbol{Name: n, Kind: "function", StartLine: i + 1, EndLine: i + 2, Complexity: 1})
+	}
+	return f
+}
+
+func TestFilesSymbolsAndSearch(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{
+		sampleFile("/src/a.go", "parse_file", "ReadConfig"),
+		sampleFile("/src/sub/b.go", "parseHeader"),
+		sampleFile("/src-old/c.go", "parse_old"),
+	}))
+
+	hits, err := s.SearchSymbols(ctx, "parse", 10)
+	require.NoError(t, err)
+	var names []string
+	for _, h := range hits {
+		names = append(names, h.Name)
+	}
+	assert.ElementsMatch(t, []string{"parse_file", "parseHeader", "parse_old"}, names)
+
+	hits, err = s.SearchSymbols(ctx, "file", 10)
+	require.NoError(t, err)
+	require.Len(t, hits, 1)
+	assert.Equal(t, "/src/a.go", hits[0].Path)
+	assert.Equal(t, "go", hits[0].Language)
+
+	states, err := s.FileStates(ctx, "/src")
+	require.NoError(t, err)
+	assert.Len(t, states, 2, "/src-old is a sibling, not below /src")
+	assert.Equal(t, 2, states["/src/a.go"].SymbolCount)
+
+	// Re-upsert replaces symbols, and the FTS index follows.
+	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{sampleFile("/src/a.go", "renamed")}))
+	hits, err = s.SearchSymbols(ctx, "file", 10)
+	require.NoError(t, err)
+	assert.Empty(t, hits)
+	hits, err = s.SearchSymbols(ctx, "renamed", 10)
+	require.NoError(t, err)
+	assert.Len(t, hits, 1)
+
+	require.NoError(t, s.DeleteFiles(ctx, []string{"/src/a.go"}))
+	hits, err = s.SearchSymbols(ctx, "renamed", 10)
+	require.NoError(t, err)
+	assert.Empty(t, hits)
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), st.Rows["files"])
+	assert.Equal(t, int64(2), st.Rows["symbols"])
+
+	_, err = s.SearchSymbols(ctx, `"*:(`, 10)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+
+	check, err := s.Check(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok"}, check)
+}
+
+func TestFTSQuery(t *testing.T) {
+	cases := map[string]string{
+		"parse":         `"parse"*`,
+		"parse file":    `"parse"* "file"*`,
+		`a"b OR c*`:     `"a"* "b"* "OR"* "c"*`,
+		"  ":            "",
+		"Größe_bestimm": `"Größe"* "bestimm"*`,
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, ftsQuery(in), in)
+	}
+}
+
+func TestBenchHistory(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	for i := 1; i <= 3; i++ {
+		_, err := s.RecordBenchRun(ctx, &BenchRun{Suite: "quick", Commit: fmt.Sprintf("c%d", i), Complete: true, Document: []byte("{}"),
+			Results: []BenchResult{{Name: "startup.serve", Unit: "ms", N: 10, P50: float64(i)}}})
+		require.NoError(t, err)
+	}
+	pts, err := s.BenchHistory(ctx, "startup.serve", 2)
+	require.NoError(t, err)
+	require.Len(t, pts, 2)
+	assert.Equal(t, "c2", pts[0].Commit, "oldest of the newest two first")
+	assert.Equal(t, 3.0, pts[1].P50)
+}
+
+// Two Stores on one file behave like two processes: each has its own writer
+// connection, and busy_timeout plus BEGIN IMMEDIATE must keep either from
+// failing with "database is locked".
+func TestTwoWritersOnOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	a, err := Open(path)
+	require.NoError(t, err)
+	defer a.Close()
+	b, err := Open(path)
+	require.NoError(t, err)
+	defer b.Close()
+	ctx := context.Background()
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w, s := range []*Store{a, b} {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				if _, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "p", Status: "ok"}, []Message{{Role: "assistant", Stage: "direct"}}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				f := sampleFile(fmt.Sprintf("/w%d/f%d.go", w, i), "x", "y", "z")
+				if err := s.UpsertFiles(ctx, []FileRecord{f}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	st, err := a.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(400), st.Rows["conversations"])
+	assert.Equal(t, int64(100), st.Rows["files"])
+}
+
+func TestDefaultPath(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	assert.Equal(t, "/x/h.db", DefaultPath(env(map[string]string{"HIVE_DB": "/x/h.db", "HOME": "/home/u"})))
+	assert.Equal(t, "/xdg/hive/hive.db", DefaultPath(env(map[string]string{"XDG_DATA_HOME": "/xdg", "HOME": "/home/u"})))
+	assert.Equal(t, "/home/u/.local/share/hive/hive.db", DefaultPath(env(map[string]string{"HOME": "/home/u"})))
+}
+
+// Symbols go in power-of-two multi-row INSERTs; every count must land whole.
+func TestUpsertSymbolCounts(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	for _, n := range []int{0, 1, 3, 50, 64, 65, 200} {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("sym%d_%d", n, i)
+		}
+		path := fmt.Sprintf("/counts/f%d.go", n)
+		require.NoError(t, s.UpsertFiles(ctx, []FileRecord{sampleFile(path, names...)}))
+		var got int
+		require.NoError(t, s.r.QueryRow("SELECT count(*) FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ?", path).Scan(&got))
+		assert.Equal(t, n, got, "symbols stored for %d", n)
+		if n > 0 {
+			hits, err := s.SearchSymbols(ctx, fmt.Sprintf("sym%d", n), 1000)
+			require.NoError(t, err)
+			assert.Len(t, hits, n, "FTS rows for %d", n)
+		}
+	}
+}
