@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -13,10 +14,10 @@ import (
 )
 
 func init() {
-	app.Register(cli.Command{Name: "db", Summary: "inspect and maintain the database: path | stats | migrate | check | vacuum", Run: runDB})
+	app.Register(cli.Command{Name: "db", Summary: "inspect and maintain the database: path | stats | migrate | check | vacuum | bench", Run: runDB})
 }
 
-const dbUsage = "usage: hive db path|stats|migrate|check|vacuum [--db PATH] [--json]"
+const dbUsage = "usage: hive db path|stats|migrate|check|vacuum|bench [--db PATH] [--json] [--ops N]"
 
 func runDB(ctx context.Context, env *cli.Env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
@@ -26,6 +27,7 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hive", "db "+sub)
 	dbPath := fs.String("db", "", "database file (default $HIVE_DB or ~/.local/share/hive/hive.db)")
 	asJSON := fs.Bool("json", false, "print JSON")
+	ops := fs.Int("ops", 200, "bench: operations timed per kind")
 	if err := cli.ParseFlags(fs, rest); err != nil {
 		return err
 	}
@@ -41,7 +43,7 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	switch sub {
-	case "stats", "migrate", "check", "vacuum":
+	case "stats", "migrate", "check", "vacuum", "bench":
 	default:
 		return exitcode.UsageError("hive db: unknown subcommand %q; %s", sub, dbUsage)
 	}
@@ -89,12 +91,35 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 			fmt.Fprintln(out, f)
 		}
 		return exitcode.UsageError("hive db check: %s failed the integrity check (%d findings above)", path, len(findings))
+	case "bench":
+		return dbBench(ctx, out, s, *ops, *asJSON)
 	case "vacuum":
 		before, after, err := s.Vacuum(ctx)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "%s: %d -> %d bytes\n", path, before, after)
+	}
+	return nil
+}
+
+// dbBench times each hot store operation inside this binary, so the harness
+// can compare the store of two hive builds. It writes rows: use a scratch --db.
+func dbBench(ctx context.Context, out io.Writer, s *store.Store, ops int, asJSON bool) error {
+	if ops <= 0 || ops > 1_000_000 {
+		return exitcode.UsageError("hive db bench: --ops must be between 1 and 1000000, got %d", ops)
+	}
+	samples, err := store.MeasureOps(ctx, s, ops)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(out).Encode(map[string]any{"unit": "ns", "ops": samples})
+	}
+	for _, name := range store.OpNames {
+		v := append([]float64(nil), samples[name]...)
+		sort.Float64s(v)
+		fmt.Fprintf(out, "%-24s n=%d  p50 %8.1f µs  p99 %8.1f µs\n", name, len(v), v[len(v)/2]/1e3, v[len(v)*99/100]/1e3)
 	}
 	return nil
 }

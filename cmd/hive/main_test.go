@@ -53,6 +53,8 @@ func TestDBCommands(t *testing.T) {
 		{"check", nil, []string{"db", "check", "--db", db}, 0, "integrity ok", ""},
 		{"migrate is a no-op", nil, []string{"db", "migrate", "--db", db}, 0, "schema 1 -> 1", ""},
 		{"vacuum", nil, []string{"db", "vacuum", "--db", db}, 0, "bytes", ""},
+		{"bench", nil, []string{"db", "bench", "--db", db, "--ops", "3", "--json"}, 0, `"upsert_file_50_symbols":[`, ""},
+		{"bench bad ops", nil, []string{"db", "bench", "--db", db, "--ops", "0"}, exitcode.Usage, "", "--ops must be"},
 		{"not a database", nil, []string{"db", "stats", "--db", notDB}, exitcode.Usage, "", "is not a SQLite database"},
 		{"directory", nil, []string{"db", "stats", "--db", dir}, exitcode.Usage, "", "is a directory"},
 		{"unknown sub", nil, []string{"db", "frob"}, exitcode.Usage, "", "unknown subcommand"},

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -98,15 +97,7 @@ func BenchmarkCachePut(b *testing.B) {
 	}
 }
 
-func fileWith50Symbols(i int) FileRecord {
-	f := FileRecord{Path: fmt.Sprintf("/bench/pkg%d/file%d.go", i%50, i), Hash: "0123456789abcdef", Size: 4096, ModTime: int64(i),
-		Language: "go", Lines: 400, Code: 300, Comments: 60, Blanks: 40, Complexity: 80, SymbolCount: 50, FunctionCount: 40,
-		Imports: []string{"fmt", "os", "strings"}}
-	for j := 0; j < 50; j++ {
-		f.Symbols = append(f.Symbols, Symbol{Name: fmt.Sprintf("handleRequest%d_%d", i, j), Kind: "function", StartLine: j * 8, EndLine: j*8 + 7, Complexity: 2})
-	}
-	return f
-}
+func fileWith50Symbols(i int) FileRecord { return opBenchFile(i) }
 
 // The acceptance bound is < 1 ms per file with 50 symbols, FTS included.
 // The file is re-upserted (replace path) half the time, as a rerun would.
@@ -156,7 +147,7 @@ func BenchmarkSearchSymbols(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		hits, err := s.SearchSymbols(ctx, fmt.Sprintf("handleRequest%d", i%200), 20)
+		hits, err := s.SearchSymbols(ctx, "opbench"+strconv.Itoa(i%200), 20)
 		if err != nil || len(hits) == 0 {
 			b.Fatal(err, len(hits))
 		}

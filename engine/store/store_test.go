@@ -388,3 +388,17 @@ func TestUpsertSymbolCounts(t *testing.T) {
 		}
 	}
 }
+
+func TestMeasureOps(t *testing.T) {
+	s := openTemp(t)
+	got, err := MeasureOps(context.Background(), s, 5)
+	require.NoError(t, err)
+	for _, name := range OpNames {
+		require.Len(t, got[name], 5, name)
+		for _, v := range got[name] {
+			assert.Greater(t, v, 0.0, name)
+		}
+	}
+	_, err = MeasureOps(context.Background(), s, 0)
+	assert.Error(t, err)
+}
