@@ -3,8 +3,16 @@
 // its own file and registers itself with app.
 package main
 
-import "github.com/hiveperf/hive/engine/cli"
+import (
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/profiling"
+)
 
-var app = &cli.App{Name: "hive", Summary: "LLM consensus engine, source analyzer and store"}
+var app = &cli.App{
+	Name:    "hive",
+	Summary: "LLM consensus engine, source analyzer and store",
+	// HIVE_CPUPROFILE, HIVE_FGPROF, ... profile any command (engine/profiling).
+	Around: func(env *cli.Env) func() { return profiling.Start(env.Getenv, env.Stderr) },
+}
 
 func main() { app.Main() }

@@ -38,8 +38,11 @@ type Command struct {
 
 // App is a binary: a name and its commands.
 type App struct {
-	Name     string
-	Summary  string
+	Name    string
+	Summary string
+	// Around, when set, runs before the command in Main and returns what to
+	// run after it, before the process exits (profiling uses it).
+	Around   func(env *Env) (after func())
 	commands map[string]Command
 }
 
@@ -101,7 +104,12 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 func (a *App) Main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	after := func() {}
+	if a.Around != nil {
+		after = a.Around(env)
+	}
 	err := a.Run(ctx, env, os.Args[1:])
+	after()
 	stop()
 	if err != nil {
 		msg := err.Error()
