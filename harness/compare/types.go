@@ -39,6 +39,6 @@ type Result struct {
 	Verdict   Verdict        `json:"verdict"`
 	Note      string         `json:"note,omitempty"` // why, in words (e.g. "CI of ratio straddles threshold")
 	// Warnings are caveats about the data beside the verdict, benchstat
-	// style (e.g. "base: 2 outliers flagged"); they never change it.
+	// style (e.g. "base: outliers flagged: 2"); they never change it.
 	Warnings []string `json:"warnings,omitempty"`
 }
