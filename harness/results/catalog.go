@@ -1,0 +1,96 @@
+package results
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Spec documents one benchmark id: what it measures, in which unit, and
+// which way is better. Results files may carry benchmarks that are not in
+// the catalog (a new benchmark need not edit this package to be recorded),
+// but targets.yaml may only name catalogued ids, so that a typo in a target
+// is an error instead of a target that is silently never checked.
+type Spec struct {
+	Name      string
+	Family    Family
+	Unit      string // the unit producers write samples in
+	Direction Direction
+	What      string
+}
+
+// Catalog is the list of documented benchmark ids, in report order.
+var Catalog = []Spec{
+	{"startup.serve", Startup, "ns", LowerIsBetter, "exec `hive serve` on a free loopback port until the first 200 from /healthz"},
+	{"startup.version", Startup, "ns", LowerIsBetter, "exec `hive version` until exit"},
+	{"memory.idle_rss", Memory, "bytes", LowerIsBetter, "RSS of an idle `hive serve` after startup"},
+	{"memory.peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS (VmHWM) of `hive serve` during a workload replay"},
+	{"parsing.per_file", Parsing, "ns", LowerIsBetter, "analyze latency of one file, one sample per file of the workload tree"},
+	{"consensus.e2e", Consensus, "ns", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM, end to end"},
+	{"consensus.overhead", Consensus, "ns", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
+	{"consensus.cache_hit", Consensus, "ns", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
+	// The database ids are "database." + the op names of store.MeasureOps
+	// (engine/store/opbench.go), which `hive db bench` runs inside the
+	// binary under test.
+	{"database.insert_message", Database, "ns", LowerIsBetter, "store.InsertMessage: one stage message, one row"},
+	{"database.read_conversation", Database, "ns", LowerIsBetter, "store.Conversation: one run with its 4 messages"},
+	{"database.cache_put", Database, "ns", LowerIsBetter, "store.CachePut: one 2 KB response, one row"},
+	{"database.cache_get", Database, "ns", LowerIsBetter, "store.CacheGet: one hit, one row"},
+	{"database.upsert_file_50_symbols", Database, "ns", LowerIsBetter, "store.UpsertFiles: one file with 50 symbols, FTS kept in sync"},
+	{"database.search_symbols", Database, "ns", LowerIsBetter, "store.SearchSymbols: FTS5 prefix query, limit 20"},
+	{"database.record_run", Database, "ns", LowerIsBetter, "store.RecordRun: one run and its 4 messages in a transaction"},
+}
+
+// LookupSpec returns the catalog entry for a benchmark id.
+func LookupSpec(name string) (Spec, bool) {
+	for _, s := range Catalog {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// CatalogNames returns the catalogued ids, sorted, for error messages.
+func CatalogNames() []string {
+	out := make([]string, 0, len(Catalog))
+	for _, s := range Catalog {
+		out = append(out, s.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsFamily reports whether f is one of the five families.
+func IsFamily(f Family) bool {
+	for _, k := range Families {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func familyList() string {
+	s := make([]string, len(Families))
+	for i, f := range Families {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+var nameRE = regexp.MustCompile(`^[a-z]+\.[a-z0-9][a-z0-9_]*$`)
+
+// CheckName checks that name is a well-formed benchmark id, FAMILY.WHAT in
+// lower case with a known family, and returns its family.
+func CheckName(name string) (Family, error) {
+	if !nameRE.MatchString(name) {
+		return "", fmt.Errorf("benchmark name %q is not FAMILY.WHAT in lower case (e.g. startup.serve, database.insert_message)", name)
+	}
+	fam := Family(name[:strings.IndexByte(name, '.')])
+	if !IsFamily(fam) {
+		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s", name, fam, familyList())
+	}
+	return fam, nil
+}

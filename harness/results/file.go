@@ -1,0 +1,176 @@
+package results
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hiveperf/hive/engine/buildinfo"
+	"github.com/hiveperf/hive/harness/stats"
+)
+
+// Schema is the version of the results format this code writes and reads.
+// Bump it when a field changes meaning or a required field is added; Read
+// refuses any other version rather than guessing.
+const Schema = 1
+
+// File is one results file: what was measured, on what, with which tree.
+type File struct {
+	Schema   int         `json:"schema"`
+	Tool     Tool        `json:"tool"`
+	Env      Env         `json:"env"`
+	Workload Fingerprint `json:"workload"`
+	// Suite names the set of benchmarks that was asked for (e.g. "quick",
+	// "full"); a comparison of two suites compares what they share.
+	Suite string `json:"suite"`
+	// Complete is false when the run stopped early (SIGINT, a failed
+	// benchmark); IncompleteReason then says why. Partial results are kept
+	// because their samples are still real, but a baseline must be complete.
+	Complete         bool        `json:"complete"`
+	IncompleteReason string      `json:"incomplete_reason,omitempty"`
+	Benchmarks       []Benchmark `json:"benchmarks"`
+
+	// Source is the path the file was read from or written to; errors use
+	// it to name the file. It is not part of the format.
+	Source string `json:"-"`
+}
+
+// Tool identifies the hivebench binary that produced the file.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Dirty   bool   `json:"dirty,omitempty"`
+}
+
+// Family is a metric family: the five seed metrics of the hive design.
+type Family string
+
+// The metric families. A benchmark's name starts with its family and a dot.
+const (
+	Startup   Family = "startup"
+	Memory    Family = "memory"
+	Parsing   Family = "parsing"
+	Consensus Family = "consensus"
+	Database  Family = "database"
+)
+
+// Families lists every family in report order.
+var Families = []Family{Startup, Memory, Parsing, Consensus, Database}
+
+// Direction says which way is better for a benchmark. It is spelled out in
+// the file ("lower", "higher") so a reader of the JSON needs no code.
+type Direction string
+
+// The two directions.
+const (
+	LowerIsBetter  Direction = "lower"
+	HigherIsBetter Direction = "higher"
+)
+
+// Benchmark is one metric's raw samples and their summary.
+type Benchmark struct {
+	// Name is the metric id, FAMILY.WHAT, e.g. "startup.serve",
+	// "database.insert_message". See Catalog for the documented ids.
+	Name      string    `json:"name"`
+	Metric    Family    `json:"metric"`
+	Unit      string    `json:"unit"`
+	Direction Direction `json:"direction"`
+	// Samples are kept so a later comparison can re-test (Mann–Whitney,
+	// bootstrap) instead of trusting summaries.
+	Samples []float64     `json:"samples"`
+	Summary stats.Summary `json:"summary"`
+	// Extra carries figures derived from the run that are not a sample
+	// distribution (files/s, MB/s over a whole tree).
+	Extra []Figure `json:"extra,omitempty"`
+}
+
+// NewBenchmark checks name, unit and samples and summarizes the samples
+// with stats.Summarize (default options), so producers need not repeat
+// those checks. The error names what is wrong.
+func NewBenchmark(name, unit string, d Direction, samples []float64, extra ...Figure) (Benchmark, error) {
+	fam, err := CheckName(name)
+	if err != nil {
+		return Benchmark{}, err
+	}
+	if _, err := ParseUnit(unit); err != nil {
+		return Benchmark{}, fmt.Errorf("benchmark %s: %w", name, err)
+	}
+	if d != LowerIsBetter && d != HigherIsBetter {
+		return Benchmark{}, fmt.Errorf("benchmark %s: direction %q must be %q or %q", name, d, LowerIsBetter, HigherIsBetter)
+	}
+	if len(samples) == 0 {
+		return Benchmark{}, fmt.Errorf("benchmark %s: no samples", name)
+	}
+	if err := stats.Validate(samples); err != nil {
+		return Benchmark{}, fmt.Errorf("benchmark %s: %w", name, err)
+	}
+	return Benchmark{
+		Name: name, Metric: fam, Unit: unit, Direction: d,
+		Samples: append([]float64(nil), samples...), Summary: stats.Summarize(samples), Extra: extra,
+	}, nil
+}
+
+// Figure is a single derived number with its unit.
+type Figure struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	Unit  string  `json:"unit"`
+}
+
+// NewFile starts a results file for suite on workload, stamped with this
+// binary's identity and the machine's environment. It starts incomplete: the
+// runner calls MarkComplete after the last benchmark, so a crash or SIGINT
+// leaves an honest file.
+func NewFile(suite string, workload Fingerprint) *File {
+	bi := buildinfo.Get()
+	return &File{
+		Schema:           Schema,
+		Tool:             Tool{Name: "hivebench", Version: bi.Version, Commit: bi.Commit, Dirty: bi.Dirty},
+		Env:              CaptureEnv(),
+		Workload:         workload,
+		Suite:            suite,
+		IncompleteReason: "run in progress",
+	}
+}
+
+// MarkComplete records that every benchmark of the suite ran.
+func (f *File) MarkComplete() {
+	f.Complete = true
+	f.IncompleteReason = ""
+}
+
+// MarkIncomplete records that the run stopped early and why (e.g.
+// "interrupted by SIGINT after 3 of 7 benchmarks").
+func (f *File) MarkIncomplete(reason string) {
+	f.Complete = false
+	if reason == "" {
+		reason = "unspecified"
+	}
+	f.IncompleteReason = reason
+}
+
+// Add appends a benchmark.
+func (f *File) Add(b Benchmark) {
+	f.Benchmarks = append(f.Benchmarks, b)
+}
+
+// Benchmark returns the benchmark named name.
+func (f *File) Benchmark(name string) (*Benchmark, bool) {
+	for i := range f.Benchmarks {
+		if f.Benchmarks[i].Name == name {
+			return &f.Benchmarks[i], true
+		}
+	}
+	return nil, false
+}
+
+// Label is how errors and reports name the file: its path when known.
+func (f *File) Label() string {
+	if f.Source != "" {
+		return f.Source
+	}
+	return "results"
+}
+
+// When is the run's date, for listings.
+func (f *File) When() time.Time { return f.Env.Date }

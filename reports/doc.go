@@ -1,0 +1,29 @@
+// Package reports renders hivebench results for people and for CI: one run
+// with its target outcomes (Run — the run table of `hivebench run`), and a
+// comparison of two runs (Comparison — []compare.Result with both files for
+// identity, sample counts, noise and plots).
+//
+// Formats (ParseFormat, Formats):
+//
+//	table  terminal box table (olekukonko/tablewriter v1)
+//	md     Markdown for a PR comment: regressions first, then the rest, then
+//	       samples taken and noise seen
+//	json   a versioned document ("kind": "run" | "comparison"); NaN is null
+//	junit  JUnit XML, one test case per metric; a regression or a missed
+//	       target is a <failure>, a target without a measurement an <error>
+//	html   one self-contained page: the table plus, per metric, an inline
+//	       SVG ECDF of the raw samples (base and head overlaid)
+//
+// Use:
+//
+//	err := reports.WriteRun(os.Stdout, reports.Table, reports.Run{
+//		File: f, Tier: "hive", Outcomes: targets.Check(hive, f),
+//		Reference: targets.Check(typescript, f)})
+//	err = reports.WriteComparison(w, reports.Markdown, reports.Comparison{
+//		Base: base, Head: head, BaseLabel: "baseline main", Results: rs})
+//
+// Values are printed with FormatValue (three significant digits, times and
+// SI sizes rescaled). Every renderer has a golden file under testdata/;
+// after an intended change run `go test -tags sqlite_fts5 ./reports -update`
+// and review the diff.
+package reports

@@ -1,0 +1,82 @@
+package reports
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/targets"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the current output")
+
+var extensions = map[Format]string{Table: "txt", Markdown: "md", JSON: "json", JUnit: "xml", HTML: "html"}
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "golden file missing; run go test -tags sqlite_fts5 ./reports -update")
+	assert.Equal(t, string(want), string(got), "output differs from %s; if the change is intended, run with -update and review the diff", path)
+}
+
+func tier(t *testing.T, name string) targets.Tier {
+	t.Helper()
+	set, err := targets.Builtin()
+	require.NoError(t, err)
+	tr, err := set.Tier(name)
+	require.NoError(t, err)
+	return tr
+}
+
+func fixtureRun(t *testing.T) Run {
+	head := fixtureHead()
+	return Run{
+		File:      head,
+		Tier:      "hive",
+		Outcomes:  targets.Check(tier(t, "hive"), head),
+		Reference: targets.Check(tier(t, "typescript"), head),
+	}
+}
+
+func fixtureComparison(t *testing.T) Comparison {
+	base, head := fixtureBase(), fixtureHead()
+	return Comparison{
+		Base: base, Head: head, BaseLabel: "baseline main", HeadLabel: "run.json",
+		Results:  fixtureResults(base, head),
+		Tier:     "hive",
+		Outcomes: targets.Check(tier(t, "hive"), head),
+		Warnings: append(results.EnvDiff(base, head), "base was recorded 6 days before head"),
+	}
+}
+
+func TestGoldenRun(t *testing.T) {
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, WriteRun(&buf, f, fixtureRun(t)))
+			golden(t, "run."+extensions[f], buf.Bytes())
+		})
+	}
+}
+
+func TestGoldenComparison(t *testing.T) {
+	for _, f := range Formats {
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, WriteComparison(&buf, f, fixtureComparison(t)))
+			golden(t, "comparison."+extensions[f], buf.Bytes())
+		})
+	}
+}

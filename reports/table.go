@@ -1,0 +1,111 @@
+package reports
+
+import (
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/hiveperf/hive/targets"
+)
+
+// writeTable draws one box table. Headers are kept as written (tablewriter
+// upper-cases them by default) and numeric columns are right-aligned.
+func writeTable(w io.Writer, header []string, rows [][]string, aligns []tw.Align) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignLeft, PerColumn: aligns}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	t.Header(header)
+	if err := t.Bulk(rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
+func comparisonTable(w io.Writer, c Comparison) error {
+	ew := &errWriter{w: w}
+	ew.printf("base  %s\nhead  %s\n\n", c.baseID().Line(), c.headID().Line())
+	rows := c.rows()
+	if len(rows) == 0 {
+		ew.printf("no metrics in common to compare\n")
+	} else {
+		body := make([][]string, len(rows))
+		for i, r := range rows {
+			body[i] = []string{r.Metric, r.BaseP50, r.HeadP50, r.Delta, r.RatioCI, r.P, r.N, r.Noise, string(r.Verdict)}
+		}
+		if ew.err == nil {
+			ew.err = writeTable(ew, []string{"metric", "base p50", "head p50", "Δ p50", "ratio CI", "p (Holm)", "n base / head", "noise base / head", "verdict"},
+				body, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft})
+		}
+	}
+	reg, imp, same, inc := c.counts()
+	ew.printf("%d regressed, %d improved, %d same, %d inconclusive\n", reg, imp, same, inc)
+	for _, r := range rows {
+		if r.Note != "" {
+			ew.printf("  %s: %s\n", r.Metric, r.Note)
+		}
+	}
+	ew.printf("noise is the robust CV, 1.4826·MAD/median; ratio CI is head/base of the median\n")
+	writeOutcomeLines(ew, c.Tier, c.Outcomes)
+	writeWarningLines(ew, c.Warnings)
+	return ew.err
+}
+
+func runTable(w io.Writer, r Run) error {
+	ew := &errWriter{w: w}
+	ew.printf("%s\n\n", IdentityOf("", r.File).Line())
+	rows := r.rows()
+	body := make([][]string, len(rows))
+	for i, row := range rows {
+		body[i] = []string{row.Metric, row.P50, row.P95, row.P99, row.Target, row.VsRef, row.Verdict}
+	}
+	if ew.err == nil {
+		ew.err = writeTable(ew, []string{"metric", "p50", "p95", "p99", "target (" + r.tierName() + ")", "vs " + r.refName(), "verdict"},
+			body, []tw.Align{tw.AlignLeft, tw.AlignRight, tw.AlignRight, tw.AlignRight, tw.AlignLeft, tw.AlignRight, tw.AlignLeft})
+	}
+	pass, fail, missing := targets.Tally(r.Outcomes)
+	if len(r.Outcomes) > 0 {
+		ew.printf("targets (%s): %d pass, %d fail, %d missing\n", r.tierName(), pass, fail, missing)
+	}
+	if legend := referenceLegend(r); legend != "" {
+		ew.printf("%s\n", legend)
+	}
+	writeWarningLines(ew, runWarnings(r))
+	return ew.err
+}
+
+// referenceLegend explains the "vs" column and where its numbers come from.
+func referenceLegend(r Run) string {
+	if len(r.Reference) == 0 {
+		return ""
+	}
+	prov := r.Reference[0].Target.Provenance
+	s := "vs " + r.refName() + ": the " + r.refName() + " figure on the same statistic divided by ours"
+	if prov != "" {
+		s += " (" + prov + ")"
+	}
+	return s
+}
+
+func writeOutcomeLines(ew *errWriter, tier string, outcomes []targets.Outcome) {
+	if len(outcomes) == 0 {
+		return
+	}
+	pass, fail, missing := targets.Tally(outcomes)
+	ew.printf("targets (%s): %d pass, %d fail, %d missing\n", tier, pass, fail, missing)
+	for _, o := range outcomes {
+		if o.Status != targets.Pass {
+			ew.printf("  %s %s\n", strings.ToUpper(string(o.Status)), o.Detail)
+		}
+	}
+}
+
+func writeWarningLines(ew *errWriter, warnings []string) {
+	for _, w := range warnings {
+		ew.printf("warning: %s\n", w)
+	}
+}

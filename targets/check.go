@@ -1,0 +1,132 @@
+package targets
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/stats"
+)
+
+// Status is the outcome of one target against one benchmark.
+type Status string
+
+// A target passes, fails, or could not be checked because the measurement
+// is missing. Missing is never a pass: a benchmark that did not run proves
+// nothing.
+const (
+	Pass    Status = "pass"
+	Fail    Status = "fail"
+	Missing Status = "missing"
+)
+
+// Outcome is one target checked against one benchmark.
+type Outcome struct {
+	Tier   string `json:"tier"`
+	Target Target `json:"target"`
+	// Benchmark is the benchmark checked; empty when none matched.
+	Benchmark string            `json:"benchmark,omitempty"`
+	Direction results.Direction `json:"direction,omitempty"`
+	// Measured is the target's statistic of the benchmark, in Target.Unit.
+	Measured float64 `json:"measured"`
+	Status   Status  `json:"status"`
+	// Detail says it in words: "p95 18.2 ms ≤ 20 ms" or why it is missing.
+	Detail string `json:"detail"`
+}
+
+// Check holds every target of the tier against the results file. A
+// family target (FAMILY.*) yields one outcome per matching benchmark, so a
+// report shows which operation missed. A target with nothing to check
+// yields one Missing outcome.
+func Check(t Tier, f *results.File) []Outcome {
+	var out []Outcome
+	for _, tg := range t.Targets {
+		matched := false
+		for _, b := range f.Benchmarks {
+			if !tg.Matches(b.Name) {
+				continue
+			}
+			matched = true
+			out = append(out, checkOne(t.Name, tg, b))
+		}
+		if !matched {
+			why := fmt.Sprintf("no %s in %s", tg.Metric, f.Label())
+			if !f.Complete {
+				why += " (the run is incomplete: " + f.IncompleteReason + ")"
+			}
+			out = append(out, Outcome{Tier: t.Name, Target: tg, Status: Missing, Detail: why})
+		}
+	}
+	return out
+}
+
+func checkOne(tier string, tg Target, b results.Benchmark) Outcome {
+	o := Outcome{Tier: tier, Target: tg, Benchmark: b.Name, Direction: b.Direction}
+	if b.Summary.N == 0 {
+		o.Status, o.Detail = Missing, fmt.Sprintf("%s has no samples", b.Name)
+		return o
+	}
+	if !validStatistic(tg.Statistic) {
+		o.Status, o.Detail = Missing, fmt.Sprintf("unknown statistic %q; use one of %s", tg.Statistic, statisticList())
+		return o
+	}
+	raw := Value(b.Summary, tg.Statistic)
+	v, err := results.Convert(raw, b.Unit, tg.Unit)
+	if err != nil {
+		o.Status, o.Detail = Missing, fmt.Sprintf("%s cannot be checked: %v", b.Name, err)
+		return o
+	}
+	o.Measured = v
+	ok := v <= tg.Bound
+	if b.Direction == results.HigherIsBetter {
+		ok = v >= tg.Bound
+	}
+	o.Status = Fail
+	if ok {
+		o.Status = Pass
+	}
+	o.Detail = fmt.Sprintf("%s %s %s, target %s", b.Name, tg.Statistic, strconv.FormatFloat(v, 'g', 4, 64)+" "+tg.Unit, tg.Condition(b.Direction))
+	return o
+}
+
+// Value returns the statistic s of a summary (Max for Max and Peak; s must
+// be one of the Statistic constants).
+func Value(sum stats.Summary, s Statistic) float64 {
+	switch s {
+	case P50:
+		return sum.P50
+	case P90:
+		return sum.P90
+	case P95:
+		return sum.P95
+	case P99:
+		return sum.P99
+	case Mean:
+		return sum.Mean
+	case Min:
+		return sum.Min
+	default: // Max, Peak
+		return sum.Max
+	}
+}
+
+// Tally counts outcomes by status.
+func Tally(outcomes []Outcome) (pass, fail, missing int) {
+	for _, o := range outcomes {
+		switch o.Status {
+		case Pass:
+			pass++
+		case Fail:
+			fail++
+		default:
+			missing++
+		}
+	}
+	return pass, fail, missing
+}
+
+// Met reports whether every target passed: a missing measurement is not met.
+func Met(outcomes []Outcome) bool {
+	_, fail, missing := Tally(outcomes)
+	return fail == 0 && missing == 0
+}
