@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/consensus"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/llm"
+	"github.com/hiveperf/hive/engine/server"
+	"github.com/hiveperf/hive/engine/store"
+)
+
+func init() {
+	app.Register(cli.Command{Name: "serve", Summary: "serve the consensus HTTP API, /metrics and /debug/pprof (default 127.0.0.1:8765)", Run: runServe})
+}
+
+func runServe(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hive", "serve")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: hive serve [flags]\n\nServe POST /v1/consensus, POST /v1/chat/completions (model hive/<profile>),\nGET /v1/conversations/{id}, /healthz, /metrics, /debug/pprof/ and /debug/fgprof.\nListening off loopback requires HIVE_API_TOKEN (sent as Authorization: Bearer).\nSIGINT/SIGTERM shut down gracefully.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	addr := fs.String("addr", server.DefaultAddr, "listen `address` (host:port; port 0 picks a free one)")
+	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else ~/.local/share/hive/hive.db)")
+	baseURL := fs.String("llm-base-url", "", "OpenAI-compatible `URL` (default $HIVE_LLM_BASE_URL, else OpenRouter with $OPENROUTER_API_KEY)")
+	profile := fs.String("profile", "", "default `profile` for requests that name none (default from the config: balanced)")
+	configPath := fs.String("config", "", "profiles config `file` (default $HIVE_CONFIG, else ~/.config/hive/config.yaml if present)")
+	grace := fs.Duration("shutdown-grace", server.DefaultShutdownGrace, "how long in-flight runs may finish after SIGINT/SIGTERM before they are canceled")
+	runTimeout := fs.Duration("run-timeout", server.DefaultRunTimeout, "upper bound of one run")
+	if err := cli.ParseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return exitcode.UsageError("hive serve: unexpected argument %q; serve takes only flags", fs.Arg(0))
+	}
+	if *grace <= 0 || *runTimeout <= 0 {
+		return exitcode.UsageError("hive serve: --shutdown-grace and --run-timeout must be positive durations such as 10s")
+	}
+
+	// Everything that can be refused for bad input is checked before the
+	// store is opened, and nothing is done before listening that the first
+	// /healthz does not need: startup is measured as exec → first 200.
+	token := env.Getenv("HIVE_API_TOKEN")
+	if err := server.CheckAuth(*addr, token); err != nil {
+		return err
+	}
+	client, err := newLLMClient(env, *baseURL)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadProfiles(env, *configPath, *profile)
+	if err != nil {
+		return err
+	}
+	path := *dbPath
+	if path == "" {
+		path = store.DefaultPath(env.Getenv)
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	eng, err := consensus.New(cfg, client, consensus.WithStore(st), consensus.WithRegisterer(reg),
+		consensus.WithStoreErrorHandler(func(err error) { log.Error("cache write failed", "err", err) }))
+	if err != nil {
+		return err
+	}
+	defer eng.Close() // runs before st.Close: queued cache writes reach the store
+	srv, err := server.New(server.Config{Addr: *addr, Token: token, Engine: eng, Conversations: st, Registry: reg,
+		RunTimeout: *runTimeout, ShutdownGrace: *grace, Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return exitcode.UsageError("hive serve: cannot listen on %s: %v; choose another --addr", *addr, unwrapOp(err))
+	}
+	// The harness reads this line to learn the port when --addr ends in :0.
+	fmt.Fprintf(env.Stderr, "hive: listening on http://%s\n", ln.Addr())
+	if err := srv.Serve(ctx, ln); err != nil {
+		return exitcode.InfraError("hive serve: %v", err)
+	}
+	fmt.Fprintln(env.Stderr, "hive: stopped")
+	return nil
+}
+
+// newLLMClient builds the client from the environment and --llm-base-url,
+// refusing (exit 2, one line naming the variables) when there is no
+// endpoint to talk to.
+func newLLMClient(env *cli.Env, baseURLFlag string) (*llm.Client, error) {
+	c := llm.ConfigFromEnv(env.Getenv)
+	if baseURLFlag != "" {
+		c.BaseURL = baseURLFlag
+	}
+	if err := c.Check(); err != nil {
+		return nil, exitcode.With(exitcode.Usage, err)
+	}
+	return llm.New(c.Options()...), nil
+}
+
+// loadProfiles loads the consensus config and applies a --profile default.
+func loadProfiles(env *cli.Env, configPath, defaultProfile string) (*consensus.Config, error) {
+	cfg, err := consensus.LoadConfig(env.Getenv, configPath)
+	if err != nil {
+		return nil, err
+	}
+	if defaultProfile != "" {
+		if _, err := cfg.Profile(defaultProfile); err != nil {
+			return nil, err
+		}
+		cfg.DefaultProfile = defaultProfile
+	}
+	return cfg, nil
+}
+
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}

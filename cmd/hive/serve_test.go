@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/consensus"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/harness/mockllm"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's log and the test to
+// share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listeningLine = regexp.MustCompile(`hive: listening on (http://127\.0\.0\.1:\d+)\n`)
+
+func TestServeEndToEnd(t *testing.T) {
+	m := mockllm.New(mockllm.Config{Seed: 9, Latency: mockllm.Latency{Tokens: 8}})
+	up := httptest.NewServer(m)
+	defer up.Close()
+	home := t.TempDir()
+	db := filepath.Join(home, "hive.db")
+	vars := map[string]string{"HOME": home, "HIVE_LLM_BASE_URL": up.URL + "/v1"}
+	stderr := &syncBuffer{}
+	env := &cli.Env{Stdout: &bytes.Buffer{}, Stderr: stderr, Getenv: func(k string) string { return vars[k] }}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--profile", "speed"})
+	}()
+	var base string
+	require.Eventually(t, func() bool {
+		if mm := listeningLine.FindStringSubmatch(stderr.String()); mm != nil {
+			base = mm[1]
+			return true
+		}
+		return false
+	}, 10*time.Second, 5*time.Millisecond, "no listening line; stderr: %s", stderr)
+
+	resp, err := http.Get(base + "/healthz")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "ready as soon as the line is printed")
+
+	resp, err = http.Post(base+"/v1/consensus", "application/json", strings.NewReader(`{"question":"q"}`))
+	require.NoError(t, err)
+	var res consensus.ResultJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&res))
+	resp.Body.Close()
+	assert.Equal(t, "speed", res.Profile, "--profile sets the default")
+	assert.Equal(t, "ok", res.Status)
+
+	cancel() // what SIGINT/SIGTERM do through cli.Main
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context was canceled")
+	}
+	assert.Contains(t, stderr.String(), "hive: stopped")
+
+	// The store was closed cleanly and holds the run.
+	st, err := store.Open(db)
+	require.NoError(t, err)
+	defer st.Close()
+	c, msgs, err := st.Conversation(context.Background(), res.ConversationID)
+	require.NoError(t, err)
+	assert.Equal(t, res.Final, c.Final)
+	assert.Len(t, msgs, 4)
+}
+
+func TestServeRefusals(t *testing.T) {
+	home := t.TempDir()
+	tests := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{"off loopback without token", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "0.0.0.0:0"}, "HIVE_API_TOKEN"},
+		{"no endpoint", map[string]string{}, []string{"--addr", "127.0.0.1:0"}, "OPENROUTER_API_KEY"},
+		{"unknown default profile", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--profile", "turbo"}, "known profiles"},
+		{"stray argument", map[string]string{}, []string{"now"}, "unexpected argument"},
+		{"db is a directory", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--db", home}, "is a directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.vars["HOME"] = home
+			env := &cli.Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: func(k string) string { return tc.vars[k] }}
+			err := app.Run(context.Background(), env, append([]string{"serve"}, tc.args...))
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

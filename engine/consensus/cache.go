@@ -1,0 +1,138 @@
+package consensus
+
+import (
+	"container/list"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"strings"
+	"sync"
+	"time"
+)
+
+// cacheKeyVersion changes whenever the prompts or the way stages combine
+// change, so that answers produced by an older pipeline are not served for
+// a newer one.
+const cacheKeyVersion = "hive-consensus/v1"
+
+// normalizeText trims and collapses every run of whitespace to one space, so
+// that "What is Go?\n" and "What  is Go?" share a cache entry.
+func normalizeText(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// signature is the profile's contribution to the cache key: its name and
+// every stage's model, fallbacks, temperature and max tokens. Built once per
+// profile, so a lookup hashes only the question and context on top.
+func (p *Profile) signature() []byte {
+	var b []byte
+	field := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	field(cacheKeyVersion)
+	field(promptsDigest)
+	field(p.Name)
+	for _, s := range p.plan {
+		field(s.name)
+		field(s.cfg.Model)
+		b = binary.AppendUvarint(b, uint64(len(s.cfg.Fallbacks)))
+		for _, f := range s.cfg.Fallbacks {
+			field(f)
+		}
+		if s.cfg.Temperature == nil {
+			b = append(b, 0)
+		} else {
+			b = append(b, 1)
+			b = binary.BigEndian.AppendUint64(b, math.Float64bits(*s.cfg.Temperature))
+		}
+		b = binary.AppendUvarint(b, uint64(s.cfg.MaxTokens))
+	}
+	return b
+}
+
+// cacheKey is the hex SHA-256 of the normalised request. Fields are
+// length-prefixed so that no two different requests serialise alike.
+func cacheKey(p *Profile, question, context string) string {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	h.Write(p.sig)
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(question)))])
+	h.Write([]byte(question))
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(context)))])
+	h.Write([]byte(context))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+// lru is a bounded, TTL-aware map from cache key to a finished Result. It
+// sits in front of the store's cache table so that a repeated question in
+// the same process costs a map lookup, not a SQLite read and a JSON decode.
+type lru struct {
+	mu      sync.Mutex
+	max     int
+	ttl     time.Duration
+	ll      *list.List // front = most recently used
+	entries map[string]*list.Element
+}
+
+type lruEntry struct {
+	key     string
+	res     *Result
+	expires time.Time // zero: never
+}
+
+func newLRU(max int, ttl time.Duration) *lru {
+	return &lru{max: max, ttl: ttl, ll: list.New(), entries: make(map[string]*list.Element, min(max, 1024))}
+}
+
+func (c *lru) get(key string, now time.Time) (*Result, bool) {
+	if c.max <= 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*lruEntry)
+	if !e.expires.IsZero() && !now.Before(e.expires) {
+		c.ll.Remove(el)
+		delete(c.entries, key)
+		return nil, false
+	}
+	c.ll.MoveToFront(el)
+	return e.res, true
+}
+
+// put stores res until expires (zero: the cache's TTL from now).
+func (c *lru) put(key string, res *Result, now, expires time.Time) {
+	if c.max <= 0 {
+		return
+	}
+	if expires.IsZero() && c.ttl > 0 {
+		expires = now.Add(c.ttl)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[key]; ok {
+		e := el.Value.(*lruEntry)
+		e.res, e.expires = res, expires
+		c.ll.MoveToFront(el)
+		return
+	}
+	c.entries[key] = c.ll.PushFront(&lruEntry{key: key, res: res, expires: expires})
+	for c.ll.Len() > c.max {
+		old := c.ll.Back()
+		c.ll.Remove(old)
+		delete(c.entries, old.Value.(*lruEntry).key)
+	}
+}
+
+func (c *lru) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}

@@ -1,0 +1,462 @@
+package consensus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/llm"
+	"github.com/hiveperf/hive/engine/store"
+)
+
+// Completer is what the engine needs of an LLM client; *llm.Client has it.
+// onToken receives each content delta as it streams (nil: not wanted).
+type Completer interface {
+	Chat(ctx context.Context, req llm.Request, onToken func(delta string)) (*llm.Response, error)
+}
+
+var _ Completer = (*llm.Client)(nil)
+
+// Store is what the engine needs of the database; *store.Store has it.
+type Store interface {
+	RecordRun(ctx context.Context, c *store.Conversation, msgs []store.Message) (int64, error)
+	CacheGet(ctx context.Context, key string) ([]byte, bool, error)
+	CachePut(ctx context.Context, key string, value []byte, ttl time.Duration) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// ErrEmptyQuestion is returned (as a usage error) for a blank question.
+var ErrEmptyQuestion = errors.New("consensus: the question is empty; ask something, e.g. hive ask \"What is a B-tree?\"")
+
+// Defaults for the options.
+const (
+	DefaultCacheEntries = 1024
+	DefaultCacheTTL     = 24 * time.Hour
+	// recordTimeout bounds the store write at the end of a run; it runs on
+	// a context detached from the caller's so a canceled run is recorded too.
+	recordTimeout = 5 * time.Second
+	// cacheQueue bounds write-behind cache puts; when it is full a put is
+	// dropped (the in-memory LRU still has the entry), never waited for.
+	cacheQueue = 256
+)
+
+// Engine runs questions through a profile's stages. It is safe for
+// concurrent use; Close flushes pending cache writes.
+type Engine struct {
+	cfg      *Config
+	client   Completer
+	store    Store
+	m        *metrics
+	lru      *lru
+	cacheTTL time.Duration
+
+	mu      sync.RWMutex // guards closed against sends on puts
+	closed  bool
+	puts    chan cachePut
+	writerW sync.WaitGroup
+	putErrs func(error)
+}
+
+type cachePut struct {
+	key   string
+	value []byte
+}
+
+type options struct {
+	store        Store
+	reg          prometheus.Registerer
+	cacheEntries int
+	cacheTTL     time.Duration
+	onStoreError func(error)
+}
+
+// Option configures New.
+type Option func(*options)
+
+// WithStore records every run and backs the cache with the store's table.
+// Without it runs are not recorded (ConversationID stays 0) and the cache is
+// in-memory only.
+func WithStore(s Store) Option { return func(o *options) { o.store = s } }
+
+// WithRegisterer registers the engine's metrics there (default: a private
+// registry nobody scrapes). Pass the registry your /metrics serves.
+func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.reg = r } }
+
+// WithCache sets the in-memory LRU's size (0 disables it) and the TTL of
+// cache entries in both layers (0: entries never expire).
+func WithCache(entries int, ttl time.Duration) Option {
+	return func(o *options) { o.cacheEntries, o.cacheTTL = entries, ttl }
+}
+
+// WithStoreErrorHandler receives errors of background cache writes, which
+// have no caller to return to (default: ignored; they are also counted in
+// hive_consensus_errors_total{kind="store"}).
+func WithStoreErrorHandler(f func(error)) Option { return func(o *options) { o.onStoreError = f } }
+
+// New returns an engine for cfg (from DefaultConfig or LoadConfig) that
+// sends requests through client.
+func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
+	if cfg == nil || len(cfg.Profiles) == 0 {
+		return nil, errors.New("consensus: New needs a config with profiles (DefaultConfig or LoadConfig)")
+	}
+	if client == nil {
+		return nil, errors.New("consensus: New needs an LLM client")
+	}
+	o := options{cacheEntries: DefaultCacheEntries, cacheTTL: DefaultCacheTTL}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.reg == nil {
+		o.reg = prometheus.NewRegistry()
+	}
+	m, err := newMetrics(o.reg)
+	if err != nil {
+		return nil, fmt.Errorf("consensus: registering metrics: %w", err)
+	}
+	e := &Engine{
+		cfg: cfg, client: client, store: o.store, m: m,
+		lru: newLRU(o.cacheEntries, o.cacheTTL), cacheTTL: o.cacheTTL,
+		putErrs: o.onStoreError,
+	}
+	if e.store != nil {
+		e.puts = make(chan cachePut, cacheQueue)
+		e.writerW.Add(1)
+		go e.writeBehind()
+	}
+	return e, nil
+}
+
+// Config returns the engine's configuration (read-only).
+func (e *Engine) Config() *Config { return e.cfg }
+
+// Close waits for queued cache writes to reach the store. Call it before
+// closing the store. Runs must not be started after Close.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if !e.closed {
+		e.closed = true
+		if e.puts != nil {
+			close(e.puts)
+		}
+	}
+	e.mu.Unlock()
+	e.writerW.Wait()
+	return nil
+}
+
+// writeBehind persists cache entries off the request path: the LRU already
+// answers repeats in this process, so the store copy only has to arrive
+// before the next process starts.
+func (e *Engine) writeBehind() {
+	defer e.writerW.Done()
+	for p := range e.puts {
+		ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+		err := e.store.CachePut(ctx, p.key, p.value, e.cacheTTL)
+		cancel()
+		if err != nil {
+			e.m.errors.WithLabelValues(errKindStore).Inc()
+			if e.putErrs != nil {
+				e.putErrs(err)
+			}
+		}
+	}
+}
+
+// Run answers req. It returns the Result and, when the run did not finish
+// (a stage failed, the context was canceled), an error as well as the
+// partial Result; a budget stop is not an error (Result.Status says so).
+// Bad input (empty question, unknown profile, negative cap) is an
+// exit-code-2 error with a nil Result.
+func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result, error) {
+	start := time.Now()
+	question := strings.TrimSpace(req.Question)
+	norm := normalizeText(question)
+	if norm == "" {
+		return nil, exitcode.With(exitcode.Usage, ErrEmptyQuestion)
+	}
+	if req.MaxCost < 0 || math.IsNaN(req.MaxCost) || math.IsInf(req.MaxCost, 0) {
+		return nil, exitcode.UsageError("consensus: max_cost is %v; want 0 (no cap) or a positive USD amount", req.MaxCost)
+	}
+	p, err := e.cfg.Profile(req.Profile)
+	if err != nil {
+		return nil, err
+	}
+	ctxText := strings.TrimSpace(req.Context)
+	key := cacheKey(p, norm, ctxText)
+
+	if !req.NoCache {
+		if hit, layer := e.lookup(ctx, key, start); hit != nil {
+			res := hit.clone()
+			res.Question, res.Cached, res.CacheKey, res.Status = question, true, key, StatusOK
+			res.Upstream = 0
+			res.Wall = time.Since(start)
+			res.Overhead = res.Wall
+			e.m.cacheHits.WithLabelValues(layer).Inc()
+			e.m.runs.WithLabelValues(p.Name, "cached").Inc()
+			e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
+			replay(on, res)
+			return res, nil
+		}
+		e.m.cacheMisses.Inc()
+	}
+
+	e.m.inflight.Inc()
+	defer e.m.inflight.Dec()
+
+	res := &Result{Profile: p.Name, Question: question, Status: StatusOK, CacheKey: key,
+		Stages: make([]StageRecord, len(p.plan))}
+	outputs := make([]stageOutput, 0, len(p.plan))
+	var runErr error
+	stopped := false
+	for i := range p.plan {
+		ps := &p.plan[i]
+		rec := &res.Stages[i]
+		rec.Stage, rec.Model = ps.name, ps.cfg.Model
+		switch {
+		case stopped:
+			rec.Status = StatusSkipped
+			continue
+		case ctx.Err() != nil:
+			rec.Status, rec.Error = StatusCanceled, context.Cause(ctx).Error()
+			res.Status, runErr, stopped = StatusCanceled, fmt.Errorf("consensus: run canceled before the %s stage: %w", ps.name, ctx.Err()), true
+			e.m.errors.WithLabelValues(errKindCanceled).Inc()
+			continue
+		case req.MaxCost > 0 && res.Totals.Cost >= req.MaxCost:
+			rec.Status = StatusBudget
+			rec.Error = fmt.Sprintf("the run had cost %.6f USD, reaching max_cost %.6f USD, before this stage", res.Totals.Cost, req.MaxCost)
+			res.Status, stopped = StatusBudget, true
+			e.m.errors.WithLabelValues(errKindBudget).Inc()
+			continue
+		}
+		if err := e.runStage(ctx, i, ps, question, ctxText, outputs, rec, on); err != nil {
+			res.Status, stopped = StatusFailed, true
+			if ctx.Err() != nil {
+				res.Status = StatusCanceled
+				rec.Status = StatusCanceled
+			}
+			runErr = fmt.Errorf("consensus: %s stage (%s): %w", ps.name, ps.cfg.Model, err)
+		} else {
+			outputs = append(outputs, stageOutput{ps.name, rec.Content})
+		}
+		res.Totals.PromptTokens += rec.PromptTokens
+		res.Totals.CompletionTokens += rec.CompletionTokens
+		res.Totals.Cost += rec.Cost
+		res.Totals.Latency += rec.Latency
+		res.Upstream += rec.Upstream
+	}
+	switch res.Status {
+	case StatusOK:
+		res.Final = res.Stages[len(res.Stages)-1].Content
+	case StatusBudget:
+		for i := len(res.Stages) - 1; i >= 0; i-- {
+			if res.Stages[i].Status == StatusOK {
+				res.Final = res.Stages[i].Content
+				break
+			}
+		}
+	}
+
+	if e.store != nil {
+		res.ConversationID, res.RecordErr = e.record(ctx, p.Name, ctxText, res, time.Since(start))
+		if res.RecordErr != nil {
+			e.m.errors.WithLabelValues(errKindStore).Inc()
+		}
+	}
+	res.Wall = time.Since(start)
+	res.Overhead = max(0, res.Wall-res.Upstream)
+
+	e.m.runs.WithLabelValues(p.Name, res.Status).Inc()
+	e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
+	e.m.overhead.Observe(res.Overhead.Seconds())
+
+	if res.Status == StatusOK {
+		e.remember(key, res)
+	}
+	if on != nil {
+		if runErr != nil {
+			on(Event{Kind: EventError, Result: res, Err: runErr})
+		} else {
+			on(Event{Kind: EventDone, Result: res})
+		}
+	}
+	return res, runErr
+}
+
+// runStage sends one stage and fills rec. It returns the stage's error.
+func (e *Engine) runStage(ctx context.Context, i int, ps *plannedStage, question, ctxText string,
+	outputs []stageOutput, rec *StageRecord, on EventHandler) error {
+	var onToken func(string)
+	if on != nil {
+		on(Event{Kind: EventStageStarted, Index: i, Stage: ps.name, Model: ps.cfg.Model})
+		onToken = func(d string) { on(Event{Kind: EventToken, Index: i, Stage: ps.name, Delta: d}) }
+	}
+	t0 := time.Now()
+	resp, err := e.client.Chat(ctx, llm.Request{
+		Model:       ps.cfg.Model,
+		Fallbacks:   ps.cfg.Fallbacks,
+		Messages:    buildMessages(ps.name, question, ctxText, outputs),
+		Temperature: ps.cfg.Temperature,
+		MaxTokens:   ps.cfg.MaxTokens,
+	}, onToken)
+	elapsed := time.Since(t0)
+
+	if resp != nil {
+		if resp.Model != "" {
+			rec.Model = resp.Model
+		}
+		rec.Content = resp.Content
+		rec.PromptTokens, rec.CompletionTokens = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
+		rec.Cost = resp.Usage.Cost
+		if !resp.Usage.CostReported {
+			rec.Cost, rec.CostEstimated = e.estimateCost(rec.Model, ps.cfg.Model, resp.Usage)
+		}
+		rec.TTFT, rec.Latency, rec.Upstream, rec.Attempts = resp.TTFT, resp.Latency, resp.Upstream, resp.Attempts
+		if rec.Latency == 0 {
+			rec.Latency = elapsed
+		}
+	} else {
+		// No response at all (every attempt failed before a byte): the
+		// time went to upstream attempts, not to the engine.
+		rec.Latency, rec.Upstream = elapsed, elapsed
+	}
+	sm := e.m.byStage[ps.name]
+	if err != nil {
+		rec.Status, rec.Error = StatusFailed, err.Error()
+		e.m.errors.WithLabelValues(errorKind(err)).Inc()
+	} else {
+		rec.Status = StatusOK
+		if rec.TTFT > 0 {
+			sm.ttft.Observe(rec.TTFT.Seconds())
+		}
+	}
+	e.m.stageLatency.WithLabelValues(ps.name, rec.Status).Observe(rec.Latency.Seconds())
+	sm.promptTokens.Add(float64(rec.PromptTokens))
+	sm.completionTokens.Add(float64(rec.CompletionTokens))
+	sm.cost.Add(rec.Cost)
+	if on != nil {
+		on(Event{Kind: EventStageCompleted, Index: i, Stage: ps.name, Model: rec.Model, Record: rec})
+	}
+	return err
+}
+
+// estimateCost prices usage from the configured table, trying the model
+// that answered and then the configured one.
+func (e *Engine) estimateCost(answered, configured string, u llm.Usage) (float64, bool) {
+	pr, ok := e.cfg.Prices[answered]
+	if !ok {
+		pr, ok = e.cfg.Prices[configured]
+	}
+	if !ok || (u.PromptTokens == 0 && u.CompletionTokens == 0) {
+		return 0, false
+	}
+	return (float64(u.PromptTokens)*pr.Prompt + float64(u.CompletionTokens)*pr.Completion) / 1e6, true
+}
+
+// record writes the run in one store transaction. It runs detached from
+// ctx: a run canceled by its caller is still worth recording.
+func (e *Engine) record(ctx context.Context, profile, ctxText string, res *Result, latency time.Duration) (int64, error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	now := time.Now()
+	conv := &store.Conversation{
+		CreatedAt: now.Add(-latency), Question: res.Question, Context: ctxText, Profile: profile,
+		CacheKey: res.CacheKey, Status: res.Status, Final: res.Final, TotalCost: res.Totals.Cost, Latency: latency,
+	}
+	msgs := make([]store.Message, len(res.Stages))
+	for i := range res.Stages {
+		s := &res.Stages[i]
+		msgs[i] = store.Message{
+			Seq: i, Role: "assistant", Stage: s.Stage, Model: s.Model, Content: s.Content,
+			PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens, Cost: s.Cost,
+			TTFT: s.TTFT, Latency: s.Latency, Status: s.Status, Error: s.Error, CreatedAt: now,
+		}
+	}
+	id, err := e.store.RecordRun(wctx, conv, msgs)
+	if err != nil {
+		return 0, fmt.Errorf("consensus: recording the run: %w", err)
+	}
+	return id, nil
+}
+
+// lookup checks the LRU, then the store. It returns the layer that hit.
+func (e *Engine) lookup(ctx context.Context, key string, now time.Time) (*Result, string) {
+	if r, ok := e.lru.get(key, now); ok {
+		return r, "memory"
+	}
+	if e.store == nil {
+		return nil, ""
+	}
+	data, ok, err := e.store.CacheGet(ctx, key)
+	if err != nil {
+		// A broken cache must not fail the run: count it and run upstream.
+		e.m.errors.WithLabelValues(errKindStore).Inc()
+		return nil, ""
+	}
+	if !ok {
+		return nil, ""
+	}
+	var c cachedResult
+	if err := json.Unmarshal(data, &c); err != nil || len(c.Stages) == 0 {
+		e.m.errors.WithLabelValues(errKindStore).Inc()
+		return nil, ""
+	}
+	r := &Result{ConversationID: c.ConversationID, Profile: c.Profile, Final: c.Final, Stages: c.Stages,
+		Totals: c.Totals, Status: StatusOK}
+	// The store's TTL already decided freshness; keep it in memory for at
+	// most one more TTL.
+	e.lru.put(key, r, now, time.Time{})
+	return r, "store"
+}
+
+// remember puts a successful run in both cache layers; the store write is
+// queued, not waited for.
+func (e *Engine) remember(key string, res *Result) {
+	kept := res.clone()
+	kept.RecordErr = nil
+	e.lru.put(key, kept, time.Now(), time.Time{})
+	if e.store == nil {
+		return
+	}
+	data, err := json.Marshal(cachedResult{ConversationID: res.ConversationID, Profile: res.Profile, Final: res.Final,
+		Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: res.Wall})
+	if err != nil {
+		return
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.closed {
+		return
+	}
+	select {
+	case e.puts <- cachePut{key, data}:
+	default:
+		e.m.errors.WithLabelValues(errKindStore).Inc()
+	}
+}
+
+// replay sends a cached result as the events a live run would have sent,
+// each stage's text as one token event, so streaming clients need no
+// special case for hits.
+func replay(on EventHandler, res *Result) {
+	if on == nil {
+		return
+	}
+	for i := range res.Stages {
+		s := &res.Stages[i]
+		on(Event{Kind: EventStageStarted, Index: i, Stage: s.Stage, Model: s.Model})
+		if s.Content != "" {
+			on(Event{Kind: EventToken, Index: i, Stage: s.Stage, Delta: s.Content})
+		}
+		on(Event{Kind: EventStageCompleted, Index: i, Stage: s.Stage, Model: s.Model, Record: s})
+	}
+	on(Event{Kind: EventDone, Result: res})
+}

@@ -1,0 +1,171 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hiveperf/hive/engine/consensus"
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+// consensusRequest is the body of POST /v1/consensus.
+type consensusRequest struct {
+	Question string  `json:"question"`
+	Context  string  `json:"context"`
+	Profile  string  `json:"profile"`
+	Stream   bool    `json:"stream"`
+	NoCache  bool    `json:"no_cache"`
+	MaxCost  float64 `json:"max_cost"`
+}
+
+// decodeBody reads a JSON body under the size cap. It answers the error
+// itself (413 or 400) and returns false when the request cannot go on.
+func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, strict bool) bool {
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is %d bytes; the limit is %d", r.ContentLength, s.cfg.MaxBodyBytes))
+		return false
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	err := dec.Decode(dst)
+	if err == nil {
+		// Reject trailing garbage, and read to EOF so a too-long body is
+		// caught even when its first value parsed.
+		if _, err2 := dec.Token(); !errors.Is(err2, io.EOF) {
+			err = errors.New("unexpected data after the JSON object")
+			var mbe *http.MaxBytesError
+			if errors.As(err2, &mbe) {
+				err = err2
+			}
+		}
+	}
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over the %d-byte limit", mbe.Limit))
+			return false
+		}
+		if errors.Is(err, io.EOF) {
+			err = errors.New("empty body; want a JSON object")
+		}
+		writeError(w, http.StatusBadRequest, "invalid request body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// runContext bounds a run by RunTimeout and lifts the connection's read
+// deadline: net/http cancels the request context when ReadTimeout expires
+// during a handler, which would kill every run longer than 30 s. Client
+// disconnects are still seen (the background read gets EOF).
+func (s *Server) runContext(w http.ResponseWriter, r *http.Request) (context.Context, context.CancelFunc) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
+	return context.WithTimeout(r.Context(), s.cfg.RunTimeout)
+}
+
+// runStatus maps a run error to the HTTP status of a non-streamed answer.
+func runStatus(ctx context.Context, err error) int {
+	switch {
+	case exitcode.Code(err) == exitcode.Usage:
+		return http.StatusBadRequest
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusBadGateway
+	}
+}
+
+func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
+	var req consensusRequest
+	if !s.decodeBody(w, r, &req, true) {
+		return
+	}
+	ctx, cancel := s.runContext(w, r)
+	defer cancel()
+	creq := consensus.Request{Question: req.Question, Context: req.Context, Profile: req.Profile,
+		NoCache: req.NoCache, MaxCost: req.MaxCost}
+
+	if !req.Stream {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + 30*time.Second))
+		res, err := s.cfg.Engine.Run(ctx, creq, nil)
+		s.logRun(res, err)
+		switch {
+		case res == nil:
+			writeError(w, runStatus(ctx, err), err.Error())
+		case err != nil:
+			j := res.JSON()
+			writeJSON(w, runStatus(ctx, err), errorBody{Error: err.Error(), Result: &j})
+		default:
+			writeJSON(w, http.StatusOK, res)
+		}
+		return
+	}
+
+	sse := newSSEWriter(w)
+	res, err := s.cfg.Engine.Run(ctx, creq, func(ev consensus.Event) {
+		switch ev.Kind {
+		case consensus.EventStageStarted:
+			sse.event(string(ev.Kind), stageStartedJSON{Index: ev.Index, Stage: ev.Stage, Model: ev.Model})
+		case consensus.EventToken:
+			sse.event(string(ev.Kind), tokenJSON{Index: ev.Index, Stage: ev.Stage, Delta: ev.Delta})
+		case consensus.EventStageCompleted:
+			sse.event(string(ev.Kind), stageCompletedJSON{Index: ev.Index, Stage: ev.Stage, Record: ev.Record.JSON()})
+		case consensus.EventDone:
+			sse.event(string(ev.Kind), doneJSON{Result: ev.Result.JSON()})
+		case consensus.EventError:
+			j := ev.Result.JSON()
+			sse.event(string(ev.Kind), errorBody{Error: ev.Err.Error(), Result: &j})
+		}
+	})
+	s.logRun(res, err)
+	if res == nil && !sse.started {
+		// Rejected before the first event: a plain JSON error.
+		writeError(w, runStatus(ctx, err), err.Error())
+	}
+}
+
+type stageStartedJSON struct {
+	Index int    `json:"index"`
+	Stage string `json:"stage"`
+	Model string `json:"model"`
+}
+
+type tokenJSON struct {
+	Index int    `json:"index"`
+	Stage string `json:"stage"`
+	Delta string `json:"delta"`
+}
+
+type stageCompletedJSON struct {
+	Index  int                       `json:"index"`
+	Stage  string                    `json:"stage"`
+	Record consensus.StageRecordJSON `json:"record"`
+}
+
+type doneJSON struct {
+	Result consensus.ResultJSON `json:"result"`
+}
+
+// logRun logs what an operator needs to act on: failed runs and runs that
+// could not be recorded. Successful runs are in /metrics, not the log.
+func (s *Server) logRun(res *consensus.Result, err error) {
+	if res == nil {
+		return
+	}
+	if err != nil {
+		s.log.Info("run did not finish", "conversation", res.ConversationID, "status", res.Status, "err", err)
+	}
+	if res.RecordErr != nil {
+		s.log.Error("run not recorded", "err", res.RecordErr)
+	}
+}

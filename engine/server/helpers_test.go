@@ -1,0 +1,174 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/engine/consensus"
+	"github.com/hiveperf/hive/engine/llm"
+	"github.com/hiveperf/hive/engine/server"
+	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/harness/mockllm"
+)
+
+const testProfiles = `
+default_profile: plain
+profiles:
+  plain:
+    generator: {model: test/gen}
+    refiner:   {model: test/ref}
+    validator: {model: test/val}
+    curator:   {model: test/cur}
+  slow:
+    generator: {model: "@itl-20ms+tokens-500/slow"}
+    refiner:   {model: test/ref}
+    validator: {model: test/val}
+    curator:   {model: test/cur}
+  broken:
+    direct: {model: "@fail-400/broken"}
+`
+
+type env struct {
+	mock  *mockllm.Server
+	store *store.Store
+	eng   *consensus.Engine
+	srv   *server.Server
+	url   string // http://127.0.0.1:port
+	// stop cancels Serve's context and returns what Serve returned; it is
+	// also run at cleanup.
+	stop func() error
+}
+
+func zeroLatency() mockllm.Config {
+	return mockllm.Config{Seed: 3, Latency: mockllm.Latency{Tokens: 10},
+		Prices: mockllm.Prices{Prompt: 1e-6, Completion: 2e-6}}
+}
+
+// start runs the whole stack on loopback: the mock LLM, a file store, the
+// engine and the server's Serve loop (stopped, like hive serve, by
+// canceling its context).
+func start(t testing.TB, mut func(*server.Config)) *env {
+	t.Helper()
+	e := &env{mock: mockllm.New(zeroLatency())}
+	up := httptest.NewServer(e.mock)
+	t.Cleanup(up.Close)
+
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(testProfiles), 0o644))
+	cfg, err := consensus.LoadConfig(func(string) string { return "" }, path)
+	require.NoError(t, err)
+
+	st, err := store.Open(filepath.Join(t.TempDir(), "hive.db"))
+	require.NoError(t, err)
+	e.store = st
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	client := llm.New(llm.WithBaseURL(up.URL+"/v1"), llm.WithRetry(2, time.Millisecond, 5*time.Millisecond))
+	e.eng, err = consensus.New(cfg, client, consensus.WithStore(st), consensus.WithRegisterer(reg))
+	require.NoError(t, err)
+
+	scfg := server.Config{Addr: "127.0.0.1:0", Engine: e.eng, Conversations: st, Registry: reg,
+		ShutdownGrace: 2 * time.Second}
+	if mut != nil {
+		mut(&scfg)
+	}
+	e.srv, err = server.New(scfg)
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	e.url = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.srv.Serve(ctx, ln) }()
+	var once sync.Once
+	var serveErr error
+	e.stop = func() error {
+		once.Do(func() {
+			cancel()
+			serveErr = <-done
+		})
+		return serveErr
+	}
+	t.Cleanup(func() {
+		require.NoError(t, e.stop())
+		e.eng.Close()
+		st.Close()
+	})
+	return e
+}
+
+func (e *env) post(t testing.TB, path string, body any) *http.Response {
+	t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	resp, err := http.Post(e.url+path, "application/json", bytes.NewReader(b))
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func (e *env) get(t testing.TB, path string) *http.Response {
+	t.Helper()
+	resp, err := http.Get(e.url + path)
+	require.NoError(t, err)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func decode[T any](t testing.TB, r io.Reader) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.NewDecoder(r).Decode(&v))
+	return v
+}
+
+// sseEvent is one Server-Sent Event.
+type sseEvent struct {
+	name string
+	data string
+}
+
+// readSSE parses a stream into events; comments are dropped.
+func readSSE(t testing.TB, r io.Reader) []sseEvent {
+	t.Helper()
+	var out []sseEvent
+	var cur sseEvent
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if cur.data != "" || cur.name != "" {
+				out = append(out, cur)
+			}
+			cur = sseEvent{}
+		case strings.HasPrefix(line, ":"):
+		case strings.HasPrefix(line, "event: "):
+			cur.name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			require.Empty(t, cur.data, "one data line per event")
+			cur.data = strings.TrimPrefix(line, "data: ")
+		default:
+			t.Fatalf("unexpected SSE line %q", line)
+		}
+	}
+	require.NoError(t, sc.Err())
+	return out
+}

@@ -1,0 +1,318 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/felixge/fgprof"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/hiveperf/hive/engine/consensus"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
+)
+
+// Defaults of Config's zero fields.
+const (
+	DefaultAddr          = "127.0.0.1:8765"
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultRunTimeout    = 10 * time.Minute
+	DefaultShutdownGrace = 10 * time.Second
+
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 2 * time.Minute
+	idleTimeout       = 120 * time.Second
+	// streamWriteWindow is how long one SSE write may take; the deadline
+	// moves forward with every event, so only a stalled client hits it.
+	streamWriteWindow = time.Minute
+)
+
+// Conversations is what the server reads of the store; *store.Store has it.
+type Conversations interface {
+	Conversation(ctx context.Context, id int64) (*store.Conversation, []store.Message, error)
+}
+
+// Config configures a Server.
+type Config struct {
+	// Addr is the address the server listens on. Only its host is used
+	// here, to decide whether a token is required.
+	Addr string
+	// Token, when set, is required as "Authorization: Bearer <token>".
+	Token         string
+	Engine        *consensus.Engine
+	Conversations Conversations
+	// Registry is served on /metrics and receives the hive_http_* metrics.
+	// Register the engine's metrics (consensus.WithRegisterer) and the
+	// Go/process collectors on it as well.
+	Registry      *prometheus.Registry
+	MaxBodyBytes  int64         // default 1 MiB
+	RunTimeout    time.Duration // default 10 min
+	ShutdownGrace time.Duration // default 10 s
+	Logger        *slog.Logger  // default: discard
+}
+
+// Server serves the API. Create it with New, run it with Serve.
+type Server struct {
+	cfg     Config
+	handler http.Handler
+	ready   atomic.Bool
+	log     *slog.Logger
+
+	reqs    *prometheus.CounterVec
+	reqTime *prometheus.HistogramVec
+}
+
+// IsLoopback reports whether addr's host is a loopback address or
+// "localhost". An empty host (":8765") listens on every interface, so it is
+// not loopback.
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckAuth refuses to serve a non-loopback address without a token. It is
+// exported so that `hive serve` can fail before opening the store.
+func CheckAuth(addr, token string) error {
+	if token == "" && !IsLoopback(addr) {
+		return exitcode.UsageError("serve: refusing to listen on %s without a token: set HIVE_API_TOKEN, or listen on a loopback address such as %s", addr, DefaultAddr)
+	}
+	return nil
+}
+
+// New validates cfg and builds the handler tree.
+func New(cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if err := CheckAuth(cfg.Addr, cfg.Token); err != nil {
+		return nil, err
+	}
+	if cfg.Engine == nil || cfg.Registry == nil {
+		return nil, errors.New("server: New needs an Engine and a Registry")
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.RunTimeout <= 0 {
+		cfg.RunTimeout = DefaultRunTimeout
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = DefaultShutdownGrace
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "hive_http_requests_total",
+		Help: "HTTP requests by route pattern and status code.",
+	}, []string{"route", "code"})
+	s.reqTime = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "hive_http_request_duration_seconds",
+		Help:    "Time to serve an HTTP request (the whole stream, for SSE), by route pattern.",
+		Buckets: []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+	}, []string{"route"})
+	for _, c := range []prometheus.Collector{s.reqs, s.reqTime} {
+		if err := cfg.Registry.Register(c); err != nil {
+			return nil, fmt.Errorf("server: registering metrics: %w", err)
+		}
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/consensus", s.handleConsensus)
+	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
+	mux.HandleFunc("GET /v1/models", s.handleModels)
+	mux.HandleFunc("GET /v1/conversations/{id}", s.handleConversation)
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
+	// Explicit pprof routes: importing net/http/pprof also registers on
+	// DefaultServeMux, which this server never serves.
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/debug/fgprof", fgprof.Handler())
+
+	s.handler = s.instrument(s.authenticate(mux), mux)
+	return s, nil
+}
+
+// Handler returns the server's root handler (auth, metrics, routes).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// SetReady flips /healthz between 200 and 503. Serve sets it; tests that
+// mount Handler on their own listener set it themselves.
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// Serve serves on ln until ctx is canceled, then shuts down: /healthz turns
+// 503, new connections are refused, in-flight requests get ShutdownGrace to
+// finish, and then their contexts are canceled (runs stop and are recorded
+// as canceled). It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+	}
+	errc := make(chan error, 1)
+	s.ready.Store(true)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		s.ready.Store(false)
+		return fmt.Errorf("server: %w", err)
+	case <-ctx.Done():
+	}
+	s.ready.Store(false)
+	graceCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownGrace)
+	err := srv.Shutdown(graceCtx)
+	cancel()
+	if err != nil {
+		// Grace is over: cancel the runs still going, give them a moment to
+		// record themselves, then drop the connections.
+		s.log.Warn("shutdown grace period over; canceling in-flight requests", "grace", s.cfg.ShutdownGrace)
+		cancelBase()
+		finalCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := srv.Shutdown(finalCtx); err != nil {
+			srv.Close()
+		}
+		cancel()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// authenticate checks the bearer token on everything but /healthz, which
+// orchestrators probe without credentials.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	if s.cfg.Token == "" {
+		return next
+	}
+	want := []byte("Bearer " + s.cfg.Token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			got := []byte(r.Header.Get("Authorization"))
+			if subtle.ConstantTimeCompare(got, want) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="hive"`)
+				writeError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer $HIVE_API_TOKEN")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// instrument counts requests by the mux's route pattern (bounded, unlike
+// raw paths) and status.
+func (s *Server) instrument(next http.Handler, mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		route := r.Pattern
+		if route == "" {
+			// Rejected before routing (401) or unmatched (404, 405).
+			if _, p := mux.Handler(r); p != "" {
+				route = p
+			} else {
+				route = "unmatched"
+			}
+		}
+		code := sw.code
+		if code == 0 {
+			code = http.StatusOK
+		}
+		s.reqs.WithLabelValues(route, strconv.Itoa(code)).Inc()
+		s.reqTime.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+// statusWriter records the status code. Unwrap lets http.ResponseController
+// reach the real writer for Flush and SetWriteDeadline.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush is here too because some handlers (pprof, promhttp) assert
+// http.Flusher directly instead of using a ResponseController.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if !s.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"status":"unavailable"}` + "\n"))
+		return
+	}
+	w.Write([]byte(`{"status":"ok"}` + "\n"))
+}
+
+type errorBody struct {
+	Error  string                `json:"error"`
+	Result *consensus.ResultJSON `json:"result,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, errorBody{Error: msg})
+}
