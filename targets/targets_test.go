@@ -125,7 +125,7 @@ func TestParseRejects(t *testing.T) {
 			[]string{`unknown statistic "median"; use one of p50, p90, p95, p99, mean, min, max, peak`}},
 		{"unknown unit", head + "      - {metric: startup.serve, statistic: p50, bound: 1, unit: sec}\n", []string{`unknown unit "sec"`}},
 		{"unit of another dimension", head + "      - {metric: startup.serve, statistic: p50, bound: 1, unit: MB}\n",
-			[]string{"unit MB does not fit startup.serve, which is measured in ns (a time)"}},
+			[]string{"unit MB does not fit startup.serve, which is measured in ms (a time)"}},
 		{"missing unit", head + "      - {metric: startup.serve, statistic: p50, bound: 1}\n", []string{"missing required field unit"}},
 		{"conflicting units", head + "      - {metric: startup.serve, statistic: p50, bound: 1 ms, unit: s}\n", []string{`says unit ms but unit: says s`}},
 		{"bound not a number", head + "      - {metric: startup.serve, statistic: p50, bound: fast, unit: ms}\n", []string{`bound "fast" is not a number`}},

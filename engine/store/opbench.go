@@ -51,7 +51,15 @@ func MeasureOps(ctx context.Context, s *Store, n int) (map[string][]float64, err
 	for i := range files {
 		files[i] = opBenchFile(i)
 	}
-	var runIDs []int64
+	// Conversations to read back, made before any timing starts.
+	runIDs := make([]int64, 0, 64)
+	for j := 0; j < 64; j++ {
+		id, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "balanced", Status: "ok"}, fourStages(reply))
+		if err != nil {
+			return nil, err
+		}
+		runIDs = append(runIDs, id)
+	}
 	steps := []struct {
 		name string
 		op   func(i int) error
@@ -62,15 +70,6 @@ func MeasureOps(ctx context.Context, s *Store, n int) (map[string][]float64, err
 			return err
 		}},
 		{"read_conversation", func(i int) error {
-			if len(runIDs) == 0 {
-				for j := 0; j < 64; j++ {
-					id, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "balanced", Status: "ok"}, fourStages(reply))
-					if err != nil {
-						return err
-					}
-					runIDs = append(runIDs, id)
-				}
-			}
 			_, msgs, err := s.Conversation(ctx, runIDs[i%len(runIDs)])
 			if err == nil && len(msgs) != 4 {
 				err = fmt.Errorf("read %d messages, want 4", len(msgs))

@@ -22,14 +22,19 @@ type Spec struct {
 
 // Catalog is the list of documented benchmark ids, in report order.
 var Catalog = []Spec{
-	{"startup.serve", Startup, "ns", LowerIsBetter, "exec `hive serve` on a free loopback port until the first 200 from /healthz"},
-	{"startup.version", Startup, "ns", LowerIsBetter, "exec `hive version` until exit"},
+	{"startup.serve", Startup, "ms", LowerIsBetter, "exec `hive serve` on a free loopback port until the first 200 from /healthz"},
+	{"startup.version", Startup, "ms", LowerIsBetter, "exec `hive version` until exit (reported; not what startup means)"},
 	{"memory.idle_rss", Memory, "bytes", LowerIsBetter, "RSS of an idle `hive serve` after startup"},
-	{"memory.peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS (VmHWM) of `hive serve` during a workload replay"},
-	{"parsing.per_file", Parsing, "ns", LowerIsBetter, "analyze latency of one file, one sample per file of the workload tree"},
-	{"consensus.e2e", Consensus, "ns", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM, end to end"},
-	{"consensus.overhead", Consensus, "ns", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
-	{"consensus.cache_hit", Consensus, "ns", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
+	{"memory.serve_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS (VmHWM) of `hive serve` after concurrent consensus runs"},
+	{"memory.analyze_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS of `hive analyze --no-cache` over the workload"},
+	{"parsing.per_file", Parsing, "ms/file", LowerIsBetter, "analyze latency of one file, one sample per file of the workload tree"},
+	{"parsing.files_per_sec", Parsing, "files/s", HigherIsBetter, "files analysed per second of `hive analyze` wall time"},
+	{"parsing.mb_per_sec", Parsing, "MB/s", HigherIsBetter, "source megabytes analysed per second of `hive analyze` wall time"},
+	{"parsing.wall", Parsing, "s", LowerIsBetter, "`hive analyze --no-cache` exec to exit over the workload"},
+	{"consensus.e2e", Consensus, "ms", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM's declared latency, end to end"},
+	{"consensus.overhead", Consensus, "ms", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
+	{"consensus.overhead_c100", Consensus, "ms", LowerIsBetter, "engine overhead per run with 100 concurrent runs against a zero-latency mock"},
+	{"consensus.cache_hit", Consensus, "ms", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
 	// The database ids are "database." + the op names of store.MeasureOps
 	// (engine/store/opbench.go), which `hive db bench` runs inside the
 	// binary under test.
