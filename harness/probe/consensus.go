@@ -1,0 +1,147 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/mockllm"
+)
+
+type consensusProbe struct{ cfg Config }
+
+func (p *consensusProbe) Family() string { return Consensus }
+
+func (p *consensusProbe) Metrics() []Metric {
+	l := p.cfg.E2ELatency
+	return []Metric{
+		{Name: "consensus.e2e", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: fmt.Sprintf("one POST /v1/consensus through `hive serve`, end to end, against the mock LLM with TTFT %v, ITL %v, %d tokens per stage", l.TTFT, l.ITL, l.Tokens),
+			Sample:      "one sequential request with a new question (no_cache), timed by the harness from send to the last byte of the answer"},
+		{Name: "consensus.overhead", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: "engine overhead of one consensus run: the engine's wall time minus its time waiting on the upstream LLM (overhead_ms of the answer), zero-latency mock",
+			Sample:      "overhead_ms of one sequential request with a new question (no_cache)"},
+		{Name: "consensus.cache_hit", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: "a consensus request answered from the response cache, end to end",
+			Sample:      "the second of two requests for the same question, timed by the harness; the answer must say cached"},
+		{Name: "consensus.overhead_c100", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: fmt.Sprintf("engine overhead of one run among %d simultaneous runs (targets look at its p99), zero-latency mock", p.cfg.Concurrent),
+			Sample:      fmt.Sprintf("overhead_ms of one of %d requests released at once", p.cfg.Concurrent)},
+	}
+}
+
+// Setup starts one mock LLM per latency model and one `hive serve` against
+// each; rounds send requests to them.
+func (p *consensusProbe) Setup(ctx context.Context, t Target) (_ Session, err error) {
+	b, err := newBase(ctx, p.cfg, t, Consensus)
+	if err != nil {
+		return nil, err
+	}
+	s := &consensusSession{base: b, metrics: p.Metrics(), client: newClient(p.cfg), q: newQuestions()}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	if s.mockOverhead, err = startMock(b.ctx, p.cfg.OverheadLatency); err != nil {
+		return nil, err
+	}
+	if s.mockE2E, err = startMock(b.ctx, p.cfg.E2ELatency); err != nil {
+		return nil, err
+	}
+	if s.overhead, err = b.startServe(b.ctx, s.client, b.path("overhead.db"), s.mockOverhead.BaseURL); err != nil {
+		return nil, err
+	}
+	if s.e2e, err = b.startServe(b.ctx, s.client, b.path("e2e.db"), s.mockE2E.BaseURL); err != nil {
+		return nil, err
+	}
+	if err := warmUp(ctx, s, p.cfg.WarmupRounds); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type consensusSession struct {
+	*base
+	metrics               []Metric
+	client                *http.Client
+	q                     *questions
+	mockOverhead, mockE2E *mockllm.Running
+	overhead, e2e         *server
+}
+
+func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, error) {
+	ctx, cancel := s.roundCtx(ctx)
+	defer cancel()
+	for _, srv := range []*server{s.overhead, s.e2e} {
+		if srv.p.Exited() {
+			return nil, failure(ctx, srv.p, fmt.Errorf("%s: hive serve exited between rounds (%v)", s.label(), srv.p.Err()))
+		}
+	}
+	over := asker{client: s.client, base: s.overhead.base, profile: s.cfg.Profile}
+	e2e := asker{client: s.client, base: s.e2e.base, profile: s.cfg.Profile}
+	n := s.cfg.Samples
+	out := map[string][]float64{}
+	// A failing request is the server's doing; report it with its stderr.
+	fail := func(srv *server, err error) error { return failure(ctx, srv.p, fmt.Errorf("%s: %w", s.label(), err)) }
+
+	for i := 0; i < n; i++ {
+		_, d, err := e2e.fresh(ctx, s.q.next())
+		if err != nil {
+			return nil, fail(s.e2e, err)
+		}
+		out["consensus.e2e"] = append(out["consensus.e2e"], ms(d))
+	}
+	for i := 0; i < n; i++ {
+		ans, _, err := over.fresh(ctx, s.q.next())
+		if err != nil {
+			return nil, fail(s.overhead, err)
+		}
+		out["consensus.overhead"] = append(out["consensus.overhead"], ans.OverheadMS)
+	}
+	for i := 0; i < n; i++ {
+		q := s.q.next()
+		if _, _, err := over.fresh(ctx, q); err != nil {
+			return nil, fail(s.overhead, err)
+		}
+		// Not no_cache: this one should come from the cache the first
+		// request filled.
+		ans, d, err := over.ask(ctx, q, false)
+		if err != nil {
+			return nil, fail(s.overhead, err)
+		}
+		if !ans.Cached {
+			return nil, fail(s.overhead, errors.New("the second request for the same question was not answered from the cache (\"cached\": false); consensus.cache_hit would time a full run"))
+		}
+		out["consensus.cache_hit"] = append(out["consensus.cache_hit"], ms(d))
+	}
+	first := s.q.reserve(s.cfg.Concurrent)
+	answers, err := over.concurrently(ctx, s.cfg.Concurrent, func(i int) string { return s.q.at(first + i) })
+	if err != nil {
+		return nil, fail(s.overhead, fmt.Errorf("%d simultaneous runs: %w", s.cfg.Concurrent, err))
+	}
+	for _, a := range answers {
+		out["consensus.overhead_c100"] = append(out["consensus.overhead_c100"], a.OverheadMS)
+	}
+	if err := checkRound(Consensus, s.metrics, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Close stops both servers, then both mocks, then removes the scratch
+// directory. A server that would not stop on SIGTERM is reported.
+func (s *consensusSession) Close() error {
+	var errs []error
+	for _, srv := range []*server{s.overhead, s.e2e} {
+		if srv != nil {
+			errs = append(errs, srv.stop(context.Background(), s.base))
+		}
+	}
+	errs = append(errs, stopMock(s.mockOverhead), stopMock(s.mockE2E))
+	s.client.CloseIdleConnections()
+	errs = append(errs, s.close())
+	return errors.Join(errs...)
+}

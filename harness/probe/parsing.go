@@ -1,0 +1,212 @@
+package probe
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"github.com/hiveperf/hive/harness/compare"
+)
+
+type parsingProbe struct{ cfg Config }
+
+func (p *parsingProbe) Family() string { return Parsing }
+
+func (p *parsingProbe) Metrics() []Metric {
+	return []Metric{
+		{Name: "parsing.per_file", Family: Parsing, Unit: "ms/file", Direction: compare.LowerIsBetter,
+			Description: "analyze latency of one file (read, hash, parse, queries), over every analysed file of the workload tree",
+			Sample:      "latency_us of one analysed file in `hive analyze --files-out`, as timed inside the analyze process"},
+		{Name: "parsing.files_per_sec", Family: Parsing, Unit: "files/s", Direction: compare.HigherIsBetter, Independent: true,
+			Description: "`hive analyze --no-cache` throughput: analysed files per second of the process's wall time",
+			Sample:      "files analysed / (exec → exit) of one analyze process with an empty database"},
+		{Name: "parsing.mb_per_sec", Family: Parsing, Unit: "MB/s", Direction: compare.HigherIsBetter, Independent: true,
+			Description: "`hive analyze --no-cache` throughput: analysed source bytes (10^6 per MB) per second of the process's wall time",
+			Sample:      "bytes analysed / 10^6 / (exec → exit) of one analyze process"},
+		{Name: "parsing.wall", Family: Parsing, Unit: "s", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "wall time of `hive analyze --no-cache` over the workload, exec to exit",
+			Sample:      "exec → exit of one analyze process with an empty database"},
+	}
+}
+
+func (p *parsingProbe) Setup(ctx context.Context, t Target) (_ Session, err error) {
+	b, err := newBase(ctx, p.cfg, t, Parsing)
+	if err != nil {
+		return nil, err
+	}
+	s := &parsingSession{base: b, metrics: p.Metrics()}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	if s.workload, err = p.cfg.workload(ctx); err != nil {
+		return nil, err
+	}
+	if err := warmUp(ctx, s, p.cfg.WarmupRounds); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type parsingSession struct {
+	*base
+	metrics  []Metric
+	workload string
+}
+
+// analyzeSummary is the part of `hive analyze --format json` (engine/parse
+// Summary) the probe checks against the per-file lines.
+type analyzeSummary struct {
+	Files    *int   `json:"files"`
+	Bytes    *int64 `json:"bytes"`
+	Cached   int    `json:"cached"`
+	Complete *bool  `json:"complete"`
+}
+
+// fileLine is the part of one --files-out line (engine/parse FileResult)
+// the probe reads.
+type fileLine struct {
+	Path      string `json:"path"`
+	Bytes     int64  `json:"bytes"`
+	Cached    bool   `json:"cached"`
+	Skipped   string `json:"skipped"`
+	Error     string `json:"error"`
+	LatencyUS *int64 `json:"latency_us"`
+}
+
+// Round runs one `hive analyze --no-cache` over the workload with an empty
+// database.
+func (s *parsingSession) Round(ctx context.Context) (map[string][]float64, error) {
+	ctx, cancel := s.roundCtx(ctx)
+	defer cancel()
+	db, err := s.freshDB("parsing.db")
+	if err != nil {
+		return nil, err
+	}
+	files := s.path("files.ndjson")
+	args := []string{"analyze", "--no-cache", "--db", db, "--format", "json", "--files-out", files}
+	if s.cfg.Jobs > 0 {
+		args = append(args, "--jobs", strconv.Itoa(s.cfg.Jobs))
+	}
+	args = append(args, s.workload)
+	stdout := &capped{max: 4 << 20}
+	spec := s.spec(args...)
+	spec.Stdout = stdout
+	p, err := s.runToExit(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	wall := p.ExitedAt().Sub(p.Started).Seconds()
+	bad := func(format string, args ...any) error {
+		return failure(ctx, p, fmt.Errorf("%s: hive analyze %s: %s", s.label(), s.workload, fmt.Sprintf(format, args...)))
+	}
+	if stdout.over {
+		return nil, bad("--format json printed over %d bytes; want one summary object", stdout.max)
+	}
+	var sum analyzeSummary
+	if err := json.Unmarshal(stdout.buf, &sum); err != nil {
+		return nil, bad("--format json output is not a summary object: %v", err)
+	}
+	switch {
+	case sum.Files == nil || sum.Bytes == nil || sum.Complete == nil:
+		return nil, bad("the summary lacks files, bytes or complete")
+	case !*sum.Complete:
+		return nil, bad("the summary says the walk did not complete")
+	case sum.Cached != 0:
+		return nil, bad("%d files were taken from the cache despite --no-cache", sum.Cached)
+	case *sum.Files == 0:
+		return nil, bad("no analysable source files under the workload; point Config.Workload at a source tree")
+	}
+
+	perFile, bytes, err := readFileLines(files)
+	if err != nil {
+		return nil, bad("--files-out %s: %v", files, err)
+	}
+	if len(perFile) != *sum.Files || bytes != *sum.Bytes {
+		return nil, bad("--files-out has %d analysed files of %d bytes but the summary says %d files of %d bytes",
+			len(perFile), bytes, *sum.Files, *sum.Bytes)
+	}
+	if err := os.Remove(files); err != nil {
+		return nil, failure(ctx, nil, err)
+	}
+	out := map[string][]float64{
+		"parsing.per_file":      perFile,
+		"parsing.files_per_sec": {float64(*sum.Files) / wall},
+		"parsing.mb_per_sec":    {float64(*sum.Bytes) / 1e6 / wall},
+		"parsing.wall":          {wall},
+	}
+	if err := checkRound(Parsing, s.metrics, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readFileLines returns the latency in ms of every analysed file (not
+// skipped, not failed) and their total bytes. A cached file or a line
+// without latency_us is an error: the numbers would not mean what the
+// metric says.
+func readFileLines(path string) ([]float64, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return parseFileLines(f)
+}
+
+func parseFileLines(r io.Reader) ([]float64, int64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 64<<20) // a file with thousands of symbols is one long line
+	var out []float64
+	var bytes int64
+	for line := 1; sc.Scan(); line++ {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var fl fileLine
+		if err := json.Unmarshal(sc.Bytes(), &fl); err != nil {
+			return nil, 0, fmt.Errorf("line %d: %v", line, err)
+		}
+		if fl.Skipped != "" || fl.Error != "" {
+			continue
+		}
+		switch {
+		case fl.Cached:
+			return nil, 0, fmt.Errorf("line %d (%s): cached despite --no-cache", line, fl.Path)
+		case fl.LatencyUS == nil:
+			return nil, 0, fmt.Errorf("line %d (%s): no latency_us field; the binary's --files-out lacks per-file latency", line, fl.Path)
+		case *fl.LatencyUS < 0:
+			return nil, 0, fmt.Errorf("line %d (%s): negative latency_us %d", line, fl.Path, *fl.LatencyUS)
+		}
+		out = append(out, float64(*fl.LatencyUS)/1000)
+		bytes += fl.Bytes
+	}
+	return out, bytes, sc.Err()
+}
+
+func (s *parsingSession) Close() error { return s.close() }
+
+// capped is a stdout sink that keeps at most max bytes and never blocks or
+// fails the writer: a runaway child must not fill the harness's memory.
+type capped struct {
+	max  int
+	buf  []byte
+	over bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - len(c.buf); room < len(p) {
+		c.over = true
+		if room > 0 {
+			c.buf = append(c.buf, p[:room]...)
+		}
+		return len(p), nil
+	}
+	c.buf = append(c.buf, p...)
+	return len(p), nil
+}
