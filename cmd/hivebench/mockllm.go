@@ -53,15 +53,24 @@ Flags:
 	apply["models"] = func(c *mockllm.Config) { c.Models = splitList(*models) }
 
 	ttft := fs.Duration("ttft", d.Latency.TTFT, "mean time to first token")
-	apply["ttft"] = func(c *mockllm.Config) { c.Latency.TTFT = *ttft }
+	// A mean given without its jitter keeps the jitter within a quarter of
+	// the mean, so `--ttft 5ms` alone is valid; flags apply in name order,
+	// so an explicit --ttft-jitter still wins.
+	apply["ttft"] = func(c *mockllm.Config) {
+		c.Latency.TTFT = *ttft
+		c.Latency.TTFTJitter = min(c.Latency.TTFTJitter, *ttft/4)
+	}
 	ttftJitter := fs.Duration("ttft-jitter", d.Latency.TTFTJitter, "TTFT jitter: uniform ± around the mean, at most the mean")
 	apply["ttft-jitter"] = func(c *mockllm.Config) { c.Latency.TTFTJitter = *ttftJitter }
 	itl := fs.Duration("itl", d.Latency.ITL, "mean inter-token latency")
-	apply["itl"] = func(c *mockllm.Config) { c.Latency.ITL = *itl }
+	apply["itl"] = func(c *mockllm.Config) { c.Latency.ITL = *itl; c.Latency.ITLJitter = min(c.Latency.ITLJitter, *itl/4) }
 	itlJitter := fs.Duration("itl-jitter", d.Latency.ITLJitter, "inter-token jitter: uniform ± around the mean, at most the mean")
 	apply["itl-jitter"] = func(c *mockllm.Config) { c.Latency.ITLJitter = *itlJitter }
 	tokens := fs.Int("tokens", d.Latency.Tokens, "mean reply length in tokens")
-	apply["tokens"] = func(c *mockllm.Config) { c.Latency.Tokens = *tokens }
+	apply["tokens"] = func(c *mockllm.Config) {
+		c.Latency.Tokens = *tokens
+		c.Latency.TokensJitter = min(c.Latency.TokensJitter, *tokens/4)
+	}
 	tokensJitter := fs.Int("tokens-jitter", d.Latency.TokensJitter, "reply length jitter: uniform ± around the mean, below the mean")
 	apply["tokens-jitter"] = func(c *mockllm.Config) { c.Latency.TokensJitter = *tokensJitter }
 
