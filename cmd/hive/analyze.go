@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/parse"
+	"github.com/hiveperf/hive/engine/store"
+)
+
+func init() {
+	app.Register(cli.Command{Name: "analyze", Summary: "analyze a source tree: languages, lines, symbols, complexity (incremental)", Run: runAnalyze})
+}
+
+func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hive", "analyze")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: hive analyze [flags] PATH\n\nAnalyze the Go, C, C++, JavaScript, TypeScript, Python, Rust and Java files under PATH\n(a directory or one file), store the results and print a summary. A rerun only\nparses files that changed since the last run.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	format := fs.String("format", "table", "summary format: table or json")
+	filesOut := fs.String("files-out", "", "write one JSON object per file (NDJSON) to this `file`")
+	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else "+store.DefaultPath(func(string) string { return "" })+")")
+	jobs := fs.Int("jobs", 0, "parse workers (default GOMAXPROCS)")
+	maxSize := sizeFlag(parse.DefaultMaxFileSize)
+	fs.Var(&maxSize, "max-file-size", "skip files larger than this `size` (bytes, or with a K, M, G, KiB, MiB, GiB suffix)")
+	gitignore := fs.Bool("gitignore", false, "honour .gitignore files in the tree")
+	noCache := fs.Bool("no-cache", false, "parse every file again, even if unchanged since the last run")
+	progress := fs.Bool("progress", true, "show a progress bar on stderr when it is a terminal")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) != 1:
+		fs.Usage()
+		return exitcode.UsageError("hive analyze: want exactly one PATH, got %d arguments", len(pos))
+	case *format != "table" && *format != "json":
+		return exitcode.UsageError("hive analyze: --format %q: want table or json", *format)
+	case *jobs < 0:
+		return exitcode.UsageError("hive analyze: --jobs %d: want 0 (GOMAXPROCS) or more", *jobs)
+	}
+
+	path := *dbPath
+	if path == "" {
+		path = store.DefaultPath(env.Getenv)
+	}
+	st, err := store.Open(path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	opts := parse.Options{Jobs: *jobs, MaxFileSize: int64(maxSize), GitIgnore: *gitignore, NoCache: *noCache, Store: st}
+	var out *ndjson
+	if *filesOut != "" {
+		f, err := os.Create(*filesOut)
+		if err != nil {
+			return exitcode.UsageError("hive analyze: --files-out %s: %v", *filesOut, err)
+		}
+		out = &ndjson{f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		out.enc = json.NewEncoder(out.w)
+		opts.OnFile = out.write
+	}
+	var bar *progressBar
+	if *progress && isTerminal(env.Stderr) {
+		bar = &progressBar{w: env.Stderr}
+		opts.Progress = bar.update
+	}
+
+	sum, runErr := parse.Run(ctx, pos[0], opts)
+	if bar != nil {
+		bar.clear()
+	}
+	if out != nil {
+		if err := out.close(); err != nil && runErr == nil {
+			runErr = exitcode.InfraError("hive analyze: --files-out %s: %v", *filesOut, err)
+		}
+	}
+	if sum == nil {
+		return runErr
+	}
+	if *format == "json" {
+		if err := json.NewEncoder(env.Stdout).Encode(sum); err != nil {
+			return err
+		}
+	} else if err := renderSummary(env.Stdout, sum); err != nil {
+		return err
+	}
+	return runErr
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments ("analyze PATH --format json"), which the flag
+// package alone does not allow. Everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := cli.ParseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		// flag stops at the first non-flag, or after consuming "--".
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+type ndjson struct {
+	f   *os.File
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+func (n *ndjson) write(r *parse.FileResult) error { return n.enc.Encode(r) }
+
+func (n *ndjson) close() error {
+	err := n.w.Flush()
+	if cerr := n.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// sizeFlag is a byte count that accepts unit suffixes.
+type sizeFlag int64
+
+func (s *sizeFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
+
+func (s *sizeFlag) Set(v string) error {
+	n, err := parseSize(v)
+	if err != nil {
+		return err
+	}
+	*s = sizeFlag(n)
+	return nil
+}
+
+func parseSize(v string) (int64, error) {
+	t := strings.TrimSpace(v)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(rest), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a positive size: want bytes (2097152) or a number with K, M, G, KiB, MiB or GiB (2MiB)", v)
+	}
+	return n * mult, nil
+}
+
+func renderSummary(w io.Writer, s *parse.Summary) error {
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
+		tablewriter.WithFooterAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
+	)
+	t.Header("Language", "Files", "Code", "Comment", "Blank", "Symbols", "Functions", "Syntax errors", "Skipped", "Errors", "Cached")
+	row := func(name string, c *parse.Counts) []string {
+		return []string{name, num(c.Files), num(c.Code), num(c.Comments), num(c.Blanks), num(c.Symbols), num(c.Functions),
+			num(c.SyntaxErrors), num(c.Skipped), num(c.Errors), num(c.Cached)}
+	}
+	for _, name := range s.LanguageNames() {
+		if err := t.Append(row(name, s.Languages[name])); err != nil {
+			return err
+		}
+	}
+	t.Footer(row("total", &s.Counts))
+	if err := t.Render(); err != nil {
+		return err
+	}
+	state := ""
+	if !s.Complete {
+		state = " (interrupted: partial results)"
+	}
+	_, err := fmt.Fprintf(w, "%s: %s files, %.1f MB in %.2f s (%.0f files/s, %.1f MB/s), peak RSS %.1f MiB, %d workers, %d removed from the store%s\n",
+		s.Root, num(s.Files), float64(s.Bytes)/1e6, s.Seconds, s.FilesPerSec, s.MBPerSec, float64(s.PeakRSSBytes)/(1<<20), s.Jobs, s.Deleted, state)
+	return err
+}
+
+// num formats an integer with thousands separators.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + num(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// isTerminal reports whether w is a character device (a terminal), without
+// a dependency: progress output is for people, not for pipes and files.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar draws one self-overwriting line, at most every 100 ms. The
+// total is not known until the walk ends, so the bar measures results
+// against files found so far.
+type progressBar struct {
+	w     io.Writer
+	last  time.Time
+	drawn bool
+}
+
+func (b *progressBar) update(p parse.Progress) {
+	if time.Since(b.last) < 100*time.Millisecond {
+		return
+	}
+	b.last = time.Now()
+	const width = 30
+	fill := 0
+	if p.Found > 0 {
+		fill = int(min(p.Done, p.Found) * width / p.Found)
+	}
+	rate := 0.0
+	if s := p.Elapsed.Seconds(); s > 0 {
+		rate = float64(p.Done) / s
+	}
+	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files  %.0f files/s  %.1f MB  %s ",
+		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), p.Done, p.Found, rate, float64(p.Bytes)/1e6, p.Elapsed.Truncate(time.Second))
+	b.drawn = true
+}
+
+func (b *progressBar) clear() {
+	if b.drawn {
+		fmt.Fprint(b.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,101 @@
+// Package parse is hive's source analyzer: it walks a tree in parallel,
+// parses Go, C, C++, JavaScript, TypeScript/TSX, Python, Rust and Java with
+// tree-sitter (github.com/tree-sitter/go-tree-sitter v0.25.0 and the
+// official grammars), and reports per file the language, size, lines
+// (code / comment / blank), symbols (functions, methods with their parent
+// type, classes, structs, enums, interfaces, traits, type aliases, ...),
+// imports, cyclomatic complexity per function and per file, and the count
+// of syntax-error nodes. With a store it is incremental.
+//
+// # Using it
+//
+// One file:
+//
+//	a := parse.NewAnalyzer() // one per goroutine; reuses parsers and cursor
+//	defer a.Close()
+//	an, ok, err := a.AnalyzeFile("x.go", src)
+//
+// A tree, streaming every result and persisting to the store:
+//
+//	sum, err := parse.Run(ctx, "/src/linux", parse.Options{Jobs: 2, Store: st, OnFile: fn})
+//
+// `hive analyze PATH` and `hive symbols QUERY` (cmd/hive) are the CLI.
+//
+// # How it stays fast
+//
+//   - Extraction is tree-sitter queries (queries/<lang>.scm, embedded; one
+//     compiled query per language, built on first use and shared by all
+//     workers since a compiled query is immutable). One query pass per file
+//     captures definitions, comments, decision points and imports; Go only
+//     sees those captures, never every node. Decision points are attributed
+//     to the innermost enclosing function by byte range; comment ranges
+//     feed one byte scan that classifies lines. Syntax errors are counted
+//     by a second, tiny query that runs only when the root reports an error.
+//   - Each worker owns an Analyzer (a parser per language and a query
+//     cursor, reused) and is pinned to one OS thread, so tree-sitter's
+//     malloc reuses one glibc arena per worker instead of warming a new one
+//     on every thread the goroutine visits (see run.go). Every tree is closed
+//     after its file.
+//   - go-tree-sitter v0.25.0 routes every tree-sitter malloc and free through
+//     a C→Go→C callback; allocator.go restores tree-sitter's plain libc
+//     allocator at init (the upstream fix, go-tree-sitter PR #43, came after
+//     v0.25.0). That callback cost more than parsing.
+//   - The walker only lists directories; workers stat, read, hash and parse
+//     in parallel. Results stream to the caller; one goroutine writes them to
+//     the store in batches of 256 (one transaction each), off the workers'
+//     path. Memory is bounded by the workers' current files, not the tree.
+//   - A rerun compares size and mtime with the stored FileState first and
+//     only reads and hashes files whose size or mtime changed; a file whose
+//     hash still matches is not parsed again (it keeps its old mtime in the
+//     store, so it is hashed again next time: the store has no call to
+//     update an mtime alone). Cached files count in the summary from their
+//     FileState. Stored files under the root that the walk no longer finds
+//     (or can no longer analyse) are deleted, but only after a complete walk.
+//
+// # Which files, and what is reported
+//
+// A file is source if its extension is known (Languages) or, with no
+// extension at all, if its shebang names a known interpreter (python,
+// node, deno, ...). Other files are passed over silently: they are not
+// source, so they are neither skipped nor errors. Directories .git, .hg,
+// .svn, .bzr, _darcs, CVS, .jj and .pijul are never entered; symlinked
+// directories are not followed (which also rules out loops); symlinks to
+// files are followed. With Options.GitIgnore, .gitignore files are honoured
+// (see gitignore.go for the supported syntax).
+//
+// Bad input never stops a walk. Skipped (counted in Summary.Skipped, with a
+// reason): binary files (a NUL byte in the first 8 KiB), files over the
+// size cap (default 2 MiB), symlinks to directories, FIFOs and other
+// non-regular files. Errors (Summary.Errors, with a reason): unreadable
+// files and directories, files deleted between listing and reading, broken
+// symlinks, symlink loops. Files with invalid UTF-8 are analysed as they
+// are and flagged with a warning. A root that does not exist is a usage
+// error (exit code 2).
+//
+// # Definitions
+//
+// A line is code if it has a non-blank byte outside comments, a comment
+// line if its only non-blank bytes are inside comments, else blank
+// (Python docstrings are strings, so code). A function's complexity is 1
+// plus its decision points: if/elif, loops, case labels (not default),
+// catch/except, the conditional operator and && || (and ?? in JS/TS, and/or
+// in Python); closures and lambdas count toward the named function around
+// them. A file's complexity is the sum over its functions plus the decision
+// points outside any function. A function whose innermost enclosing symbol
+// is a class, struct, interface, trait, enum, union or Rust impl block is a
+// method with that parent; Go methods take the receiver type, and C++
+// out-of-line definitions (Foo::bar) take the qualifier. Declarations
+// without bodies (C prototypes, TS overload signatures, Rust trait method
+// signatures) are not symbols, except Java interface methods, which the Java
+// grammar calls method declarations like any other.
+//
+// # .h files
+//
+// A .h file is parsed as C: most headers in the trees this targets (the
+// Linux kernel, C libraries) are C, and the C grammar is the faster one.
+// If the C parse has syntax errors and the file contains a C++ marker
+// (class, namespace, template, public:/private:/protected:, virtual, ::), it
+// is parsed again as C++ and the C++ result is kept if it has fewer syntax
+// errors; the file is then reported as cpp. Clean C headers cost one parse;
+// only headers that fail as C and look like C++ cost two.
+package parse
