@@ -18,7 +18,6 @@ func ExampleServer_Listen() {
 	if err != nil {
 		panic(err)
 	}
-	defer run.Shutdown(context.Background())
 
 	for _, model := range []string{"@fail-429x1-ra1/example", "@fail-429x1-ra1/example"} {
 		resp, err := http.Post(run.BaseURL+"/chat/completions", "application/json",
@@ -36,6 +35,10 @@ func ExampleServer_Listen() {
 		resp.Body.Close()
 		fmt.Println(resp.StatusCode, resp.Header.Get("Retry-After"), reply.Usage.PromptTokens, reply.Usage.CompletionTokens)
 	}
+	// Shutdown waits for handlers to finish, so every count is final: a
+	// handler counts a completed reply after its last write, which the
+	// client may already have read.
+	_ = run.Shutdown(context.Background())
 	st := srv.Stats()
 	fmt.Println(st.Requests, st.ByStatus[429], st.RepliesCompleted)
 	// Output:

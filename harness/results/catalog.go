@@ -27,14 +27,25 @@ var Catalog = []Spec{
 	{"memory.idle_rss", Memory, "bytes", LowerIsBetter, "RSS of an idle `hive serve` after startup"},
 	{"memory.serve_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS (VmHWM) of `hive serve` after concurrent consensus runs"},
 	{"memory.analyze_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS of `hive analyze --no-cache` over the workload"},
+	{"memory.analyze_warm_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS of the unchanged `hive analyze` rerun (workload replay)"},
 	{"parsing.per_file", Parsing, "ms/file", LowerIsBetter, "analyze latency of one file, one sample per file of the workload tree"},
 	{"parsing.files_per_sec", Parsing, "files/s", HigherIsBetter, "files analysed per second of `hive analyze` wall time"},
 	{"parsing.mb_per_sec", Parsing, "MB/s", HigherIsBetter, "source megabytes analysed per second of `hive analyze` wall time"},
 	{"parsing.wall", Parsing, "s", LowerIsBetter, "`hive analyze --no-cache` exec to exit over the workload"},
+	{"parsing.warm_wall", Parsing, "s", LowerIsBetter, "`hive analyze` rerun on an unchanged tree (workload replay), exec to exit"},
+	{"parsing.warm_per_file", Parsing, "ms/file", LowerIsBetter, "per-file time of the unchanged rerun (stat and cache check, no parse)"},
 	{"consensus.e2e", Consensus, "ms", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM's declared latency, end to end"},
 	{"consensus.overhead", Consensus, "ms", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
 	{"consensus.overhead_c100", Consensus, "ms", LowerIsBetter, "engine overhead per run with 100 concurrent runs against a zero-latency mock"},
 	{"consensus.cache_hit", Consensus, "ms", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
+	// Load runs (hivebench load): latency from the scheduled start, per
+	// request kind, and the server's memory sampled over the run.
+	{"consensus.load_consensus", Consensus, "ns", LowerIsBetter, "a consensus request under load, from its scheduled start (coordinated-omission safe)"},
+	{"consensus.load_cache_hit", Consensus, "ns", LowerIsBetter, "a cached consensus request under load, from its scheduled start"},
+	{"consensus.load_conversation_read", Consensus, "ns", LowerIsBetter, "GET /v1/conversations/{id} under load, from its scheduled start"},
+	{"consensus.load_overhead", Consensus, "ns", LowerIsBetter, "engine overhead (wall - upstream) of each consensus run under load"},
+	{"memory.load_rss", Memory, "bytes", LowerIsBetter, "RSS of `hive serve` sampled during a load run"},
+	{"memory.load_heap_alloc", Memory, "bytes", LowerIsBetter, "Go heap in use of `hive serve` sampled during a load run"},
 	// The database ids are "database." + the op names of store.MeasureOps
 	// (engine/store/opbench.go), which `hive db bench` runs inside the
 	// binary under test.

@@ -1,0 +1,250 @@
+package workloads
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+const validManifest = `name: demo
+description: a demo
+source:
+  type: debian-binary
+  package: linux-source-6.12
+  version: 6.12.117-1~deb12u1
+  member: usr/src/linux-source-6.12.tar.xz
+artefacts:
+  - file: linux-source-6.12_6.12.117-1~deb12u1_all.deb
+    size: 153476148
+    sha256: e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703
+estimate:
+  files: 86.6k
+  bytes: 1.34GB
+  download: 153.5 MB
+fingerprint:
+  files: 3
+  bytes: 42
+  hash: sha256:0000000000000000000000000000000000000000000000000000000000000000
+targets:
+  cold_wall_max: 5m
+  warm_wall_max: 3s
+  peak_rss_max: 200MB
+  per_file_p50_max: 2ms
+  per_file_p99_max: 50ms
+  files_per_sec_min: 2000
+  note: from the issue
+`
+
+func TestParseValid(t *testing.T) {
+	m, err := Parse("demo.yaml", []byte(validManifest))
+	require.NoError(t, err)
+	assert.Equal(t, "demo", m.Name)
+	assert.Equal(t, DebianBinary, m.Source.Type)
+	assert.Equal(t, "usr/src/linux-source-6.12.tar.xz", m.Source.Member)
+	require.Len(t, m.Artefacts, 1)
+	assert.Equal(t, int64(153476148), m.Artefacts[0].Size)
+	assert.Equal(t, 86600, m.Estimate.Files)
+	assert.Equal(t, int64(1_340_000_000), m.Estimate.Bytes)
+	assert.Equal(t, int64(153_500_000), m.Estimate.Download)
+	assert.True(t, m.Pinned())
+	assert.Equal(t, 3, m.Fingerprint.Files)
+	assert.Equal(t, "demo", m.Fingerprint.Name)
+	assert.Equal(t, Targets{ColdWallMax: 5 * time.Minute, WarmWallMax: 3 * time.Second, PeakRSSMax: 200_000_000,
+		PerFileP50Max: 2 * time.Millisecond, PerFileP99Max: 50 * time.Millisecond, FilesPerSecMin: 2000, Note: "from the issue"}, m.Targets)
+	assert.Equal(t, "demo.yaml", m.File)
+}
+
+func TestParseErrors(t *testing.T) {
+	base := "name: demo\nsource:\n  type: goroot\n"
+	cases := []struct {
+		name string
+		yaml string
+		want []string // substrings of the error, all required
+	}{
+		{"empty", "", []string{"is empty"}},
+		{"unknown top-level field", base + "colour: blue\n", []string{"line 4", `unknown field "colour"`, "known fields: name, description"}},
+		{"unknown target field", base + "targets:\n  cold_wall: 5m\n", []string{"line 5", `unknown field "cold_wall"`, "cold_wall_max"}},
+		{"unknown source field", "name: demo\nsource:\n  type: dir\n  path: /x\n  branch: main\n", []string{"line 5", `unknown field "branch"`}},
+		{"unknown source", "name: demo\nsource:\n  type: git\n", []string{"line 3", `field source.type: unknown source "git"`, "goroot, debian-binary, debian-source, npm, dir, archive"}},
+		{"missing source", "name: demo\n", []string{"missing required field source.type"}},
+		{"missing name", "source:\n  type: goroot\n", []string{"missing required field name"}},
+		{"bad name", "name: My Workload\nsource:\n  type: goroot\n", []string{"line 1", "field name"}},
+		{"field of another source", "name: demo\nsource:\n  type: goroot\n  package: x\n", []string{"line 4", "source.package does not apply to source goroot"}},
+		{"missing required source field", "name: demo\nsource:\n  type: debian-binary\n  package: x\n", []string{"missing required field source.version", "debian-binary"}},
+		{"npm range", "name: demo\nsource:\n  type: npm\n  packages: [react@^19]\n", []string{"line 4", `"react@^19"`, "exact version"}},
+		{"bad duration", base + "targets:\n  cold_wall_max: 5 minutes\n", []string{"line 5", "field targets.cold_wall_max", `"5 minutes" is not a duration`}},
+		{"negative duration", base + "targets:\n  warm_wall_max: -3s\n", []string{"line 5", "must be positive"}},
+		{"bad size", base + "targets:\n  peak_rss_max: 200 furlongs\n", []string{"line 5", "field targets.peak_rss_max", "is not a size"}},
+		{"size with a time unit", base + "targets:\n  peak_rss_max: 200ms\n", []string{"line 5", "the unit must be B, KB, MB"}},
+		{"bad rate", base + "targets:\n  files_per_sec_min: fast\n", []string{"line 5", "files_per_sec_min"}},
+		{"half a fingerprint", base + "fingerprint:\n  files: 3\n", []string{"line 4", "pin files, bytes and hash together"}},
+		{"bad fingerprint hash", base + "fingerprint:\n  files: 3\n  bytes: 4\n  hash: md5:abc\n", []string{"line 7", "fingerprint.hash"}},
+		{"approximate fingerprint bytes", base + "fingerprint:\n  files: 3\n  bytes: 1.3GB\n  hash: sha256:0000000000000000000000000000000000000000000000000000000000000000\n", []string{"line 6", "fingerprint.bytes", "exact"}},
+		{"artefacts on a local source", base + "artefacts:\n  - file: x.tgz\n    size: 3\n", []string{"line 4", "artefacts does not apply to source goroot"}},
+		{"bad sha256", "name: demo\nsource:\n  type: npm\n  packages: [react@19.1.0]\nartefacts:\n  - file: react-19.1.0.tgz\n    sha256: abc\n", []string{"line 7", "artefacts[0].sha256"}},
+		{"artefact pins nothing", "name: demo\nsource:\n  type: npm\n  packages: [react@19.1.0]\nartefacts:\n  - file: react-19.1.0.tgz\n", []string{"pins nothing"}},
+		{"archive not a tarball", "name: demo\nsource:\n  type: archive\n  path: /tmp/x.zip\n", []string{"line 4", "not a .tar"}},
+		{"type error", base + "estimate:\n  files: [1]\n", []string{"line 5"}},
+		{"two documents", base + "---\nname: other\n", []string{"second YAML document"}},
+		{"not yaml", "name: [unclosed\n", []string{"demo.yaml"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("demo.yaml", []byte(c.yaml))
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Usage, exitcode.Code(err), "bad manifests are exit 2")
+			assert.Contains(t, err.Error(), "workload manifest demo.yaml", "the error names the file")
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestParseListsEveryProblem(t *testing.T) {
+	_, err := Parse("x.yaml", []byte("name: x\nsource:\n  type: goroot\ntargets:\n  cold_wall_max: soon\n  peak_rss_max: lots\n"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cold_wall_max")
+	assert.Contains(t, err.Error(), "peak_rss_max", "a manifest is fixed in one pass")
+}
+
+func TestEmptyFingerprintIsUnpinned(t *testing.T) {
+	m, err := Parse("x.yaml", []byte("name: x\nsource:\n  type: goroot\nfingerprint:\n  files:\n  bytes:\n  hash:\n"))
+	require.NoError(t, err)
+	assert.False(t, m.Pinned())
+	assert.True(t, m.Fingerprint.IsZero())
+}
+
+func TestParseSize(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		{"200MB", 200_000_000, false},
+		{"200 MB", 200_000_000, false},
+		{"1.5GiB", 1610612736, false},
+		{"512", 512, false},
+		{"1.34GB", 1_340_000_000, false},
+		{"-5MB", 0, true},
+		{"MB", 0, true},
+		{"5 parsecs", 0, true},
+	}
+	for _, c := range cases {
+		got, err := parseSize(c.in)
+		if c.err {
+			assert.Error(t, err, c.in)
+			continue
+		}
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.want, got, c.in)
+	}
+}
+
+func TestBuiltinManifests(t *testing.T) {
+	s, err := Builtin()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"chromium-150", "go-stdlib", "linux-6.12", "react", "typescript"}, s.Names())
+	want := map[string]SourceType{"chromium-150": DebianSource, "go-stdlib": Goroot, "linux-6.12": DebianBinary, "react": NPM, "typescript": NPM}
+	for _, m := range s.All() {
+		assert.Equal(t, want[m.Name], m.Source.Type, m.Name)
+		assert.NotEmpty(t, m.Description, m.Name)
+		assert.False(t, m.Targets.IsZero(), "%s has targets", m.Name)
+		if !m.Source.Type.Local() && m.Source.Type != DebianSource {
+			assert.NotEmpty(t, m.Artefacts, "%s pins its downloads", m.Name)
+		}
+	}
+	chromium, err := s.Get("chromium-150")
+	require.NoError(t, err)
+	assert.Equal(t, "150.0.7871.100-1~deb12u1", chromium.Source.Version)
+	assert.Equal(t, "chromium_150.0.7871.100.orig.tar.xz", chromium.Source.Tarball)
+}
+
+func TestLoadUserManifests(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	mine := write("mine.yaml", "name: mine\nsource:\n  type: dir\n  path: src\n")
+	override := write("react.yaml", "name: react\nsource:\n  type: dir\n  path: /abs/react\n")
+	s, err := Load([]string{mine, override}, nil)
+	require.NoError(t, err)
+	m, err := s.Get("mine")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "src"), m.Source.Path, "relative paths are relative to the manifest")
+	r, err := s.Get("react")
+	require.NoError(t, err)
+	assert.Equal(t, Dir, r.Source.Type, "a user manifest replaces the built-in of the same name")
+	assert.Contains(t, s.Names(), "linux-6.12", "built-ins stay")
+
+	sub := filepath.Join(dir, "more")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(sub, "a.yml"), []byte("name: aaa\nsource:\n  type: goroot\n"), 0o644))
+	s, err = Load(nil, []string{sub})
+	require.NoError(t, err)
+	assert.Contains(t, s.Names(), "aaa")
+
+	cases := []struct {
+		name        string
+		files, dirs []string
+		want        string
+	}{
+		{"missing file", []string{filepath.Join(dir, "nope.yaml")}, nil, "does not exist"},
+		{"missing dir", nil, []string{filepath.Join(dir, "nodir")}, "--manifests"},
+		{"dir without manifests", nil, []string{t.TempDir()}, "no *.yaml"},
+		{"same name twice", []string{mine, write("mine2.yaml", "name: mine\nsource:\n  type: goroot\n")}, nil, "defined in both"},
+		{"bad manifest", []string{write("bad.yaml", "name: bad\nsource:\n  type: svn\n")}, nil, "bad.yaml: line 3"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(c.files, c.dirs)
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
+}
+
+func TestGetUnknownSuggests(t *testing.T) {
+	s, err := Builtin()
+	require.NoError(t, err)
+	_, err = s.Get("linux-6.1")
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "did you mean linux-6.12")
+	assert.Contains(t, err.Error(), "go-stdlib")
+
+	m, err := s.Get("dir:" + t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, Dir, m.Source.Type)
+	assert.Regexp(t, `^[a-z0-9][a-z0-9._-]*$`, m.Name)
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(validManifest))
+	f.Add([]byte("name: x\nsource:\n  type: npm\n  packages: [a@1.2.3]\n"))
+	f.Add([]byte("name: x\nsource: {type: dir, path: .}\ntargets: {peak_rss_max: 1e3MB}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if exitcode.Code(err) != exitcode.Usage {
+				t.Fatalf("parse error with exit code %d, want %d: %v", exitcode.Code(err), exitcode.Usage, err)
+			}
+			return
+		}
+		if m.Name == "" || m.Source.Type == "" {
+			t.Fatalf("accepted a manifest without name or source: %+v", m)
+		}
+		if m.Targets.PeakRSSMax < 0 || m.Targets.ColdWallMax < 0 {
+			t.Fatalf("accepted a negative target: %+v", m.Targets)
+		}
+	})
+}

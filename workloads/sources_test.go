@@ -1,0 +1,146 @@
+package workloads
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/engine/exitcode"
+)
+
+func TestParseAptURIs(t *testing.T) {
+	// Captured from `apt-get download --print-uris linux-source-6.12=6.12.117-1~deb12u1`
+	// and the shape of `apt-get source --print-uris` (one line per file).
+	out := "Reading package lists...\n" +
+		"'http://deb.debian.org/debian-security/pool/updates/main/l/linux-6.12/linux-source-6.12_6.12.117-1%7edeb12u1_all.deb' linux-source-6.12_6.12.117-1~deb12u1_all.deb 153476148 SHA256:e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703\n" +
+		"'http://deb.debian.org/debian/pool/main/c/chromium/chromium_150.0.7871.100-1~deb12u1.dsc' chromium_150.0.7871.100-1~deb12u1.dsc 3520 SHA256:0000000000000000000000000000000000000000000000000000000000000001\n" +
+		"'http://example/x.orig.tar.xz' x.orig.tar.xz 941000000 MD5Sum:abc\n"
+	got := parseAptURIs(out)
+	require.Len(t, got, 3)
+	assert.Equal(t, Artefact{File: "linux-source-6.12_6.12.117-1~deb12u1_all.deb", Size: 153476148, SHA256: "e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703"}, got[0])
+	assert.Equal(t, int64(3520), got[1].Size)
+	assert.Equal(t, Artefact{File: "x.orig.tar.xz", Size: 941000000}, got[2], "a hash apt gives in another algorithm is not taken as sha256")
+	assert.Empty(t, parseAptURIs("E: Unable to locate package nope\n"))
+}
+
+func TestAptErrorAdvice(t *testing.T) {
+	src := &Manifest{Name: "chromium-150", File: "chromium-150.yaml", Source: Source{Type: DebianSource, Package: "chromium", Version: "150.0.7871.100-1~deb12u1", Tarball: "c.orig.tar.xz"}}
+	bin := &Manifest{Name: "linux-6.12", File: "linux-6.12.yaml", Source: Source{Type: DebianBinary, Package: "linux-source-6.12", Version: "6.12.99"}}
+	plain := errors.New("apt-get failed")
+	cases := []struct {
+		name   string
+		m      *Manifest
+		stderr string
+		want   []string
+	}{
+		// The exact messages apt 2.6 prints.
+		{"no deb-src", src, "Reading package lists...\nE: You must put some 'deb-src' URIs in your sources.list\n",
+			[]string{"deb-src", "Types: deb deb-src", "bookworm-security", "apt-get update", "does not change apt's sources", "README"}},
+		{"version gone", bin, "E: Version '6.12.99' for 'linux-source-6.12' was not found\n",
+			[]string{"apt does not know linux-source-6.12=6.12.99", "apt-get update", "apt-cache policy linux-source-6.12", "--manifest"}},
+		{"source version gone", src, "E: Can not find version '150.0.7871.100-1~deb12u1' of package 'chromium'\n",
+			[]string{"apt-cache showsrc chromium"}},
+		{"unknown package", bin, "E: Unable to locate package linux-source-6.12\n", []string{"apt-get update"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := aptError(c.m, plain, c.stderr)
+			assert.Equal(t, exitcode.Infra, exitcode.Code(err))
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	assert.Equal(t, plain, aptError(bin, plain, "E: something else\n"), "other failures keep the tool's own error")
+}
+
+// TestDebMemberUnpack builds a real .deb with dpkg-deb and unpacks the
+// tarball inside it the way linux-6.12 is unpacked, without a network.
+func TestDebMemberUnpack(t *testing.T) {
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		t.Fatalf("this test needs dpkg-deb (apt-get install dpkg): %v", err)
+	}
+	ctx := context.Background()
+	pkg := t.TempDir()
+	writeTree(t, pkg, map[string]string{
+		"DEBIAN/control":          "Package: demo-source\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.com>\nDescription: test\n",
+		"usr/share/doc/demo/note": "doc\n",
+	})
+	require.NoError(t, os.MkdirAll(filepath.Join(pkg, "usr/src"), 0o755))
+	writeTarGz(t, filepath.Join(pkg, "usr/src/demo-source.tar.gz"), sampleFiles)
+	staging := t.TempDir()
+	deb := filepath.Join(staging, "demo-source_1.0_all.deb")
+	out, err := exec.Command("dpkg-deb", "--root-owner-group", "--build", pkg, deb).CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	tb := toolbox{getenv: os.Getenv}
+	m := &Manifest{Name: "demo", File: "demo.yaml", Source: Source{Type: DebianBinary, Package: "demo-source", Version: "1.0", Member: "usr/src/demo-source.tar.gz"}}
+	dest := t.TempDir()
+	var seen int64
+	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, dest, func(n int64) { seen += n }))
+	got, err := os.ReadFile(filepath.Join(dest, "proj", "main.go"))
+	require.NoError(t, err)
+	assert.Equal(t, sampleFiles["proj/main.go"], string(got))
+	assert.NoFileExists(t, filepath.Join(dest, "usr", "share", "doc", "demo", "note"), "only the member is unpacked")
+	assert.Positive(t, seen, "progress counts the member's bytes")
+
+	// Without member: the package's own files.
+	whole := t.TempDir()
+	m.Source.Member = ""
+	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, whole, nil))
+	assert.FileExists(t, filepath.Join(whole, "usr", "share", "doc", "demo", "note"))
+
+	// A member the package does not have: exit 3 naming the tarballs it has.
+	m.Source.Member = "usr/src/other.tar.xz"
+	err = (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, t.TempDir(), nil)
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Infra, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "no member usr/src/other.tar.xz")
+	assert.Contains(t, err.Error(), "usr/src/demo-source.tar.gz")
+}
+
+func TestCopyResume(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	data := make([]byte, 100_000)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	require.NoError(t, os.WriteFile(src, data, 0o644))
+	dst := filepath.Join(dir, "dst")
+	require.NoError(t, os.WriteFile(dst, data[:33_333], 0o644))
+	require.NoError(t, copyResume(context.Background(), src, dst))
+	got, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, data, got, "continued from the partial copy")
+
+	require.NoError(t, os.WriteFile(dst, append(append([]byte{}, data...), 1, 2, 3), 0o644))
+	require.NoError(t, copyResume(context.Background(), src, dst))
+	got, err = os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, data, got, "a longer file is started over")
+}
+
+func TestToolLookup(t *testing.T) {
+	tb := toolbox{getenv: envWith(map[string]string{"PATH": ""})}
+	_, err := tb.look("tar", "unpacking x")
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Infra, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "unpacking x needs the tool \"tar\"")
+
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"tar": "not executable"})
+	tb = toolbox{getenv: envWith(map[string]string{"PATH": dir})}
+	_, err = tb.look("tar", "x")
+	assert.Error(t, err, "a file that is not executable is not the tool")
+	require.NoError(t, os.Chmod(filepath.Join(dir, "tar"), 0o755))
+	p, err := tb.look("tar", "x")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "tar"), p)
+}
