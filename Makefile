@@ -37,6 +37,9 @@ vet:
 test: fmt-check vet
 	$(GO) test -tags $(TAGS) -race -count=1 $(ENGINE_PKGS)
 	$(GO) test -tags $(TAGS) -count=1 $(OTHER_PKGS)
+	# History in PostgreSQL, against a real throwaway server (installs
+	# Debian's postgresql when root; says SKIP loudly when it cannot).
+	bash ci/history-pg-test.sh
 
 # The main job: the store benchmarks (go test -bench) until the harness's
 # `hivebench run --suite quick` lands.
