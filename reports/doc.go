@@ -13,6 +13,9 @@
 //	       target is a <failure>, a target without a measurement an <error>
 //	html   one self-contained page: the table plus, per metric, an inline
 //	       SVG ECDF of the raw samples (base and head overlaid)
+//	benchfmt the Go benchmark format (harness/gobench): one line per raw
+//	       sample, read by benchstat; a comparison writes both runs with a
+//	       "run" config key, for `benchstat -col run -table "" FILE`
 //
 // Use:
 //

@@ -13,15 +13,16 @@ type Format string
 
 // The report formats.
 const (
-	Table    Format = "table" // terminal, box-drawn (olekukonko/tablewriter)
-	Markdown Format = "md"    // GitHub-flavoured Markdown, e.g. for a PR comment
-	JSON     Format = "json"  // machine-readable, NaN written as null
-	JUnit    Format = "junit" // JUnit XML for CI test tabs (GitHub, GitLab)
-	HTML     Format = "html"  // one self-contained page with ECDF plots
+	Table    Format = "table"    // terminal, box-drawn (olekukonko/tablewriter)
+	Markdown Format = "md"       // GitHub-flavoured Markdown, e.g. for a PR comment
+	JSON     Format = "json"     // machine-readable, NaN written as null
+	JUnit    Format = "junit"    // JUnit XML for CI test tabs (GitHub, GitLab)
+	HTML     Format = "html"     // one self-contained page with ECDF plots
+	Benchfmt Format = "benchfmt" // Go benchmark format, raw samples, for benchstat
 )
 
 // Formats lists every format, for flag help and errors.
-var Formats = []Format{Table, Markdown, JSON, JUnit, HTML}
+var Formats = []Format{Table, Markdown, JSON, JUnit, HTML, Benchfmt}
 
 func formatList() string {
 	s := make([]string, len(Formats))
@@ -57,6 +58,8 @@ func WriteComparison(w io.Writer, f Format, c Comparison) error {
 		return comparisonJUnit(w, c)
 	case HTML:
 		return comparisonHTML(w, c)
+	case Benchfmt:
+		return comparisonBenchfmt(w, c)
 	}
 	return exitcode.UsageError("unknown report format %q; use one of %s", f, formatList())
 }
@@ -78,6 +81,8 @@ func WriteRun(w io.Writer, f Format, r Run) error {
 		return runJUnit(w, r)
 	case HTML:
 		return runHTML(w, r)
+	case Benchfmt:
+		return runBenchfmt(w, r)
 	}
 	return exitcode.UsageError("unknown report format %q; use one of %s", f, formatList())
 }

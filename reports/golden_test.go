@@ -16,7 +16,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/ from the current output")
 
-var extensions = map[Format]string{Table: "txt", Markdown: "md", JSON: "json", JUnit: "xml", HTML: "html"}
+var extensions = map[Format]string{Table: "txt", Markdown: "md", JSON: "json", JUnit: "xml", HTML: "html", Benchfmt: "bench"}
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {

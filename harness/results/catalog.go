@@ -105,8 +105,8 @@ func CheckName(name string) (Family, error) {
 		return "", fmt.Errorf("benchmark name %q is not FAMILY.WHAT in lower case (e.g. startup.serve, database.insert_message)", name)
 	}
 	fam := Family(name[:strings.IndexByte(name, '.')])
-	if !IsFamily(fam) {
-		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s", name, fam, familyList())
+	if !IsFamily(fam) && fam != GoBench {
+		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s (and %s for imported go test benchmarks)", name, fam, familyList(), GoBench)
 	}
 	return fam, nil
 }

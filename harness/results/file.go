@@ -54,6 +54,13 @@ const (
 	Database  Family = "database"
 )
 
+// GoBench is the family of benchmarks imported from `go test -bench`
+// output (hivebench import gotest, package harness/gobench). It is not one
+// of the five seed metrics, so it is not in Families (suites and probes
+// iterate those), but CheckName accepts it so an imported file is a valid
+// results file that compare and gate can read.
+const GoBench Family = "gobench"
+
 // Families lists every family in report order.
 var Families = []Family{Startup, Memory, Parsing, Consensus, Database}
 

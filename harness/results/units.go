@@ -60,10 +60,13 @@ var countNouns = map[string]string{
 	"message": "messages", "messages": "messages",
 	"item": "items", "items": "items",
 	"token": "tokens", "tokens": "tokens",
+	// allocs is the count of `go test -benchmem` (allocs/op), so imported
+	// Go benchmarks keep their allocation counts.
+	"alloc": "allocs", "allocs": "allocs",
 }
 
 // KnownUnits is the list shown in "unknown unit" errors.
-const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens; " +
+const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens, allocs; " +
 	"rates as COUNT/TIME or SIZE/TIME (files/s, MB/s); per-item labels as TIME/NOUN or SIZE/NOUN (ms/file, ns/op)"
 
 func parsePart(s string) (unitPart, bool) {

@@ -1,0 +1,103 @@
+package gobench
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hiveperf/hive/harness/results"
+)
+
+// Export writes f in the Go benchmark format so benchstat can read it. See
+// the package doc for the name and unit mapping. It fails, naming the
+// benchmark, when a unit cannot be parsed or a name would not be a single
+// benchfmt field.
+func Export(w io.Writer, f *results.File) error {
+	return ExportRun(w, f, "")
+}
+
+// ExportRun is Export with a "run: LABEL" config line (when label is not
+// empty), so two runs written into one stream stay apart:
+// `benchstat -col run -table "" FILE` compares them side by side (-table ""
+// because their commit and other config lines differ, which benchstat would
+// otherwise split into separate tables).
+func ExportRun(w io.Writer, f *results.File, label string) error {
+	bw := bufio.NewWriter(w)
+	// Every key is written on every call (benchfmt config lasts until it
+	// is set again), so a second run never inherits the first one's.
+	complete := "true"
+	if !f.Complete {
+		complete = "false (" + f.IncompleteReason + ")"
+	}
+	config := []struct{ key, val string }{
+		{"run", label},
+		{"goos", f.Env.OS},
+		{"goarch", f.Env.Arch},
+		{"cpu", f.Env.CPUModel},
+		{"commit", f.Env.Commit},
+		{"suite", f.Suite},
+		{"workload", f.Workload.Hash},
+		{"complete", complete},
+	}
+	for _, c := range config {
+		v := oneLine(c.val)
+		if v == "" && c.key == "run" {
+			continue
+		}
+		if v == "" {
+			v = "unknown"
+		}
+		fmt.Fprintf(bw, "%s: %s\n", c.key, v)
+	}
+	for _, b := range f.Benchmarks {
+		name, err := GoName(b.Name)
+		if err != nil {
+			return err
+		}
+		scale, unit, err := goUnit(b.Unit)
+		if err != nil {
+			return fmt.Errorf("benchmark %s: %w", b.Name, err)
+		}
+		for _, v := range b.Samples {
+			fmt.Fprintf(bw, "%s 1 %s %s\n", name, strconv.FormatFloat(v*scale, 'g', -1, 64), unit)
+		}
+	}
+	return bw.Flush()
+}
+
+// GoName maps a results id FAMILY.WHAT to a benchfmt name
+// BenchmarkFamily/WHAT (startup.serve → BenchmarkStartup/serve).
+func GoName(id string) (string, error) {
+	fam, what, ok := strings.Cut(id, ".")
+	if !ok || fam == "" || what == "" || strings.ContainsAny(id, " \t\n\r") {
+		return "", fmt.Errorf("benchmark name %q is not FAMILY.WHAT without spaces; it cannot be written as a Go benchmark name", id)
+	}
+	return "Benchmark" + strings.ToUpper(fam[:1]) + fam[1:] + "/" + what, nil
+}
+
+// goUnit returns the factor from a results unit to its benchfmt unit and
+// that unit.
+func goUnit(u string) (float64, string, error) {
+	pu, err := results.ParseUnit(u)
+	if err != nil {
+		return 0, "", err
+	}
+	switch {
+	case pu.Dim == "time":
+		return pu.Scale, "ns/op", nil // pu.Scale converts to ns
+	case pu.Dim == "bytes":
+		return pu.Scale, "B/op", nil
+	case strings.HasSuffix(pu.Dim, "/time"):
+		// A rate keeps its own unit; benchunit tidies MB/s itself.
+		return 1, u, nil
+	default:
+		// A count (allocs, rows): per operation, as go test writes allocs/op.
+		return pu.Scale, pu.Dim + "/op", nil
+	}
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
