@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/reports"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "compare",
+		Summary: "compare two results files metric by metric: delta, CI of the ratio, p-value, verdict",
+		Run:     runCompare,
+	})
+}
+
+func runCompare(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "compare")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: hivebench compare [flags] BASE.json HEAD.json
+
+Per metric both files share: base and head medians, delta %%, the 95%%
+bootstrap CI of median(head)/median(base), the Mann–Whitney p-value after
+Holm–Bonferroni, and the verdict (improved, same, regressed, inconclusive;
+the rule is in go doc github.com/hiveperf/hive/harness/compare). Metrics
+whose samples within a round are correlated are compared round by round.
+Files of different schema versions or workloads are refused (exit 2).
+compare informs and exits 0 whatever the verdicts; hivebench gate decides.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	out := fs.String("out", "", "write the report to this `file` instead of stdout")
+	threshold := fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")")
+	metrics := fs.String("metrics", "", "comma-separated families or metric ids to compare (default all)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return exitcode.UsageError("hivebench compare: want two results files, BASE.json HEAD.json; got %d arguments", len(pos))
+	}
+	f, err := reports.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	th, err := suite.ParseThresholds(*threshold)
+	if err != nil {
+		return err
+	}
+	base, err := results.Read(pos[0])
+	if err != nil {
+		return err
+	}
+	head, err := results.Read(pos[1])
+	if err != nil {
+		return err
+	}
+	c, err := compareFiles(base, head, th, *metrics)
+	if err != nil {
+		return err
+	}
+	return writeTo(env, *out, func(w writer) error { return reports.WriteComparison(w, f, c) })
+}
+
+// compareFiles is the comparison of two results files, ready to render.
+func compareFiles(base, head *results.File, th suite.Thresholds, metrics string) (reports.Comparison, error) {
+	keep, err := metricFilter(metrics, base, head)
+	if err != nil {
+		return reports.Comparison{}, err
+	}
+	rs, warnings, err := suite.CompareFiles(base, head, th, keep)
+	if err != nil {
+		return reports.Comparison{}, err
+	}
+	if len(rs) == 0 {
+		return reports.Comparison{}, exitcode.UsageError("%s and %s share no benchmark to compare%s", base.Label(), head.Label(), filterNote(metrics))
+	}
+	return reports.Comparison{Base: base, Head: head, Results: rs, Warnings: warnings}, nil
+}
+
+func filterNote(metrics string) string {
+	if metrics == "" {
+		return ""
+	}
+	return " among --metrics " + metrics
+}
+
+// metricFilter turns --metrics into a predicate on benchmark names: a
+// family keeps its metrics, a metric id keeps itself. A name that is in
+// neither file is a usage error.
+func metricFilter(spec string, files ...*results.File) (func(string) bool, error) {
+	items := splitList(spec)
+	if len(items) == 0 {
+		return nil, nil
+	}
+	want := map[string]bool{}
+	for _, it := range items {
+		found := false
+		for _, f := range files {
+			for _, b := range f.Benchmarks {
+				if b.Name == it || string(b.Metric) == it {
+					found = true
+				}
+			}
+		}
+		if !found {
+			return nil, exitcode.UsageError("--metrics: %q is neither a family nor a benchmark of the compared files", it)
+		}
+		want[it] = true
+	}
+	return func(name string) bool {
+		fam, _, _ := cutFamily(name)
+		return want[name] || want[fam]
+	}, nil
+}
+
+func cutFamily(name string) (string, string, bool) {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '.' {
+			return name[:i], name[i+1:], true
+		}
+	}
+	return name, "", false
+}

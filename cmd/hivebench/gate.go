@@ -1,0 +1,442 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/hiveperf/hive/baselines"
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/reports"
+	"github.com/hiveperf/hive/targets"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "gate",
+		Summary: "CI regression gate: two binaries interleaved (--base-bin/--head-bin) or a run against --baseline; exit 1 on a regression",
+		Run:     runGate,
+	})
+}
+
+const gateUsage = `Usage:
+  hivebench gate --base-bin PATH --head-bin PATH [flags]   two binaries, measured interleaved in this job
+  hivebench gate --baseline FILE|NAME [--hive-bin PATH] [flags]   a fresh run against a stored baseline
+  hivebench gate --aa-runs N [--head-bin PATH] [flags]   N A/A gates: false alarms and detectable change
+
+Exits 1 when a metric regressed significantly beyond its threshold (or, with
+--tier, a target is missed), 0 otherwise, 2 on bad input and 3 when a
+binary does not start. A/B mode sets up one probe session per binary per
+family and alternates rounds A B B A …; each round gives one value per
+metric (its median), and after each batch the sequential procedure of
+harness/compare decides which metrics need more rounds (10, 20, 40, … up
+to --max-rounds per binary), within --time-budget. A metric still
+inconclusive at the end passes, with a warning: the gate fails on
+regressions it can show, never on noise.
+Writes summary.md, junit.xml, report.html, base.json and head.json to --out.
+
+Flags:
+`
+
+func runGate(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "gate")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), gateUsage)
+		fs.PrintDefaults()
+	}
+	g := addGateFlags(fs)
+	if err := cli.ParseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return exitcode.UsageError("hivebench gate: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
+	}
+	if err := g.check(fs); err != nil {
+		return err
+	}
+	th, err := suite.ParseThresholds(*g.threshold)
+	if err != nil {
+		return err
+	}
+	ts, err := loadTiers(*g.targets, *g.tier)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *g.aaRuns > 0:
+		return gateAA(ctx, env, g, th)
+	case *g.baseline != "":
+		return gateBaseline(ctx, env, g, th, ts)
+	}
+	return gateAB(ctx, env, g, th, ts)
+}
+
+type gateFlags struct {
+	baseBin, headBin, hiveBin, baseline, baselineDir *string
+	suite, metrics, workload, threshold, tier        *string
+	targets, out, md, junit, html, format            *string
+	samples, maxRounds, initial, aaRuns              *int
+	budget                                           *time.Duration
+	suiteGiven                                       bool // --suite was on the command line
+}
+
+func addGateFlags(fs *flag.FlagSet) *gateFlags {
+	return &gateFlags{
+		baseBin:     fs.String("base-bin", "", "A/B mode: the base hive `binary` (e.g. built from main)"),
+		headBin:     fs.String("head-bin", "", "A/B mode: the head hive `binary` (the change under test)"),
+		baseline:    fs.String("baseline", "", "baseline mode: a results `file`, or the name of a baseline in --baselines-dir"),
+		baselineDir: fs.String("baselines-dir", "baselines", "`directory` of named baselines"),
+		hiveBin:     fs.String("hive-bin", defaultHiveBin, "baseline mode: the hive `binary` to measure"),
+		suite:       fs.String("suite", "ci", "`suite` whose probe configuration every round uses (baseline mode: default the baseline's)"),
+		metrics:     fs.String("metrics", "", "comma-separated families or metric ids to gate (default all)"),
+		workload:    fs.String("workload", "", "source `dir` for the parsing and memory probes (default: the suite's)"),
+		samples:     fs.Int("samples", 0, "samples per round of many-sample metrics (default: the suite's gate rounds, e.g. 3 for ci)"),
+		threshold:   fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")"),
+		tier:        fs.String("tier", "", "also fail when head misses a target of this `tier` (default: none)"),
+		targets:     fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)"),
+		out:         fs.String("out", "gate-out", "`directory` for summary.md, junit.xml, report.html, base.json and head.json"),
+		md:          fs.String("md", "", "Markdown summary `file` (default OUT/summary.md)"),
+		junit:       fs.String("junit", "", "JUnit XML `file` (default OUT/junit.xml)"),
+		html:        fs.String("html", "", "HTML report `file` (default OUT/report.html)"),
+		format:      fs.String("format", "table", "`format` of the summary on stdout: table, md or json"),
+		initial:     fs.Int("initial", compare.DefaultInitial, "A/B mode: rounds per binary before the first look (each round is one gate sample per metric)"),
+		maxRounds:   fs.Int("max-rounds", compare.DefaultMax, "A/B mode: cap on rounds per binary per family; looks happen at initial·2^k rounds up to it"),
+		budget:      fs.Duration("time-budget", 10*time.Minute, "A/B mode: start no new round after this `duration`; decide on what was measured"),
+		aaRuns:      fs.Int("aa-runs", 0, "measure the gate itself: run `N` A/A gates of one binary (--head-bin, else --hive-bin) and report false alarms and the smallest change detected"),
+	}
+}
+
+// check refuses flag combinations that do not make one mode.
+func (g *gateFlags) check(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	g.suiteGiven = set["suite"]
+	ab := *g.baseBin != "" || *g.headBin != ""
+	switch {
+	case *g.aaRuns < 0:
+		return exitcode.UsageError("--aa-runs %d: want a positive number of A/A gates", *g.aaRuns)
+	case *g.aaRuns > 0 && (*g.baseBin != "" || *g.baseline != ""):
+		return exitcode.UsageError("--aa-runs measures one binary against itself; drop --base-bin and --baseline (give the binary with --head-bin or --hive-bin)")
+	case *g.aaRuns > 0:
+	case ab && *g.baseline != "":
+		return exitcode.UsageError("hivebench gate: give either --base-bin and --head-bin (A/B mode) or --baseline (baseline mode), not both")
+	case ab && (*g.baseBin == "" || *g.headBin == ""):
+		return exitcode.UsageError("hivebench gate: A/B mode needs both --base-bin and --head-bin")
+	case !ab && *g.baseline == "":
+		return exitcode.UsageError("hivebench gate: want --base-bin and --head-bin (A/B mode) or --baseline FILE (baseline mode); see -h")
+	case ab && set["hive-bin"]:
+		return exitcode.UsageError("hivebench gate: --hive-bin is for baseline mode; A/B mode takes --base-bin and --head-bin")
+	}
+	if *g.initial < 2 {
+		return exitcode.UsageError("--initial %d: want at least 2 rounds per binary (compare needs %d for a verdict by default)", *g.initial, compare.DefaultPolicy().MinSamples)
+	}
+	if *g.maxRounds < *g.initial {
+		return exitcode.UsageError("--max-rounds %d: want at least --initial (%d)", *g.maxRounds, *g.initial)
+	}
+	if *g.budget < 0 {
+		return exitcode.UsageError("--time-budget %v: want a positive duration such as 10m, or 0 for none", *g.budget)
+	}
+	for name, path := range map[string]string{"--md": *g.md, "--junit": *g.junit, "--html": *g.html} {
+		if path != "" {
+			if err := checkOutDir(name, path); err != nil {
+				return err
+			}
+		}
+	}
+	switch *g.format {
+	case "table", "md", "json":
+	default:
+		return exitcode.UsageError("--format %q: the gate prints table, md or json on stdout (junit and html go to files: --junit, --html)", *g.format)
+	}
+	return nil
+}
+
+// gateConfig builds the A/B configuration of base and head.
+func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, error) {
+	m, err := prepareSuite(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
+	if err != nil {
+		return suite.GateConfig{}, err
+	}
+	return suite.GateConfig{
+		Suite: m.suite, Selection: m.sel, Base: base, Head: head, Thresholds: th,
+		Sequential: compare.Sequential{Initial: *g.initial, Max: *g.maxRounds},
+		MaxRounds:  *g.maxRounds, Budget: *g.budget, Progress: progress,
+	}, nil
+}
+
+func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
+	baseInfo, err := suite.HiveVersion(ctx, "--base-bin", *g.baseBin)
+	if err != nil {
+		return err
+	}
+	headInfo, err := suite.HiveVersion(ctx, "--head-bin", *g.headBin)
+	if err != nil {
+		return err
+	}
+	progress := progressTo(env.Stderr, "hivebench gate")
+	cfg, err := g.gateConfig(ctx, probe.Target{Name: "base", HiveBin: *g.baseBin}, probe.Target{Name: "head", HiveBin: *g.headBin}, th, progress)
+	if err != nil {
+		return err
+	}
+	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), roundConfig(cfg.Suite), th)
+	out, gateErr := suite.Gate(ctx, cfg)
+	fo := suite.FileOptions{Suite: cfg.Suite.Name, Workload: cfg.Suite.Probe.Workload}
+	fo.Hive = baseInfo
+	baseFile, err := gateFile(out.Base, fo, gateErr)
+	if err != nil {
+		return errors.Join(gateErr, err)
+	}
+	fo.Hive = headInfo
+	headFile, err := gateFile(out.Head, fo, gateErr)
+	if err != nil {
+		return errors.Join(gateErr, err)
+	}
+	if gateErr != nil {
+		// Nothing was decided; keep what was measured for the post-mortem.
+		if baseFile != nil && headFile != nil {
+			_ = writeGateFiles(*g.out, baseFile, headFile)
+		}
+		return gateErr
+	}
+	c := reports.Comparison{Base: baseFile, Head: headFile, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: out.Results}
+	c.Warnings = append(c.Warnings, gateNotes(out)...)
+	return finishGate(env, g, ts, c, cfg.Selection)
+}
+
+// gateFile turns a gate side's record into a results file (nil when the
+// side measured nothing).
+func gateFile(rec *suite.Record, fo suite.FileOptions, gateErr error) (*results.File, error) {
+	if rec == nil || len(rec.All()) == 0 {
+		return nil, nil
+	}
+	f, err := suite.NewFile(rec, fo)
+	if err != nil {
+		return nil, err
+	}
+	if gateErr != nil {
+		f.MarkIncomplete(firstLine(gateErr.Error()))
+	} else {
+		f.MarkComplete()
+	}
+	return f, nil
+}
+
+// gateNotes are the gate's own lines for the report: how much it measured
+// and why it stopped.
+func gateNotes(out *suite.GateOutcome) []string {
+	var fams []string
+	for f, n := range out.Pairs {
+		fams = append(fams, fmt.Sprintf("%s %d", f, n))
+	}
+	notes := []string{fmt.Sprintf("gate: %d looks, round pairs per family: %s; %v in all", out.Looks, strings.Join(sortStrings(fams), ", "), out.Elapsed.Round(time.Second))}
+	if out.Stopped != "" {
+		notes = append(notes, "gate: sampling stopped early: "+out.Stopped)
+	}
+	return notes
+}
+
+func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
+	base, err := loadBaseline(*g.baseline, *g.baselineDir)
+	if err != nil {
+		return err
+	}
+	// The head run repeats what the baseline measured, unless told
+	// otherwise.
+	name := base.Suite
+	if g.suiteGiven {
+		name = *g.suite
+	}
+	if _, err := suite.Lookup(name); err != nil {
+		return exitcode.UsageError("baseline %s was recorded with suite %q, which this hivebench does not know; pass --suite with one of %s", base.Label(), base.Suite, strings.Join(suite.Names(), ", "))
+	}
+	m, err := prepareSuite(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
+	if err != nil {
+		return err
+	}
+	head, runErr := m.measure(ctx, env)
+	if runErr != nil {
+		if head != nil {
+			_ = os.MkdirAll(*g.out, 0o755)
+			_ = head.Write(filepath.Join(*g.out, "head.json"))
+		}
+		return runErr
+	}
+	keep := func(name string) bool { return m.sel.Has(name) }
+	rs, warnings, err := suite.CompareFiles(base, head, th, keep)
+	if err != nil {
+		return err
+	}
+	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
+	return finishGate(env, g, ts, c, m.sel)
+}
+
+// loadBaseline reads --baseline: a results file path, or the name of a
+// baseline in dir.
+func loadBaseline(arg, dir string) (*results.File, error) {
+	if fileExists(arg) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
+		return results.Read(arg)
+	}
+	return baselines.Load(dir, arg)
+}
+
+// finishGate checks targets, writes the reports and returns the verdict.
+func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, sel suite.Selection) error {
+	if ts.tier != nil {
+		c.Tier = ts.tier.Name
+		c.Outcomes = ts.check(c.Head, sel)
+	}
+	if err := writeGateFiles(*g.out, c.Base, c.Head); err != nil {
+		return err
+	}
+	for _, o := range []struct {
+		flag, def string
+		f         reports.Format
+	}{{*g.md, "summary.md", reports.Markdown}, {*g.junit, "junit.xml", reports.JUnit}, {*g.html, "report.html", reports.HTML}} {
+		path := o.flag
+		if path == "" {
+			path = filepath.Join(*g.out, o.def)
+		}
+		if err := writeTo(env, path, func(w writer) error { return reports.WriteComparison(w, o.f, c) }); err != nil {
+			return err
+		}
+	}
+	f, _ := reports.ParseFormat(*g.format)
+	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
+		return exitcode.InfraError("hivebench gate: writing the summary: %v", err)
+	}
+	var regressed []string
+	for _, r := range c.Results {
+		if r.Verdict == compare.Regressed {
+			regressed = append(regressed, fmt.Sprintf("%s %+.1f%%", r.Metric, r.DeltaPct))
+		}
+	}
+	var missed []string
+	for _, o := range c.Outcomes {
+		if o.Status != targets.Pass {
+			missed = append(missed, o.Detail)
+		}
+	}
+	switch {
+	case len(regressed) > 0 && len(missed) > 0:
+		return exitcode.RegressionError("hivebench gate: FAIL: regressed: %s; targets missed (%s): %s", strings.Join(regressed, ", "), c.Tier, strings.Join(missed, "; "))
+	case len(regressed) > 0:
+		return exitcode.RegressionError("hivebench gate: FAIL: regressed: %s", strings.Join(regressed, ", "))
+	case len(missed) > 0:
+		return exitcode.RegressionError("hivebench gate: FAIL: targets missed (%s): %s", c.Tier, strings.Join(missed, "; "))
+	}
+	fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; reports in %s)\n", len(c.Results), *g.out)
+	return nil
+}
+
+func writeGateFiles(dir string, base, head *results.File) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return exitcode.UsageError("--out %s: %v", dir, err)
+	}
+	if base != nil && base.Source == "" {
+		if err := base.Write(filepath.Join(dir, "base.json")); err != nil {
+			return err
+		}
+	}
+	if head != nil {
+		if err := head.Write(filepath.Join(dir, "head.json")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gateAA runs N A/A gates of one binary and reports how often the gate
+// said anything but "no change", the noise it saw, and the smallest
+// regression it would catch reliably within the time budget.
+func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds) error {
+	bin := *g.headBin
+	if bin == "" {
+		bin = *g.hiveBin
+	}
+	info, err := suite.HiveVersion(ctx, "A/A binary", bin)
+	if err != nil {
+		return err
+	}
+	progress := progressTo(env.Stderr, "hivebench gate")
+	cfg, err := g.gateConfig(ctx, probe.Target{Name: "A", HiveBin: bin}, probe.Target{Name: "A'", HiveBin: bin}, th, progress)
+	if err != nil {
+		return err
+	}
+	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), roundConfig(cfg.Suite), th)
+	var outs []*suite.GateOutcome
+	for i := 1; i <= *g.aaRuns; i++ {
+		out, err := suite.Gate(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, out)
+		var verdicts []string
+		for _, r := range out.Results {
+			verdicts = append(verdicts, fmt.Sprintf("%s %s (%+.1f%%, n=%d)", r.Metric, r.Verdict, r.DeltaPct, min(r.Base.N, r.Head.N)))
+		}
+		pass := "pass"
+		if !compare.Pass(out.Results) {
+			pass = "FALSE ALARM"
+		}
+		fmt.Fprintf(env.Stdout, "A/A run %d/%d: %s in %v: %s\n", i, *g.aaRuns, pass, out.Elapsed.Round(time.Second), strings.Join(verdicts, "; "))
+	}
+	budget := *g.budget
+	if budget == 0 {
+		budget = 10 * time.Minute
+	}
+	aa := suite.AnalyzeAA(outs, cfg, budget, 200)
+	fails := 0
+	for _, o := range outs {
+		if !compare.Pass(o.Results) {
+			fails++
+		}
+	}
+	fmt.Fprintf(env.Stdout, "\nA/A gates: %d, failed (false alarms): %d (%.0f%%)\n", len(outs), fails, 100*float64(fails)/float64(len(outs)))
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "metric\tthreshold\tregressed\timproved\tsame\tinconclusive\tnoise (robust CV)\tmean n\tcap n in %v\tdetects ≥%.0f%% of the time\n", budget, suite.DetectRate*100)
+	for _, a := range aa {
+		detect := "none ≤ 100%"
+		if !math.IsNaN(a.DetectPct) {
+			detect = fmt.Sprintf("+%.0f%%", a.DetectPct)
+		} else if a.Cap < *g.initial {
+			detect = "budget affords no look"
+		}
+		fmt.Fprintf(tw, "%s\t%g%%\t%d\t%d\t%d\t%d\t%.1f%%\t%.0f\t%d\t%s\n", a.Metric, th.For(a.Metric), a.Regressed, a.Improved, a.Same, a.Inconclusive, a.NoisePct, a.MeanSamples, a.Cap, detect)
+	}
+	tw.Flush()
+	fmt.Fprintln(env.Stdout, "detection is simulated (compare.SimulateSequential, 200 trials, log-normal noise) at the noise measured here, for one metric alone, with the samples the budget affords at the measured round times")
+	return nil
+}
+
+func sortStrings(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
+
+// roundConfig describes what one gate round measures (the suite's Rounds
+// do not apply: the sequential procedure decides how many run).
+func roundConfig(s suite.Suite) string {
+	samples := s.Probe.Samples
+	if samples == 0 {
+		samples = 10
+	}
+	w := s.Probe.Workload
+	if w == "" {
+		w = "none"
+	}
+	return fmt.Sprintf("rounds as in suite %s: %d samples per round, %d warm-up rounds per session, workload %s", s.Name, samples, s.Probe.WarmupRounds, w)
+}

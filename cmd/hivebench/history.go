@@ -1,0 +1,349 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/harness/history"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/reports"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "history",
+		Summary: "record runs and show each metric's trend with change points (record FILE... | list | show METRIC)",
+		Run:     runHistory,
+	})
+}
+
+const historyUsage = `Usage:
+  hivebench history [--limit N] [--db PATH | --history-dsn DSN]
+  hivebench history record FILE... [--db PATH | --history-dsn DSN]
+  hivebench history list [--limit N] [--db PATH | --history-dsn DSN]
+  hivebench history show METRIC [--limit N] [--db PATH | --history-dsn DSN]
+
+history alone prints one line per metric: a sparkline of the per-run
+median (p50), the last value, the change from the first run shown, and
+the change points found in that series, each as the commits either side
+and the size of the step.
+
+Change points: E-Divisive with means (Matteson & James 2014, as in
+MongoDB's CI): energy statistic, minimum segment 3 runs, permutation test
+with 199 permutations at alpha 0.05, seed 1. A step needs 3 runs on each
+side; on flat noise expect about one false step per 20 metrics.
+
+History lives in the hive database (--db, else $HIVE_DB, else
+~/.local/share/hive/hive.db), or in PostgreSQL with --history-dsn
+postgres://USER:PASSWORD@HOST:PORT/DB (else $HIVE_HISTORY_DSN), so CI runners
+share one history. Prefer the variable in CI: a flag shows in ps. Recording
+the same results file twice is a no-op.
+`
+
+// historyFlags are the flags every history subcommand takes.
+type historyFlags struct {
+	db, dsn *string
+	limit   *int
+}
+
+func addHistoryFlags(fs *flag.FlagSet, withLimit bool, limit int) historyFlags {
+	h := historyFlags{
+		db:  fs.String("db", "", "hive database `path` (default $HIVE_DB or ~/.local/share/hive/hive.db)"),
+		dsn: fs.String("history-dsn", "", "PostgreSQL `DSN` to keep history in instead (default $HIVE_HISTORY_DSN)"),
+	}
+	if withLimit {
+		h.limit = fs.Int("limit", limit, "newest `N` runs to show (0: all)")
+	}
+	return h
+}
+
+func (h historyFlags) open(ctx context.Context, env *cli.Env) (history.Backend, error) {
+	if h.limit != nil && *h.limit < 0 {
+		return nil, exitcode.UsageError("hivebench history: --limit %d must be 0 (all) or more", *h.limit)
+	}
+	dsn := *h.dsn
+	if dsn == "" && *h.db == "" {
+		dsn = env.Getenv("HIVE_HISTORY_DSN")
+	}
+	if dsn != "" {
+		if *h.db != "" {
+			return nil, exitcode.UsageError("hivebench history: give --db or --history-dsn, not both")
+		}
+		return history.OpenPostgres(ctx, dsn)
+	}
+	path := *h.db
+	if path == "" {
+		path = store.DefaultPath(env.Getenv)
+	}
+	return history.OpenSQLite(path)
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments (`record a.json --db x b.json`), which flag.Parse
+// alone stops at.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := cli.ParseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if rest[0] == "--" {
+			return append(pos, rest[1:]...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func runHistory(ctx context.Context, env *cli.Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "record":
+			return historyRecord(ctx, env, args[1:])
+		case "list":
+			return historyList(ctx, env, args[1:])
+		case "show":
+			return historyShow(ctx, env, args[1:])
+		case "-h", "-help", "--help", "help":
+			fmt.Fprint(env.Stdout, historyUsage)
+			return nil
+		}
+		if !strings.HasPrefix(args[0], "-") {
+			fmt.Fprint(env.Stderr, historyUsage)
+			return exitcode.UsageError("hivebench history: unknown subcommand %q; want record, list or show (or none for the trends)", args[0])
+		}
+	}
+	return historyTrends(ctx, env, args)
+}
+
+func historyRecord(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "history record")
+	hf := addHistoryFlags(fs, false, 0)
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return exitcode.UsageError("hivebench history record: no results file given; want FILE... (written by hivebench run --out)")
+	}
+	// Read and check every file before touching the store, so one bad file
+	// records nothing rather than half a batch.
+	type input struct {
+		f   *results.File
+		doc []byte
+	}
+	var in []input
+	for _, path := range files {
+		f, err := results.Read(path)
+		if err != nil {
+			return err
+		}
+		doc, err := os.ReadFile(path)
+		if err != nil {
+			return exitcode.InfraError("hivebench history record: read %s: %v", path, err)
+		}
+		in = append(in, input{f, doc})
+	}
+	b, err := hf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	for i, x := range in {
+		id, added, err := b.Record(ctx, x.f, x.doc)
+		if err != nil {
+			return err
+		}
+		what := "recorded as run"
+		if !added {
+			what = "already recorded as run"
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s %d (suite %s, commit %s, %d benchmarks) in %s\n",
+			files[i], what, id, x.f.Suite, histCommit(x.f.Env.Commit, x.f.Env.Dirty), len(x.f.Benchmarks), b.Where())
+	}
+	return nil
+}
+
+func historyList(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "history list")
+	hf := addHistoryFlags(fs, true, 20)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return exitcode.UsageError("hivebench history list: unexpected argument %q; it takes only flags", pos[0])
+	}
+	b, err := hf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	runs, err := b.Runs(ctx, *hf.limit)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		fmt.Fprintf(env.Stdout, "no runs recorded in %s; add some with hivebench history record FILE...\n", b.Where())
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tCOMMIT\tSUITE\tCOMPLETE\tBENCHMARKS")
+	for _, r := range runs {
+		complete := "complete"
+		if !r.Complete {
+			complete = "incomplete"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", r.ID, r.Date.Format("2006-01-02 15:04:05Z"),
+			histCommit(r.Commit, r.Dirty), r.Suite, complete, r.Benchmarks)
+	}
+	return tw.Flush()
+}
+
+func historyShow(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "history show")
+	hf := addHistoryFlags(fs, true, 50)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return exitcode.UsageError("hivebench history show: want exactly one METRIC (e.g. startup.serve), got %d arguments", len(pos))
+	}
+	metric := pos[0]
+	b, err := hf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	pts, err := b.Series(ctx, metric, *hf.limit)
+	if err != nil {
+		return err
+	}
+	if len(pts) == 0 {
+		names, err := b.Metrics(ctx)
+		if err != nil {
+			return err
+		}
+		return exitcode.UsageError("hivebench history show: no runs of metric %q in %s; recorded metrics: %s",
+			metric, b.Where(), histList(names))
+	}
+	tr, err := history.Analyze(history.DefaultDetector, metric, pts)
+	if err != nil {
+		return fmt.Errorf("hivebench history show %s: %w", metric, err)
+	}
+	steps := map[int]history.ChangePoint{}
+	for _, s := range tr.Steps {
+		steps[s.Index] = s
+	}
+	fmt.Fprintf(env.Stdout, "%s (%s), p50 per run, %d runs, change points found: %d\n", metric, tr.Unit, len(pts), len(tr.Steps))
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tDATE\tCOMMIT\tP50\tSAMPLES\t")
+	for i, p := range pts {
+		mark := ""
+		if s, ok := steps[i]; ok {
+			mark = fmt.Sprintf("◆ change point: %s (%s → %s, p=%.3f)", histPct(s.StepPct),
+				reports.FormatValue(s.Before, tr.Unit), reports.FormatValue(s.After, tr.Unit), s.P)
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", p.RunID, p.Date.Format("2006-01-02 15:04:05Z"), p.Commit, reports.FormatValue(p.P50, p.Unit), p.N, mark)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.Stdout, "change points: %s\n", history.DefaultDetector)
+	return err
+}
+
+func historyTrends(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "history")
+	hf := addHistoryFlags(fs, true, 50)
+	fs.Usage = func() { fmt.Fprint(env.Stderr, historyUsage) }
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return exitcode.UsageError("hivebench history: unexpected argument %q; want record, list or show", pos[0])
+	}
+	b, err := hf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	names, err := b.Metrics(ctx)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fmt.Fprintf(env.Stdout, "no runs recorded in %s; add some with hivebench history record FILE...\n", b.Where())
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "METRIC\tRUNS\tTREND (p50)\tLAST\tVS FIRST\tCHANGE POINTS")
+	for _, name := range names {
+		pts, err := b.Series(ctx, name, *hf.limit)
+		if err != nil {
+			return err
+		}
+		tr, err := history.Analyze(history.DefaultDetector, name, pts)
+		if err != nil {
+			return fmt.Errorf("hivebench history %s: %w", name, err)
+		}
+		xs := make([]float64, len(pts))
+		for i, p := range pts {
+			xs[i] = p.P50
+		}
+		var cps []string
+		for _, s := range tr.Steps {
+			cps = append(cps, fmt.Sprintf("%s→%s %s", histShort(pts[s.Index-1].Commit), histShort(pts[s.Index].Commit), histPct(s.StepPct)))
+		}
+		flagged := "none"
+		if len(cps) > 0 {
+			flagged = strings.Join(cps, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", name, len(pts), history.Sparkline(xs), reports.FormatValue(tr.Last, tr.Unit), histPct(tr.ChangePct), flagged)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.Stdout, "history: %s\nchange points: %s\n", b.Where(), history.DefaultDetector)
+	return err
+}
+
+func histCommit(c string, dirty bool) string {
+	c = histShort(c)
+	if dirty {
+		c += "+dirty"
+	}
+	return c
+}
+
+func histShort(c string) string {
+	if c == "" {
+		return "unknown"
+	}
+	if len(c) > 12 {
+		return c[:12]
+	}
+	return c
+}
+
+func histPct(x float64) string { return fmt.Sprintf("%+.1f%%", x) }
+
+func histList(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ", ")
+}

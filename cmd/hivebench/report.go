@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/reports"
+	"github.com/hiveperf/hive/targets"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "report",
+		Summary: "render a results file (or a comparison of two) as table, md, json, junit or html",
+		Run:     runReport,
+	})
+}
+
+func runReport(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "report")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: hivebench report [flags] FILE [HEAD]
+
+With one results file: the run table with its targets. With two (base,
+head): their comparison, as hivebench compare computes it. The html format
+is one self-contained page with a latency distribution plot per metric.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	out := fs.String("out", "", "write the report to this `file` instead of stdout")
+	tier := fs.String("tier", targets.DefaultTier, "target `tier` to check a run against (\"\" for none)")
+	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
+	threshold := fs.String("threshold", "", "per-metric thresholds of a comparison, e.g. startup=5 (default "+suite.DefaultThresholds().String()+")")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return exitcode.UsageError("hivebench report: want one results file (a run) or two (base and head); got %d arguments", len(pos))
+	}
+	f, err := reports.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	ts, err := loadTiers(*targetsFile, *tier)
+	if err != nil {
+		return err
+	}
+	files := make([]*results.File, len(pos))
+	for i, p := range pos {
+		if files[i], err = results.Read(p); err != nil {
+			return err
+		}
+	}
+	if len(files) == 1 {
+		r := reports.Run{File: files[0], Outcomes: ts.check(files[0], fileMetrics{files[0]})}
+		if ts.tier != nil {
+			r.Tier = ts.tier.Name
+		}
+		if ts.ref != nil {
+			r.Reference = filterOutcomes(targets.Check(*ts.ref, files[0]), fileMetrics{files[0]})
+		}
+		return writeTo(env, *out, func(w writer) error { return reports.WriteRun(w, f, r) })
+	}
+	th, err := suite.ParseThresholds(*threshold)
+	if err != nil {
+		return err
+	}
+	c, err := compareFiles(files[0], files[1], th, "")
+	if err != nil {
+		return err
+	}
+	if ts.tier != nil {
+		c.Tier = ts.tier.Name
+		c.Outcomes = ts.check(files[1], fileMetrics{files[1]})
+	}
+	return writeTo(env, *out, func(w writer) error { return reports.WriteComparison(w, f, c) })
+}
+
+type writer = io.Writer
+
+// writeTo renders into path, or onto stdout when path is empty. A file is
+// written next to its final name and renamed into place, so a CI artifact
+// is never half a report.
+func writeTo(env *cli.Env, path string, render func(w writer) error) error {
+	if path == "" {
+		return render(env.Stdout)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return exitcode.UsageError("cannot write %s: directory %s does not exist", path, dir)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return exitcode.UsageError("cannot write %s: %v", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := render(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return exitcode.InfraError("chmod %s: %v", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return exitcode.InfraError("write %s: %v", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return exitcode.InfraError("rename %s to %s: %v", tmp.Name(), path, err)
+	}
+	return nil
+}

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/reports"
+	"github.com/hiveperf/hive/targets"
+)
+
+func init() {
+	app.Register(cli.Command{
+		Name:    "run",
+		Summary: "run a benchmark suite against a hive binary, print the run table, write the results JSON",
+		Run:     runRun,
+	})
+}
+
+// defaultHiveBin is where `make build` puts the engine.
+const defaultHiveBin = "bin/hive"
+
+func runRun(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "run")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: hivebench run [flags]
+
+Runs the suite's probes against one hive binary, family after family, prints
+the run table (metric | p50 | p95 | p99 | target (tier) | vs TypeScript |
+verdict) and writes the results JSON. Suites: %s (go doc
+github.com/hiveperf/hive/harness/suite). A missed target shows in the table;
+use hivebench validate for an exit code that says so. An interrupted run
+(SIGINT) writes the rounds it finished, marked incomplete, and exits 3.
+
+Flags:
+`, strings.Join(suite.Names(), ", "))
+		fs.PrintDefaults()
+	}
+	mf := addMeasureFlags(fs, "quick")
+	out := fs.String("out", "bench-results.json", "results JSON `file` to write")
+	tier := fs.String("tier", targets.DefaultTier, "target `tier` of the verdict column")
+	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
+	format := fs.String("format", "table", "run table `format`: table, md, json, junit or html")
+	if err := cli.ParseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return exitcode.UsageError("hivebench run: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
+	}
+	f, err := reports.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
+	tiers, err := loadTiers(*targetsFile, *tier)
+	if err != nil {
+		return err
+	}
+	if err := checkOutDir("--out", *out); err != nil {
+		return err
+	}
+	m, err := mf.prepare(ctx)
+	if err != nil {
+		return err
+	}
+	file, runErr := m.measure(ctx, env)
+	if file == nil {
+		return runErr
+	}
+	if err := file.Write(*out); err != nil {
+		return errors.Join(runErr, err)
+	}
+	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.sel)); err != nil {
+		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
+	}
+	if runErr != nil {
+		return fmt.Errorf("%w; the rounds that finished are in %s, marked incomplete", runErr, *out)
+	}
+	fmt.Fprintf(env.Stderr, "hivebench run: wrote %s\n", *out)
+	return nil
+}
+
+// measureFlags are the flags of every command that measures a binary.
+type measureFlags struct {
+	suite    *string
+	hiveBin  *string
+	metrics  *string
+	workload *string
+	rounds   *int
+	samples  *int
+}
+
+func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
+	return &measureFlags{
+		suite:    fs.String("suite", defaultSuite, "`suite`: "+strings.Join(suite.Names(), ", ")),
+		hiveBin:  fs.String("hive-bin", defaultHiveBin, "hive `binary` to measure"),
+		metrics:  fs.String("metrics", "", "comma-separated families or metric ids to measure (default all)"),
+		workload: fs.String("workload", "", "source `dir` for the parsing and memory probes (default: the suite's, under GOROOT)"),
+		rounds:   fs.Int("rounds", 0, "measured rounds per family (default: the suite's)"),
+		samples:  fs.Int("samples", 0, "samples per round of many-sample metrics (default: the suite's)"),
+	}
+}
+
+// measurement is a resolved suite and selection, ready to run.
+type measurement struct {
+	suite suite.Suite
+	sel   suite.Selection
+	bin   string
+}
+
+// prepare resolves the flags into a suite and a selection; every mistake
+// is a usage error naming its flag.
+func (mf *measureFlags) prepare(ctx context.Context) (*measurement, error) {
+	return prepareSuite(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
+		*mf.metrics, *mf.hiveBin)
+}
+
+func prepareSuite(ctx context.Context, name string, o suite.Options, metrics, bin string) (*measurement, error) {
+	s, err := suite.Lookup(name)
+	if err != nil {
+		return nil, exitcode.UsageError("--suite: %v", err)
+	}
+	if s, err = s.With(o); err != nil {
+		return nil, err
+	}
+	sel, err := selectProbes(s, metrics)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = s.ResolveWorkload(ctx, sel.Families()); err != nil {
+		return nil, err
+	}
+	// Probes read their configuration when built: build them again with
+	// the resolved workload.
+	if sel, err = selectProbes(s, metrics); err != nil {
+		return nil, err
+	}
+	return &measurement{suite: s, sel: sel, bin: bin}, nil
+}
+
+func selectProbes(s suite.Suite, metrics string) (suite.Selection, error) {
+	probes, err := probe.All(s.Probe)
+	if err != nil {
+		return suite.Selection{}, err
+	}
+	return suite.Select(probes, metrics)
+}
+
+// measure runs the suite against the binary and returns the results file:
+// complete, or (with the error) incomplete with the rounds that finished.
+// A nil file means nothing was measured.
+func (m *measurement) measure(ctx context.Context, env *cli.Env) (*results.File, error) {
+	info, err := suite.HiveVersion(ctx, "--hive-bin", m.bin)
+	if err != nil {
+		return nil, err
+	}
+	progress := progressTo(env.Stderr, "hivebench run")
+	progress("%s; measuring %s", m.suite, info.Label())
+	start := time.Now()
+	rec, runErr := suite.Run(ctx, m.suite, m.sel, probe.Target{Name: "hive", HiveBin: m.bin}, progress)
+	file, err := suite.NewFile(rec, suite.FileOptions{Suite: m.suite.Name, Workload: m.suite.Probe.Workload, Hive: info})
+	if err != nil {
+		return nil, errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		reason := runErr.Error()
+		if suite.IsInterrupted(runErr) {
+			reason = "interrupted by a signal"
+		}
+		file.MarkIncomplete(fmt.Sprintf("%s (after %v)", firstLine(reason), time.Since(start).Round(time.Second)))
+		return file, runErr
+	}
+	file.MarkComplete()
+	progress("done in %v", time.Since(start).Round(time.Second))
+	return file, nil
+}
+
+// tierSet is the tier a command checks and the reference tier of the
+// "vs TypeScript" column.
+type tierSet struct {
+	tier, ref *targets.Tier
+}
+
+// loadTiers loads the tier called name ("" for none) and the reference tier.
+func loadTiers(file, name string) (tierSet, error) {
+	set, err := targets.LoadFile(file)
+	if err != nil {
+		return tierSet{}, err
+	}
+	var ts tierSet
+	if name != "" {
+		t, err := set.Tier(name)
+		if err != nil {
+			return tierSet{}, exitcode.UsageError("--tier: %v", err)
+		}
+		ts.tier = &t
+	}
+	if r, err := set.Tier(targets.ReferenceTier); err == nil {
+		ts.ref = &r
+	}
+	return ts, nil
+}
+
+// metricSet is what a command measured or read: suite.Selection, or the
+// benchmarks of a results file (fileMetrics).
+type metricSet interface {
+	Has(metric string) bool
+	HasFamily(family string) bool
+}
+
+// fileMetrics is the metric set of a results file.
+type fileMetrics struct{ f *results.File }
+
+func (m fileMetrics) Has(name string) bool {
+	_, ok := m.f.Benchmark(name)
+	return ok
+}
+
+func (m fileMetrics) HasFamily(family string) bool {
+	for _, b := range m.f.Benchmarks {
+		if string(b.Metric) == family {
+			return true
+		}
+	}
+	return false
+}
+
+// check holds f against the tier, keeping only targets of what was
+// measured (a target of a family that was not measured is not "missing").
+// A nil set keeps every target.
+func (ts tierSet) check(f *results.File, set metricSet) []targets.Outcome {
+	if ts.tier == nil {
+		return nil
+	}
+	return filterOutcomes(targets.Check(*ts.tier, f), set)
+}
+
+// run is the reports.Run of f.
+func (ts tierSet) run(f *results.File, set metricSet) reports.Run {
+	r := reports.Run{File: f, Outcomes: ts.check(f, set)}
+	if ts.tier != nil {
+		r.Tier = ts.tier.Name
+	}
+	if ts.ref != nil {
+		r.Reference = filterOutcomes(targets.Check(*ts.ref, f), set)
+	}
+	return r
+}
+
+// filterOutcomes keeps the outcomes of targets that concern a metric of
+// set: a target naming a metric that was not selected is dropped, a family
+// target is kept when its family was. A nil set keeps all.
+func filterOutcomes(outs []targets.Outcome, set metricSet) []targets.Outcome {
+	if set == nil {
+		return outs
+	}
+	var keep []targets.Outcome
+	for _, o := range outs {
+		if o.Target.IsPattern() {
+			fam, _, _ := strings.Cut(o.Target.Metric, ".")
+			if !set.HasFamily(fam) || (o.Benchmark != "" && !set.Has(o.Benchmark)) {
+				continue
+			}
+		} else if !set.Has(o.Target.Metric) {
+			continue
+		}
+		keep = append(keep, o)
+	}
+	return keep
+}
+
+// progressTo prints progress lines on w, prefixed and timestamped relative
+// to the start, safely from several goroutines.
+func progressTo(w io.Writer, prefix string) suite.Progress {
+	var mu sync.Mutex
+	start := time.Now()
+	return func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s [%6.1fs] %s\n", prefix, time.Since(start).Seconds(), fmt.Sprintf(format, args...))
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// parseInterspersed parses flags that may come after positional
+// arguments (`validate all --tier wave6`), which the flag package alone
+// stops at, and returns the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := cli.ParseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// checkOutDir refuses, before anything is measured, an output file whose
+// directory does not exist: a run must not end by failing to save itself.
+func checkOutDir(flagName, path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return exitcode.UsageError("%s %s: directory %s does not exist", flagName, path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return exitcode.UsageError("%s %s is a directory; want a file name", flagName, path)
+	}
+	return nil
+}
+
+// fileExists reports whether path names an existing regular file.
+func fileExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
+}

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/load"
+	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/workloads"
+)
+
+func init() {
+	app.Register(cli.Command{Name: "workload", Summary: "list, fetch, verify and replay workloads (go-stdlib, linux-6.12, chromium-150, react, typescript, dir:PATH)", Run: runWorkload})
+}
+
+const workloadUsage = `Usage: hivebench workload <list|fetch|verify|replay> [flags] [NAME...]
+
+  list               every workload manifest (source, size, cache status, targets)
+                     and the built-in load scenarios
+  fetch NAME...      download, check and unpack into the cache (resumable)
+  verify NAME...     fingerprint the tree and compare with the manifest's pin
+  replay NAME        run ` + "`hive analyze`" + ` cold and warm over the tree, check the
+                     manifest's targets, write a results file with --out
+
+NAME is a manifest name, or dir:PATH for a local tree without a manifest.
+Manifests are built in (workloads/*.yaml); add or override with --manifest FILE
+or --manifests DIR. Run 'hivebench workload <sub> -h' for the flags of each.
+
+Exit codes: 0 ok; 1 a replay missed a target; 2 bad flag or manifest; 3 a
+tool, download, checksum or tree problem ("workload differs", "not fetched").
+`
+
+func runWorkload(ctx context.Context, env *cli.Env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, workloadUsage)
+		return exitcode.UsageError("hivebench workload: want a subcommand: list, fetch, verify or replay")
+	}
+	switch args[0] {
+	case "list":
+		return workloadList(ctx, env, args[1:])
+	case "fetch":
+		return workloadFetch(ctx, env, args[1:])
+	case "verify":
+		return workloadVerify(ctx, env, args[1:])
+	case "replay":
+		return workloadReplay(ctx, env, args[1:])
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(env.Stdout, workloadUsage)
+		return nil
+	}
+	fmt.Fprint(env.Stderr, workloadUsage)
+	return exitcode.UsageError("hivebench workload: unknown subcommand %q; want list, fetch, verify or replay", args[0])
+}
+
+// wlStringList is a repeatable string flag.
+type wlStringList []string
+
+func (s *wlStringList) String() string     { return strings.Join(*s, ",") }
+func (s *wlStringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// wlFlagSet are the flags every workload subcommand takes.
+type wlFlagSet struct {
+	manifests wlStringList
+	dirs      wlStringList
+	cacheDir  string
+}
+
+func wlFlags(env *cli.Env, sub, usage string) (*flag.FlagSet, *wlFlagSet) {
+	fs := cli.FlagSet(env, "hivebench", "workload "+sub)
+	wf := &wlFlagSet{}
+	fs.Var(&wf.manifests, "manifest", "add a workload manifest `file` (repeatable); one named like a built-in replaces it")
+	fs.Var(&wf.dirs, "manifests", "add every *.yaml manifest in `dir` (repeatable)")
+	fs.StringVar(&wf.cacheDir, "cache-dir", "", "workload cache `dir` (default $XDG_CACHE_HOME/hive/workloads or ~/.cache/hive/workloads)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: hivebench workload %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs, wf
+}
+
+func (wf *wlFlagSet) load() (*workloads.Set, error) {
+	return workloads.Load(wf.manifests, wf.dirs)
+}
+
+func (wf *wlFlagSet) cache(env *cli.Env) *workloads.Cache {
+	dir := wf.cacheDir
+	if dir == "" {
+		dir = workloads.DefaultDir(env.Getenv)
+	}
+	getenv := env.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Terminal: wlIsTerminal(env.Stderr)}
+}
+
+// wlParseArgs lets flags follow the names ("replay go-stdlib --out
+// r.json"), which the flag package alone does not allow.
+func wlParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := cli.ParseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+func workloadList(ctx context.Context, env *cli.Env, args []string) error {
+	fs, wf := wlFlags(env, "list", "list [flags]")
+	pos, err := wlParseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return exitcode.UsageError("hivebench workload list: takes no arguments, got %s", strings.Join(pos, " "))
+	}
+	set, err := wf.load()
+	if err != nil {
+		return err
+	}
+	c := wf.cache(env)
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WORKLOAD\tSOURCE\tSIZE\tSTATUS\tTARGETS")
+	for _, m := range set.All() {
+		st := c.State(ctx, m)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, wlSizeOf(m, st), st, m.Targets)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nCache: %s. Descriptions and sources: workloads/*.yaml; NAME may also be dir:PATH.\n", c.Dir)
+
+	fmt.Fprintln(env.Stdout, "\nLoad scenarios (built into harness/load; run with `hivebench load`):")
+	tw = tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCENARIO\tDESCRIPTION\tTHRESHOLDS")
+	for _, name := range load.BuiltinNames() {
+		sc, err := load.Builtin(name)
+		if err != nil {
+			// A broken embedded scenario is the load package's bug; list
+			// the name and why rather than hide the workloads.
+			fmt.Fprintf(tw, "%s\t(does not load: %v)\t\n", name, err)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, sc.Description, strings.Join(sc.Thresholds, ", "))
+	}
+	return tw.Flush()
+}
+
+// wlSizeOf is the tree's size as best known: the pin, then what was
+// measured at fetch, then the manifest's estimate (marked ~).
+func wlSizeOf(m *workloads.Manifest, st workloads.State) string {
+	switch {
+	case m.Pinned():
+		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(m.Fingerprint.Bytes), m.Fingerprint.Files)
+	case st.Marker != nil:
+		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(st.Marker.Fingerprint.Bytes), st.Marker.Fingerprint.Files)
+	case m.Estimate.Bytes > 0 || m.Estimate.Files > 0:
+		var parts []string
+		if m.Estimate.Bytes > 0 {
+			parts = append(parts, "~"+workloads.FormatBytes(m.Estimate.Bytes))
+		}
+		if m.Estimate.Files > 0 {
+			parts = append(parts, fmt.Sprintf("~%d files", m.Estimate.Files))
+		}
+		return strings.Join(parts, ", ")
+	case m.Source.Type.Local():
+		return "as found"
+	}
+	return "unknown"
+}
+
+func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
+	fs, wf := wlFlags(env, "fetch", "fetch [flags] NAME...")
+	force := fs.Bool("force", false, "fetch and unpack again even if the tree is cached")
+	keep := fs.Bool("keep-downloads", false, "keep the downloaded artefacts (NAME.partial/) after unpacking")
+	names, err := wlParseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fs.Usage()
+		return exitcode.UsageError("hivebench workload fetch: want at least one NAME (see `hivebench workload list`)")
+	}
+	set, err := wf.load()
+	if err != nil {
+		return err
+	}
+	ms, err := wlManifests(set, names)
+	if err != nil {
+		return err
+	}
+	c := wf.cache(env)
+	for _, m := range ms {
+		rep, err := c.Fetch(ctx, m, workloads.FetchOptions{Force: *force, KeepDownloads: *keep})
+		if err != nil {
+			return err
+		}
+		t := rep.Tree
+		state := "fetched"
+		switch {
+		case m.Source.Type.Local():
+			state = "local, nothing to fetch"
+		case rep.AlreadyCached:
+			state = "already cached"
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s: %s\n  %d files, %d bytes (%s), %s\n", m.Name, state, t.Root, t.Fingerprint.Files, t.Fingerprint.Bytes, workloads.FormatBytes(t.Fingerprint.Bytes), t.Fingerprint.Hash)
+		for _, a := range rep.Artefacts {
+			fmt.Fprintf(env.Stdout, "  artefact %s: %d bytes, sha256 %s\n", a.File, a.Size, a.SHA256)
+		}
+		if len(rep.Unpinned) > 0 {
+			fmt.Fprintf(env.Stdout, "  not pinned in %s; to pin the downloads add:\n    artefacts:\n", m.File)
+			for _, a := range rep.Unpinned {
+				fmt.Fprintf(env.Stdout, "      - file: %s\n        size: %d\n        sha256: %s\n", a.File, a.Size, a.SHA256)
+			}
+		}
+		if !m.Pinned() {
+			fmt.Fprintf(env.Stdout, "  fingerprint not pinned in %s; to pin this tree add:\n    fingerprint:\n      files: %d\n      bytes: %d\n      hash: %s\n",
+				m.File, t.Fingerprint.Files, t.Fingerprint.Bytes, t.Fingerprint.Hash)
+		}
+	}
+	return nil
+}
+
+func workloadVerify(ctx context.Context, env *cli.Env, args []string) error {
+	fs, wf := wlFlags(env, "verify", "verify [flags] NAME...")
+	names, err := wlParseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		fs.Usage()
+		return exitcode.UsageError("hivebench workload verify: want at least one NAME (see `hivebench workload list`)")
+	}
+	set, err := wf.load()
+	if err != nil {
+		return err
+	}
+	ms, err := wlManifests(set, names)
+	if err != nil {
+		return err
+	}
+	c := wf.cache(env)
+	var failed []error
+	for _, m := range ms {
+		v, err := c.Verify(ctx, m)
+		if err != nil {
+			return err
+		}
+		wlPrintVerification(env.Stdout, v)
+		if err := v.Err(); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
+}
+
+func wlPrintVerification(w io.Writer, v *workloads.Verification) {
+	m := v.Manifest
+	fmt.Fprintf(w, "%s: %s\n  measured: %d files, %d bytes, %s\n", m.Name, v.Root, v.Measured.Files, v.Measured.Bytes, v.Measured.Hash)
+	if v.Recorded != nil {
+		fmt.Fprintf(w, "  at fetch: %d files, %d bytes, %s\n", v.Recorded.Files, v.Recorded.Bytes, v.Recorded.Hash)
+	}
+	if !v.Pinned() {
+		fmt.Fprintf(w, "  pinned:   nothing; to pin this tree, add to %s:\n%s", m.File, wlIndent(v.PinSnippet(), "    "))
+		return
+	}
+	fmt.Fprintf(w, "  pinned:   %d files, %d bytes, %s\n", m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash)
+	if len(v.Problems()) == 0 {
+		fmt.Fprintln(w, "  ok: the tree is the pinned one")
+	} else {
+		fmt.Fprintln(w, "  DIFFERS")
+	}
+}
+
+func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
+	fs, wf := wlFlags(env, "replay", "replay [flags] NAME")
+	hiveBin := fs.String("hive-bin", "bin/hive", "the hive `binary` to measure")
+	out := fs.String("out", "", "write the results `file` (JSON, harness results format) for baselines and gates")
+	runs := fs.Int("runs", 1, "cold+warm pairs to run (wall times are checked at their median)")
+	jobs := fs.Int("jobs", 0, "pass --jobs to hive analyze (0: its default, GOMAXPROCS)")
+	workDir := fs.String("work-dir", "", "`dir` for the scratch databases (default the system temp dir)")
+	names, err := wlParseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(names) != 1:
+		fs.Usage()
+		return exitcode.UsageError("hivebench workload replay: want exactly one NAME, got %d (see `hivebench workload list`)", len(names))
+	case *runs < 1:
+		return exitcode.UsageError("hivebench workload replay: --runs %d: want 1 or more", *runs)
+	case *jobs < 0:
+		return exitcode.UsageError("hivebench workload replay: --jobs %d: want 0 (default) or more", *jobs)
+	}
+	set, err := wf.load()
+	if err != nil {
+		return err
+	}
+	m, err := set.Get(names[0])
+	if err != nil {
+		return err
+	}
+	c := wf.cache(env)
+	v, err := c.Verify(ctx, m)
+	if err != nil {
+		return err
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured}
+	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr})
+	if rep == nil {
+		return runErr
+	}
+	wlPrintReplay(env.Stdout, rep)
+	outcomes := rep.Check(m.Targets)
+	wlPrintOutcomes(env.Stdout, m, outcomes)
+	if *out != "" && len(rep.Runs) > 0 {
+		f := rep.Results()
+		if err := f.Write(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "results: %s\n", *out)
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if missed := workloads.Missed(outcomes); len(missed) > 0 {
+		names := make([]string, len(missed))
+		for i, o := range missed {
+			names[i] = fmt.Sprintf("%s %s (measured %s)", o.Target, o.Bound, o.Measured)
+		}
+		return exitcode.RegressionError("workload %s missed %d target(s): %s", m.Name, len(missed), strings.Join(names, "; "))
+	}
+	return nil
+}
+
+func wlPrintReplay(w io.Writer, r *workloads.Replay) {
+	fp := r.Tree.Fingerprint
+	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\nhive %s (commit %s%s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash, r.Hive.Version, r.Hive.Commit, wlDirtyMark(r.Hive.Dirty))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "run\tkind\twall\tfiles\tcached\tfiles/s\tMB/s\tper-file p50\tp99\tpeak RSS\t")
+	pair := 0
+	for _, x := range r.Runs {
+		kind := "cold"
+		if x.Warm {
+			kind = "warm"
+		} else {
+			pair++
+		}
+		p50, p99 := wlQuantiles(x.PerFileMS)
+		fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t%d\t%.0f\t%.1f\t%.3f ms\t%.3f ms\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.Cached, x.FilesPerSec(), x.MBPerSec(), p50, p99, x.PeakRSSString())
+	}
+	tw.Flush()
+}
+
+func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []workloads.Outcome) {
+	if len(outcomes) == 0 {
+		fmt.Fprintf(w, "targets: none in %s\n", m.File)
+		return
+	}
+	fmt.Fprintf(w, "targets (%s):\n", m.File)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, o := range outcomes {
+		mark := "ok"
+		switch {
+		case o.Missing:
+			mark = "n/a"
+		case !o.OK:
+			mark = "MISSED"
+		}
+		fmt.Fprintf(tw, "  %s\t%s %s\tmeasured %s\n", mark, o.Target, o.Bound, o.Measured)
+	}
+	tw.Flush()
+}
+
+func wlQuantiles(ms []float64) (p50, p99 float64) {
+	s := stats.Summarize(ms)
+	return s.P50, s.P99
+}
+
+func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, error) {
+	out := make([]*workloads.Manifest, 0, len(names))
+	for _, n := range names {
+		m, err := set.Get(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func wlDirtyMark(d bool) string {
+	if d {
+		return ", dirty"
+	}
+	return ""
+}
+
+func wlIndent(s, pre string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(pre + l)
+		}
+	}
+	return b.String()
+}
+
+// wlIsTerminal reports whether w is a character device: progress bars are
+// for people, periodic lines for logs.
+func wlIsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

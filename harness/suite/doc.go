@@ -1,0 +1,140 @@
+// Package suite orchestrates hivebench's measurements: which probes a suite
+// runs, how rounds are scheduled for one binary (`hivebench run`) and
+// interleaved between two (`hivebench gate`), which observations a
+// comparison tests, and how samples become a results file. The probes
+// themselves (harness/probe), the statistics (harness/stats), the decision
+// rule (harness/compare), the file format (harness/results) and the
+// renderers (reports) live elsewhere; this package wires them.
+//
+// # Using it
+//
+//	s, _ := suite.Lookup("quick")                       // or "test", "ci", "full"
+//	s, _ = s.ResolveWorkload(ctx, families)             // GOROOT/src/net → absolute
+//	probes, _ := probe.All(s.Probe)
+//	sel, _ := suite.Select(probes, "startup,database.cache_get")
+//	rec, err := suite.Run(ctx, s, sel, probe.Target{Name: "hive", HiveBin: "bin/hive"}, progress)
+//	f, _ := suite.NewFile(rec, suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload})
+//
+//	out, err := suite.Gate(ctx, suite.GateConfig{Suite: s, Selection: sel,
+//		Base: base, Head: head, Thresholds: suite.DefaultThresholds(), Budget: 10 * time.Minute})
+//	ok := compare.Pass(out.Results)
+//
+// # The suites
+//
+// Every suite measures all five families (startup, memory, parsing,
+// consensus, database) unless --metrics narrows it; the probes define what
+// one sample and one round are (go doc harness/probe). Rounds are per
+// family; samples are per round of the many-sample metrics (startup execs,
+// consensus requests); database ops are `hive db bench --ops` per round.
+//
+//	suite  run rounds  warm-up rounds  samples/round  gate samples/round  db ops  workload (parsing, memory)
+//	test   1           0               2              1                   20      GOROOT/src/encoding/json
+//	quick  3           0               10             3                   200     GOROOT/src/net (~390 .go files)
+//	ci     10          1               10             3                   200     GOROOT/src/net
+//	full   10          1               20             5                   1000    GOROOT/src (~7,700 .go files)
+//
+// The consensus probe's e2e mock is TTFT 50 ms, ITL 2 ms, 60 tokens with
+// 100 concurrent runs (test: TTFT 5 ms, ITL 1 ms, 4 tokens, 4 concurrent).
+//
+// quick is `make bench`: 52 s on this project's 2-core machine while other
+// jobs kept its load average at 8 (the budget is 3 minutes); it is offline
+// and needs no key (the consensus family talks to harness/mockllm in
+// process). ci is what baselines are recorded with: 10 rounds give each
+// metric the 10 round values compare needs for a verdict. full is for
+// release figures. test exists for the harness's own tests; its workload is
+// encoding/json rather than a smaller package because the memory probe
+// refuses an analyze whose peak RSS is not above its measuring trampoline's
+// own (about 19 MB), which a handful of files stays under. --rounds,
+// --samples and --workload adjust any suite; the workload's fingerprint
+// goes into the results file, so runs over different trees refuse to
+// compare.
+//
+// # Scheduling
+//
+// Run measures families one after another, each with one probe session
+// (set up once, Rounds rounds, closed), never two at once: a probe must not
+// measure while another loads the machine.
+//
+// Gate measures two binaries in the same job. For each family it sets up
+// one session per binary (base first) on first use and keeps both until the
+// end; rounds then alternate A B, B A, A B, … (each binary goes first in
+// half the pairs), so drift on the machine — another job, the page cache,
+// thermal state — falls on both sides alike. That is what makes the gate
+// usable on a noisy shared runner. Gate rounds are short (the suite's
+// GateSamples per round), because each round yields one observation per
+// metric (below): many short rounds interleave the binaries more finely
+// than a few long ones. compare.Sequential drives the sampling: Initial
+// rounds per binary (default 10), then, while a metric is inconclusive,
+// doubling its rounds up to Max (--max-rounds, default 160), with alpha
+// split over the looks. Only families with an undecided metric run more
+// rounds, and only undecided metrics take the new values. Sampling also
+// ends when the time budget (default 10 minutes) is spent; the gate then
+// decides on what it has with the same per-look alpha, and a metric still
+// inconclusive passes with a warning: the gate fails on regressions it can
+// show, never on noise.
+//
+// # What a comparison tests: one value per round
+//
+// A round's samples are taken back to back, so whatever else the machine
+// does at that moment moves all of them together. On this project's shared
+// 2-core machine, under the load of other jobs, the intra-round correlation
+// of startup execs was 0.02 to 0.17 (16 rounds of 10 execs per binary). A
+// simulation of the sequential gate with log-normal noise at 25% CV shows
+// what pooling such samples does to the false-alarm rate the decision rule
+// is built for (0.1%; 600 A/A trials per row):
+//
+//	round size, correlation   pool every sample       one median per round
+//	10, 0.15                  5.0% false regressions  0.3%
+//	10, 0.30                  15.5%                   0.5%
+//	5, 0.15                   0.8%                    —
+//	3, 0.30                   —                       0.5%
+//
+// So the gate and every comparison of results files test one value per
+// round (Metric.RoundValue, the median of the round's samples), for every
+// metric, also those whose samples each come from their own process
+// (Metric.Independent): independence of processes is not independence of
+// the moments they ran in. A results file stores the round values beside
+// the raw samples as Benchmark.Extra figures named RoundFigure
+// ("round_median") for metrics with more than one sample per round, so
+// `hivebench compare` and the baseline gate test rounds too (GateSamples).
+// A quick run (3 rounds) therefore compares inconclusive: three rounds
+// cannot show a 5% change, and the report says so. Percentiles and targets
+// still use every raw sample.
+//
+// # Thresholds
+//
+// The threshold is the smallest change, in percent of the base median, that
+// counts (compare.Policy.Threshold). Defaults per family
+// (DefaultThresholds; --threshold overrides per family or metric):
+//
+//	startup 5%, memory 5%, parsing 5%, consensus 10%, database 10%
+//
+// startup and parsing time whole processes whose medians are stable once
+// rounds are interleaved; memory (RSS, VmHWM, ru_maxrss) barely moves
+// between runs of one binary, so 5% is a change in what the binary does.
+// consensus and database time sub-millisecond operations through loopback
+// HTTP or SQLite, where the scheduler and the page cache move single
+// samples by more than 5%; 10% keeps them decidable within the budget.
+// targets.yaml has no threshold field, so the file a CI job passes with
+// --targets cannot carry them; use --threshold. How these thresholds behave
+// on this machine (false alarms, the smallest regression caught within 10
+// minutes) is measured with `hivebench gate --aa-runs N` (AnalyzeAA); the
+// figures are in the report of the change that introduced this package.
+//
+// # Baseline mode
+//
+// `gate --baseline` measures the head binary with the baseline's suite
+// (Run, not interleaved: the baseline side is fixed) and compares once
+// with CompareFiles. Sequential sampling needs both sides to grow, so this
+// mode makes a single look at the suite's rounds; the A/B mode is the
+// stronger gate and the one to use on shared runners.
+//
+// # Interruption
+//
+// A canceled context (SIGINT, SIGTERM: engine/cli cancels it) stops the
+// current round; Run and Gate return an *Interrupted error, which exits 3
+// (engine/exitcode: the measurement did not happen, which is neither a
+// regression nor bad input). The rounds that finished are kept: `hivebench
+// run` writes them as a results file marked incomplete ("interrupted by a
+// signal"), which reports show and a baseline refuses.
+package suite

@@ -1,0 +1,95 @@
+package suite
+
+import (
+	"fmt"
+
+	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/results"
+)
+
+// CompareFiles compares every benchmark two results files share, with the
+// thresholds th, Holm–Bonferroni across all of them (compare.CompareAll).
+// keep, when not nil, limits the comparison to the metrics it accepts.
+//
+// Files that did not measure the same thing (another schema, another
+// workload tree) are refused with a usage error (results.CheckComparable).
+// The returned warnings say what could not be compared and how the two
+// environments differ; they never change a verdict.
+func CompareFiles(base, head *results.File, th Thresholds, keep func(name string) bool) ([]compare.Result, []string, error) {
+	if err := results.CheckComparable(base, head); err != nil {
+		return nil, nil, err
+	}
+	warnings := results.EnvDiff(base, head)
+	var inputs []compare.Input
+	for _, hb := range head.Benchmarks {
+		if keep != nil && !keep(hb.Name) {
+			continue
+		}
+		bb, ok := base.Benchmark(hb.Name)
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("%s is only in head (%s): not compared", hb.Name, head.Label()))
+			continue
+		}
+		in, warn := pairInput(*bb, hb, th)
+		if warn != "" {
+			warnings = append(warnings, warn)
+		}
+		if in != nil {
+			inputs = append(inputs, *in)
+		}
+	}
+	for _, bb := range base.Benchmarks {
+		if keep != nil && !keep(bb.Name) {
+			continue
+		}
+		if _, ok := head.Benchmark(bb.Name); !ok {
+			warnings = append(warnings, fmt.Sprintf("%s is only in base (%s): not compared", bb.Name, base.Label()))
+		}
+	}
+	return compare.CompareAll(inputs), warnings, nil
+}
+
+// pairInput builds the comparison input of one benchmark present in both
+// files. Units of one dimension are converted to head's; a benchmark whose
+// two sides cannot be compared is left out with a warning.
+func pairInput(bb, hb results.Benchmark, th Thresholds) (*compare.Input, string) {
+	baseS, headS := GateSamples(bb), GateSamples(hb)
+	warn := ""
+	if hasRounds(bb) != hasRounds(hb) {
+		// One side has round values and the other only raw samples: mixing
+		// them would compare medians of rounds with single samples.
+		baseS, headS = bb.Samples, hb.Samples
+		warn = fmt.Sprintf("%s: only one side has per-round values; comparing raw samples, whose p-value overstates confidence when samples of a round are correlated", hb.Name)
+	}
+	if bb.Unit != hb.Unit {
+		conv := make([]float64, len(baseS))
+		for i, v := range baseS {
+			c, err := results.Convert(v, bb.Unit, hb.Unit)
+			if err != nil {
+				return nil, fmt.Sprintf("%s: base is in %s and head in %s, which do not convert: not compared", hb.Name, bb.Unit, hb.Unit)
+			}
+			conv[i] = c
+		}
+		baseS = conv
+	}
+	if bb.Direction != hb.Direction {
+		w := fmt.Sprintf("%s: base says %s is better and head %s; judged as head says", hb.Name, bb.Direction, hb.Direction)
+		if warn != "" {
+			w = warn + "; " + w
+		}
+		warn = w
+	}
+	return &compare.Input{
+		Metric: hb.Name, Unit: hb.Unit, Base: baseS, Head: headS,
+		Policy: th.Policy(hb.Name, Direction(hb.Direction)),
+	}, warn
+}
+
+func hasRounds(b results.Benchmark) bool {
+	for _, x := range b.Extra {
+		if x.Name == RoundFigure {
+			return true
+		}
+	}
+	return false
+}
