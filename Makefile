@@ -18,7 +18,7 @@ OTHER_PKGS   = $(shell $(GO) list ./... | grep -v '/engine/')
 BENCH_OUT   ?= bench-results.json
 SUITE       ?= quick
 
-.PHONY: all build test bench gate profile pgo lint fmt-check vet clean
+.PHONY: all build test bench bench-store gate profile pgo lint fmt-check vet clean
 
 all: build
 
@@ -41,12 +41,45 @@ test: fmt-check vet
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
 
-# The main job: the store benchmarks (go test -bench) until the harness's
-# `hivebench run --suite quick` lands.
+# The main job: all five seed metrics measured from outside the built
+# binary (startup, memory, parsing on a GOROOT subset, consensus through
+# hive serve against the in-process mock LLM, database), one table, and a
+# results file. Offline, no API key, under 3 minutes on 2 cores.
 bench: build
+	bin/hivebench run --suite $(SUITE) --out $(BENCH_OUT)
+
+# The store's go test -bench figures (ns/op of each hot operation).
+bench-store:
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem -benchtime 1s ./engine/store/
+
+# Gate the working tree's binary against BASE (a git ref, default
+# origin/main, else HEAD~1): ci/gate.sh builds both in temporary worktrees.
+BASE ?= $(shell git rev-parse --verify -q origin/main >/dev/null && echo origin/main || echo HEAD~1)
+gate:
+	ci/gate.sh $(BASE) HEAD gate-out
+
+# CPU and wall-clock (fgprof) profiles of the parsing workload.
+profile: build
+	bin/hivebench profile parsing --cpu --fgprof --out profile-out
+
+# Profile-guided optimisation: profile representative workloads, merge the
+# CPU profiles into cmd/hive/default.pgo (which go build then uses), and
+# measure the gain with the A/B gate of the non-PGO against the PGO binary.
+PGO_DIR := pgo-out
+pgo: build
+	rm -rf $(PGO_DIR) && mkdir -p $(PGO_DIR)
+	bin/hivebench profile parsing --cpu --suite ci --out $(PGO_DIR)/parsing
+	bin/hivebench profile consensus --cpu --seconds 20 --out $(PGO_DIR)/consensus
+	bin/hivebench profile database --cpu --out $(PGO_DIR)/database
+	$(GO) tool pprof -proto $$(find $(PGO_DIR) -name 'cpu*.pprof') > cmd/hive/default.pgo
+	$(GO) build $(GOFLAGS_BUILD) -pgo=off -o bin/hive-nopgo ./cmd/hive
+	$(GO) build $(GOFLAGS_BUILD) -pgo=auto -o bin/hive ./cmd/hive
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(PGO_DIR)/hive-stripped ./cmd/hive
+	@ls -l bin/hive-nopgo bin/hive $(PGO_DIR)/hive-stripped | awk '{print $$5, $$9}'
+	bin/hivebench gate --base-bin bin/hive-nopgo --head-bin bin/hive --metrics parsing,consensus,database --time-budget 5m --out $(PGO_DIR)/gate; \
+	  echo "pgo: gate exit $$? (0: no regression; see $(PGO_DIR)/gate/summary.md for the measured change)"
 
 lint: fmt-check vet
 
 clean:
-	rm -rf bin gate-out $(BENCH_OUT)
+	rm -rf bin gate-out profile-out $(PGO_DIR) $(BENCH_OUT)
