@@ -14,6 +14,7 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/export"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
@@ -53,6 +54,10 @@ Flags:
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` of the verdict column")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
 	format := fs.String("format", "table", "run table `format`: table, md, json, junit or html")
+	push := fs.String("push", "", "also push the results to this Prometheus Pushgateway `URL` (a failure warns; results stay local)")
+	textfile := fs.String("textfile", "", "also write the results as DIR/hivebench.prom for node-exporter's textfile collector (`DIR`)")
+	record := fs.Bool("record", false, "also record the run in the history (--db or --history-dsn; see hivebench history)")
+	hf := addHistoryFlags(fs, false, 0)
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
@@ -84,6 +89,7 @@ Flags:
 	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.sel)); err != nil {
 		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
 	}
+	shareResults(ctx, env, file, *out, *push, *textfile, *record, hf)
 	if runErr != nil {
 		return fmt.Errorf("%w; the rounds that finished are in %s, marked incomplete", runErr, *out)
 	}
@@ -335,4 +341,45 @@ func checkOutDir(flagName, path string) error {
 func fileExists(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.Mode().IsRegular()
+}
+
+// shareResults sends a written run to the places the user asked for. Each
+// is a convenience on top of the results file already on disk, so a failure
+// is a warning and never changes the exit code.
+func shareResults(ctx context.Context, env *cli.Env, file *results.File, out, push, textfile string, record bool, hf historyFlags) {
+	warn := func(what string, err error) {
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "hivebench run: warning: %s: %v (the results are still in %s)\n", what, err, out)
+		}
+	}
+	if push != "" {
+		warn("push", export.Push(ctx, push, "hivebench", file))
+	}
+	if textfile != "" {
+		warn("textfile", export.WriteTextfile(textfile, file))
+	}
+	if record {
+		warn("history", recordRun(ctx, env, file, out, hf))
+	}
+}
+
+func recordRun(ctx context.Context, env *cli.Env, file *results.File, out string, hf historyFlags) error {
+	doc, err := os.ReadFile(out)
+	if err != nil {
+		return err
+	}
+	b, err := hf.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	id, added, err := b.Record(ctx, file, doc)
+	if err == nil {
+		note := ""
+		if !added {
+			note = " (already recorded)"
+		}
+		fmt.Fprintf(env.Stderr, "hivebench run: recorded as run %d in %s%s\n", id, b.Where(), note)
+	}
+	return err
 }

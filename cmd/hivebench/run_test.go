@@ -123,3 +123,24 @@ func TestRunBadInput(t *testing.T) {
 		})
 	}
 }
+
+// --push, --textfile and --record share a written run; a Pushgateway that
+// refuses connections warns and leaves the exit code alone.
+func TestRunSharesResults(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.json")
+	db := filepath.Join(dir, "hist.db")
+	_, stderr, code := run(t, "run", "--suite", "test", "--metrics", "database", "--hive-bin", hiveBin, "--out", out,
+		"--push", "http://127.0.0.1:1", "--textfile", dir, "--record", "--db", db)
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "warning: push")
+	assert.Contains(t, stderr, "the results are still in "+out)
+	assert.Contains(t, stderr, "recorded as run 1")
+	assert.NotContains(t, stderr, "already recorded")
+	prom, err := os.ReadFile(filepath.Join(dir, "hivebench.prom"))
+	require.NoError(t, err)
+	assert.Contains(t, string(prom), `hivebench_benchmark_samples{benchmark="database.cache_get"`)
+	listing, _, code := run(t, "history", "list", "--db", db)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, listing, "test")
+}
