@@ -164,17 +164,18 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	return nil
 }
 
-// gateConfig builds the A/B configuration of base and head.
-func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, error) {
+// gateConfig builds the A/B configuration of base and head, and returns
+// the suite its rounds use.
+func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, suite.Suite, error) {
 	m, err := prepareSuite(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
 	if err != nil {
-		return suite.GateConfig{}, err
+		return suite.GateConfig{}, suite.Suite{}, err
 	}
 	return suite.GateConfig{
-		Suite: m.suite, Selection: m.sel, Base: base, Head: head, Thresholds: th,
+		Selection: m.sel, Base: base, Head: head, Thresholds: th,
 		Sequential: compare.Sequential{Initial: *g.initial, Max: *g.maxRounds},
 		MaxRounds:  *g.maxRounds, Budget: *g.budget, Progress: progress,
-	}, nil
+	}, m.suite, nil
 }
 
 func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
@@ -187,13 +188,13 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 		return err
 	}
 	progress := progressTo(env.Stderr, "hivebench gate")
-	cfg, err := g.gateConfig(ctx, probe.Target{Name: "base", HiveBin: *g.baseBin}, probe.Target{Name: "head", HiveBin: *g.headBin}, th, progress)
+	cfg, s, err := g.gateConfig(ctx, probe.Target{Name: "base", HiveBin: *g.baseBin}, probe.Target{Name: "head", HiveBin: *g.headBin}, th, progress)
 	if err != nil {
 		return err
 	}
-	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), roundConfig(cfg.Suite), th)
+	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), roundConfig(s), th)
 	out, gateErr := suite.Gate(ctx, cfg)
-	fo := suite.FileOptions{Suite: cfg.Suite.Name, Workload: cfg.Suite.Probe.Workload}
+	fo := suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}
 	fo.Hive = baseInfo
 	baseFile, err := gateFile(out.Base, fo, gateErr)
 	if err != nil {
@@ -371,11 +372,11 @@ func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 		return err
 	}
 	progress := progressTo(env.Stderr, "hivebench gate")
-	cfg, err := g.gateConfig(ctx, probe.Target{Name: "A", HiveBin: bin}, probe.Target{Name: "A'", HiveBin: bin}, th, progress)
+	cfg, s, err := g.gateConfig(ctx, probe.Target{Name: "A", HiveBin: bin}, probe.Target{Name: "A'", HiveBin: bin}, th, progress)
 	if err != nil {
 		return err
 	}
-	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), roundConfig(cfg.Suite), th)
+	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), roundConfig(s), th)
 	var outs []*suite.GateOutcome
 	for i := 1; i <= *g.aaRuns; i++ {
 		out, err := suite.Gate(ctx, cfg)

@@ -15,9 +15,8 @@ import (
 // GateConfig is an A/B gate: two hive binaries measured interleaved in the
 // same job.
 type GateConfig struct {
-	// Suite gives the probe configuration of every round; its Rounds is
-	// not used (the sequential procedure decides how many rounds run).
-	Suite      Suite
+	// Selection holds the probes, built with the configuration every
+	// round uses (Suite.ForGate), and the metrics to compare.
 	Selection  Selection
 	Base, Head probe.Target
 	Thresholds Thresholds

@@ -43,6 +43,8 @@ func TestLookupAndWith(t *testing.T) {
 	}{
 		{"defaults kept", Options{}, 3, 10, ""},
 		{"rounds and samples", Options{Rounds: 7, Samples: 4}, 7, 4, ""},
+		{"gate rounds are short", Options{Gate: true}, 3, 3, ""},
+		{"gate rounds, samples given", Options{Gate: true, Samples: 5}, 3, 5, ""},
 		{"negative rounds", Options{Rounds: -1}, 0, 0, "--rounds"},
 		{"negative samples", Options{Samples: -2}, 0, 0, "--samples"},
 	}
