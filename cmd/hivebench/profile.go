@@ -158,6 +158,13 @@ func runProfile(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	bin, _ := filepath.Abs(*pf.hiveBin)
+	// hive writes the CLI profiles itself, from its own working directory:
+	// hand it an absolute path.
+	abs, err := filepath.Abs(*pf.out)
+	if err != nil {
+		return exitcode.UsageError("--out %s: %v", *pf.out, err)
+	}
+	*pf.out = abs
 	if err := os.MkdirAll(*pf.out, 0o755); err != nil {
 		return exitcode.UsageError("--out %s: %v", *pf.out, err)
 	}

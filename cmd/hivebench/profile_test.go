@@ -87,3 +87,13 @@ func TestProfileBadInput(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(profileUsage, "Usage: hivebench profile METRIC"))
 }
+
+// A relative --out must work: hive writes CLI profiles from its own working
+// directory, so the path handed to it has to be absolute.
+func TestProfileRelativeOut(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, stderr, code := run(t, "profile", "parsing", "--cpu", "--suite", "test", "--hive-bin", hiveBin, "--out", "rel/out", "--top", "3")
+	require.Equal(t, 0, code, stderr)
+	_, err := os.Stat(filepath.Join("rel", "out", "parsing.cpu.pprof"))
+	assert.NoError(t, err)
+}
