@@ -21,6 +21,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"github.com/hiveperf/hive/engine/cli"
 	"io"
 	"math"
 	"os"
@@ -397,7 +398,7 @@ func metricSpecs(metric string) ([]results.Spec, error) {
 	s, ok := results.LookupSpec(metric)
 	if !ok {
 		hint := ""
-		if near := nearest(metric, results.CatalogNames()); near != "" {
+		if near := cli.Nearest(metric, results.CatalogNames()); near != "" {
 			hint = fmt.Sprintf(" (did you mean %s?)", near)
 		}
 		return nil, fmt.Errorf("unknown metric %q%s; known: %s, or FAMILY.*", metric, hint, strings.Join(results.CatalogNames(), ", "))
@@ -442,36 +443,4 @@ func yamlMessage(err error) string {
 		msgs = append(msgs, e)
 	}
 	return strings.Join(msgs, "; ")
-}
-
-// nearest returns the candidate closest to s by edit distance, if it is
-// close enough to be a typo.
-func nearest(s string, candidates []string) string {
-	best, bestD := "", 4
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/hiveperf/hive/engine/cli"
 	"os"
 	"path/filepath"
 	"sort"
@@ -145,7 +146,7 @@ func (s *Set) Get(name string) (*Manifest, error) {
 		return m, nil
 	}
 	hint := ""
-	if near := nearest(name, s.Names()); near != "" {
+	if near := cli.Nearest(name, s.Names()); near != "" {
 		hint = fmt.Sprintf(" (did you mean %s?)", near)
 	}
 	return nil, exitcode.UsageError("unknown workload %q%s; known: %s (add one with --manifest FILE, or use dir:PATH for a local tree)", name, hint, strings.Join(s.Names(), ", "))
@@ -172,36 +173,6 @@ func (s *Set) put(m *Manifest) {
 
 func (s *Set) sort() {
 	sort.Slice(s.list, func(i, j int) bool { return s.list[i].Name < s.list[j].Name })
-}
-
-func nearest(s string, candidates []string) string {
-	best, bestD := "", 4
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // unwrapPath drops the "op path:" prefix of a *PathError when the caller's
