@@ -71,7 +71,7 @@ pgo: build
 	bin/hivebench profile parsing --cpu --suite ci --out $(PGO_DIR)/parsing
 	bin/hivebench profile consensus --cpu --seconds 20 --out $(PGO_DIR)/consensus
 	bin/hivebench profile database --cpu --out $(PGO_DIR)/database
-	$(GO) tool pprof -proto $$(find $(PGO_DIR) -name 'cpu*.pprof') > cmd/hive/default.pgo
+	$(GO) tool pprof -proto $$(find $(PGO_DIR) -name '*.cpu.pprof') > cmd/hive/default.pgo
 	$(GO) build $(GOFLAGS_BUILD) -pgo=off -o bin/hive-nopgo ./cmd/hive
 	$(GO) build $(GOFLAGS_BUILD) -pgo=auto -o bin/hive ./cmd/hive
 	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(PGO_DIR)/hive-stripped ./cmd/hive
