@@ -153,3 +153,23 @@ func BenchmarkSearchSymbols(b *testing.B) {
 		}
 	}
 }
+
+// A whole symbol name, as a user looking up one function types it; the
+// benchmark above is a short prefix matching hundreds of symbols.
+func BenchmarkSearchSymbolsWholeName(b *testing.B) {
+	s := openTemp(b)
+	ctx := context.Background()
+	for i := 0; i < 200; i++ {
+		if err := s.UpsertFiles(ctx, []FileRecord{fileWith50Symbols(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		hits, err := s.SearchSymbols(ctx, "opbench"+strconv.Itoa(i%200)+"_handle"+strconv.Itoa(i%50), 20)
+		if err != nil || len(hits) == 0 {
+			b.Fatal(err, len(hits))
+		}
+	}
+}

@@ -402,3 +402,31 @@ func TestMeasureOps(t *testing.T) {
 	_, err = MeasureOps(context.Background(), s, 0)
 	assert.Error(t, err)
 }
+
+// A database made by the first schema keeps its cache rows through 0002.
+func TestMigrationKeepsCacheRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v1.db")
+	registerDrivers()
+	db, err := sql.Open(writerDriver, "file:"+path)
+	require.NoError(t, err)
+	ms, err := migrations()
+	require.NoError(t, err)
+	_, err = db.Exec(createMigrationsTable)
+	require.NoError(t, err)
+	require.NoError(t, applyMigration(context.Background(), db, path, ms[0]))
+	_, err = db.Exec("INSERT INTO response_cache(key, value, created_at, expires_at) VALUES ('k', x'7631', 1, 0)")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	v, ok, err := s.CacheGet(context.Background(), "k")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "v1", string(v))
+	ver, err := s.SchemaVersion(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, LatestSchema(), ver)
+	assert.Greater(t, ver, 1)
+}
