@@ -224,9 +224,8 @@ var knownFields = map[string]string{
 }
 
 var (
-	unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
-	tierNameRE     = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-	quantityRE     = regexp.MustCompile(`^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$`)
+	tierNameRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+	quantityRE = regexp.MustCompile(`^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(\S*)\s*$`)
 )
 
 // CurrentVersion is the version of the targets file format.
@@ -245,7 +244,7 @@ func Parse(name string, data []byte) ([]Tier, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fail("is empty; expected `version: %d` and `tiers:`", CurrentVersion)
 		}
-		return nil, fail("%s", yamlMessage(err))
+		return nil, fail("%s", cli.YAMLMessage(err, knownFields))
 	}
 	if doc.Version != CurrentVersion {
 		if doc.Version == 0 {
@@ -421,26 +420,4 @@ func statisticList() string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
-}
-
-// yamlMessage rewrites yaml.v3's errors into words a user of the file can
-// act on.
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return strings.TrimPrefix(err.Error(), "yaml: ")
-	}
-	msgs := make([]string, 0, len(te.Errors))
-	for _, e := range te.Errors {
-		if m := unknownFieldRE.FindStringSubmatch(e); m != nil {
-			where := knownFields[m[2]]
-			if where == "" {
-				where = m[2]
-			}
-			prefix := e[:strings.Index(e, m[0])]
-			e = fmt.Sprintf("%sunknown field %q in %s", prefix, m[1], where)
-		}
-		msgs = append(msgs, e)
-	}
-	return strings.Join(msgs, "; ")
 }

@@ -1,6 +1,8 @@
 package workloads
 
 import (
+	"github.com/hiveperf/hive/engine/cli"
+
 	"errors"
 	"fmt"
 	"io"
@@ -280,11 +282,10 @@ var knownFields = map[string]string{
 }
 
 var (
-	unknownFieldRE = regexp.MustCompile(`field (\S+) not found in type (\S+)`)
-	nameRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
-	sha256RE       = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	fpHashRE       = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-	quantityRE     = regexp.MustCompile(`^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z]*)\s*$`)
+	nameRE     = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	sha256RE   = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	fpHashRE   = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	quantityRE = regexp.MustCompile(`^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([A-Za-z]*)\s*$`)
 	// npmSpecRE wants an exact version: a range would let the tree move.
 	npmSpecRE = regexp.MustCompile(`^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*@[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$`)
 )
@@ -303,7 +304,7 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, fail("is empty; expected at least name: and source:")
 		}
-		return nil, fail("%s", yamlMessage(err))
+		return nil, fail("%s", cli.YAMLMessage(err, knownFields))
 	}
 	// A second document in the same file would be ignored by Decode; say so
 	// rather than drop a workload.
@@ -624,27 +625,6 @@ func lineOf(doc *yaml.Node, path ...string) int {
 		}
 	}
 	return line
-}
-
-// yamlMessage rewrites yaml.v3's errors: its "unknown field" names a Go type.
-func yamlMessage(err error) string {
-	var te *yaml.TypeError
-	if !errors.As(err, &te) {
-		return strings.TrimPrefix(err.Error(), "yaml: ")
-	}
-	msgs := make([]string, 0, len(te.Errors))
-	for _, e := range te.Errors {
-		if m := unknownFieldRE.FindStringSubmatch(e); m != nil {
-			where := knownFields[m[2]]
-			if where == "" {
-				where = m[2]
-			}
-			prefix := e[:strings.Index(e, m[0])]
-			e = fmt.Sprintf("%sunknown field %q in %s", prefix, m[1], where)
-		}
-		msgs = append(msgs, e)
-	}
-	return strings.Join(msgs, "; ")
 }
 
 // FormatBytes writes a byte count for people, in SI units like the rest of
