@@ -10,7 +10,8 @@ import (
 
 // FuzzAnalyze feeds arbitrary bytes to the per-file analyzer in every
 // language. It must never fail or crash, and what it reports must be
-// consistent: line classes add up, symbols lie within the file.
+// consistent: line classes add up, symbols lie within the file, and the
+// syntax-error count is what an error query finds.
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc (s *S[T]) M() { if a && b {} }\n"))
 	f.Add(uint8(1), []byte("int main(void) { if (x) { return 1;\n"))
@@ -29,7 +30,7 @@ func FuzzAnalyze(f *testing.F) {
 		an, err := a.Analyze(lang, src)
 		require.NoError(t, err)
 		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
-		assert.GreaterOrEqual(t, an.SyntaxErrors, 0)
+		assert.Equal(t, queryErrors(t, lang, src), an.SyntaxErrors, "countErrors must count what an (ERROR)/(MISSING) query finds")
 		functions := 0
 		for _, s := range an.Symbols {
 			assert.NotEmpty(t, s.Name)

@@ -36,10 +36,6 @@ import (
 //go:embed queries/*.scm
 var queryFiles embed.FS
 
-// errorQuery finds syntax errors. It only runs when the root says the tree
-// has an error, so clean files (the vast majority) never pay for it.
-const errorQuery = "(ERROR) @error (MISSING) @missing"
-
 type role uint8
 
 const (
@@ -59,11 +55,10 @@ const (
 // needs to read captures quickly: a role and a symbol kind per capture index,
 // and node-kind ids for the few kinds it inspects.
 type compiled struct {
-	lang   *ts.Language
-	query  *ts.Query
-	errors *ts.Query
-	roles  []role
-	kinds  []string // for roleDefinition: the kind after "definition."
+	lang  *ts.Language
+	query *ts.Query
+	roles []role
+	kinds []string // for roleDefinition: the kind after "definition."
 
 	// Used to resolve @declarator and @typebody without string compares.
 	fieldDeclarator, fieldName, fieldScope   uint16
@@ -81,12 +76,7 @@ func compile(l *Language) (*compiled, error) {
 	if qerr != nil {
 		return nil, fmt.Errorf("parse: %s: queries/%s: %v", l.Name, l.query, qerr)
 	}
-	eq, qerr := ts.NewQuery(lang, errorQuery)
-	if qerr != nil {
-		q.Close()
-		return nil, fmt.Errorf("parse: %s: error query: %v", l.Name, qerr)
-	}
-	c := &compiled{lang: lang, query: q, errors: eq}
+	c := &compiled{lang: lang, query: q}
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
