@@ -40,6 +40,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	gitignore := fs.Bool("gitignore", false, "honour .gitignore files in the tree")
 	noCache := fs.Bool("no-cache", false, "parse every file again, even if unchanged since the last run")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr when it is a terminal")
+	parseOnly := fs.Bool("parse-only", false, "baseline mode: walk, read and parse with tree-sitter, extract and store nothing (the reference a full analysis is held to)")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -54,17 +55,19 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 		return exitcode.UsageError("hive analyze: --jobs %d: want 0 (GOMAXPROCS) or more", *jobs)
 	}
 
-	path := *dbPath
-	if path == "" {
-		path = store.DefaultPath(env.Getenv)
+	opts := parse.Options{Jobs: *jobs, MaxFileSize: int64(maxSize), GitIgnore: *gitignore, NoCache: *noCache, ParseOnly: *parseOnly}
+	if !*parseOnly {
+		path := *dbPath
+		if path == "" {
+			path = store.DefaultPath(env.Getenv)
+		}
+		st, err := store.Open(path)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		opts.Store = st
 	}
-	st, err := store.Open(path)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
-	opts := parse.Options{Jobs: *jobs, MaxFileSize: int64(maxSize), GitIgnore: *gitignore, NoCache: *noCache, Store: st}
 	var out *ndjson
 	if *filesOut != "" {
 		f, err := os.Create(*filesOut)
@@ -195,6 +198,9 @@ func renderSummary(w io.Writer, s *parse.Summary) error {
 	state := ""
 	if !s.Complete {
 		state = " (interrupted: partial results)"
+	}
+	if s.ParseOnly {
+		state += " — parse-only baseline: lines, symbols and errors were not extracted"
 	}
 	_, err := fmt.Fprintf(w, "%s: %s files, %.1f MB in %.2f s (%.0f files/s, %.1f MB/s), peak RSS %.1f MiB, %d workers, %d removed from the store%s\n",
 		s.Root, num(s.Files), float64(s.Bytes)/1e6, s.Seconds, s.FilesPerSec, s.MBPerSec, float64(s.PeakRSSBytes)/(1<<20), s.Jobs, s.Deleted, state)

@@ -120,10 +120,11 @@ func (c *checker) check(j job) (r FileResult, next *pending) {
 // goroutine owns one: its Analyzer (parsers, query cursor) and read buffer
 // are reused for every file it handles.
 type worker struct {
-	an      *Analyzer
-	buf     []byte
-	maxSize int64
-	noCache bool
+	an        *Analyzer
+	buf       []byte
+	maxSize   int64
+	noCache   bool
+	parseOnly bool
 }
 
 // binaryProbe is how much of a file is searched for a NUL byte.
@@ -185,6 +186,12 @@ func (w *worker) analyze(p *pending) (r FileResult, ok bool) {
 	r.Bytes = int64(len(src))
 	if bytes.IndexByte(src[:min(len(src), binaryProbe)], 0) >= 0 {
 		r.Skipped = "binary (NUL byte in the first 8 KiB)"
+		return r, true
+	}
+	if w.parseOnly {
+		if err := w.an.ParseOnly(lang, src); err != nil {
+			r.Error = err.Error()
+		}
 		return r, true
 	}
 	sum := sha256.Sum256(src)

@@ -39,6 +39,12 @@ type Options struct {
 	Store *store.Store
 	// NoCache re-parses every file even if the store has it unchanged.
 	NoCache bool
+	// ParseOnly makes the walk a baseline instead of an analysis: the same
+	// walk, checks and reads, then one tree-sitter parse per file whose
+	// tree is dropped. Nothing is hashed, queried, extracted or stored
+	// (Store must be nil). A full analysis is held to a multiple of this
+	// time, so it is what "parse-only tree-sitter time" means.
+	ParseOnly bool
 	// OnFile, if set, receives every result in walk-completion order, on
 	// the goroutine that called Run. Returning an error stops the walk.
 	// The result must not be retained past the call.
@@ -86,6 +92,9 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	maxSize := opts.MaxFileSize
 	if maxSize <= 0 {
 		maxSize = DefaultMaxFileSize
+	}
+	if opts.ParseOnly && opts.Store != nil {
+		return nil, exitcode.UsageError("analyze: a parse-only baseline stores nothing; run it without a store")
 	}
 
 	var states map[string]store.FileState
@@ -158,7 +167,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 			// rerun time.
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			w := &worker{an: NewAnalyzer(), maxSize: maxSize, noCache: opts.NoCache}
+			w := &worker{an: NewAnalyzer(), maxSize: maxSize, noCache: opts.NoCache, parseOnly: opts.ParseOnly}
 			defer w.an.Close()
 			for p := range pendCh {
 				if ctx.Err() != nil {
@@ -178,7 +187,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	if opts.Store != nil {
 		p = startPersister(ctx, opts.Store)
 	}
-	sum := &Summary{Root: abs, Jobs: jobs, Languages: map[string]*Counts{}}
+	sum := &Summary{Root: abs, Jobs: jobs, ParseOnly: opts.ParseOnly, Languages: map[string]*Counts{}}
 	// states is shared read-only with the workers; what the walk saw is
 	// recorded apart, and the stored files it did not see are deleted.
 	alive := make(map[string]struct{}, len(states))

@@ -80,6 +80,34 @@ func TestRunTree(t *testing.T) {
 	assert.Positive(t, sum.PeakRSSBytes)
 }
 
+// A parse-only baseline walks, reads and parses the same files as an
+// analysis and extracts nothing, so that the two times compare.
+func TestRunParseOnly(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "main.go"), "package main\n\nfunc main() {}\n")
+	write(t, filepath.Join(root, "lib", "native.c"), "int add(int a, int b) { return a + b; }\n")
+	write(t, filepath.Join(root, "tool"), "#!/usr/bin/env python3\ndef run():\n    pass\n")
+	write(t, filepath.Join(root, "blob.c"), "\x00binary")
+
+	full, _ := collect(t, root, Options{})
+	base, files := collect(t, root, Options{ParseOnly: true})
+	assert.True(t, base.ParseOnly)
+	assert.False(t, full.ParseOnly)
+	assert.Equal(t, full.Files, base.Files)
+	assert.Equal(t, full.Bytes, base.Bytes)
+	assert.Equal(t, full.Skipped, base.Skipped)
+	assert.Equal(t, 3, base.Files)
+	assert.Equal(t, 3, base.Languages["go"].Files+base.Languages["c"].Files+base.Languages["python"].Files)
+	assert.Zero(t, base.Symbols+base.Lines+base.Functions, "nothing is extracted")
+	for p, r := range files {
+		assert.Empty(t, r.Hash, p)
+		assert.Empty(t, r.Symbols, p)
+	}
+
+	_, err := Run(context.Background(), root, Options{ParseOnly: true, Store: openStore(t)})
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err), "a baseline with a store is a usage error: %v", err)
+}
+
 func keys(m map[string]FileResult) []string {
 	var out []string
 	for k := range m {

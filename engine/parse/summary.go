@@ -57,14 +57,17 @@ type Summary struct {
 	Counts
 	// Deleted is how many stored files were removed because they are gone
 	// (or no longer analysable) under Root.
-	Deleted      int                `json:"deleted"`
-	Seconds      float64            `json:"seconds"`
-	FilesPerSec  float64            `json:"files_per_sec"`
-	MBPerSec     float64            `json:"mb_per_sec"`
-	PeakRSSBytes int64              `json:"peak_rss_bytes"`
-	Jobs         int                `json:"jobs"`
-	Complete     bool               `json:"complete"` // false if the walk was interrupted
-	Languages    map[string]*Counts `json:"languages"`
+	Deleted      int     `json:"deleted"`
+	Seconds      float64 `json:"seconds"`
+	FilesPerSec  float64 `json:"files_per_sec"`
+	MBPerSec     float64 `json:"mb_per_sec"`
+	PeakRSSBytes int64   `json:"peak_rss_bytes"`
+	Jobs         int     `json:"jobs"`
+	Complete     bool    `json:"complete"` // false if the walk was interrupted
+	// ParseOnly marks a baseline run (Options.ParseOnly): files and bytes
+	// are counted, nothing else was extracted.
+	ParseOnly bool               `json:"parse_only,omitempty"`
+	Languages map[string]*Counts `json:"languages"`
 }
 
 func (s *Summary) add(r *FileResult) {
