@@ -151,13 +151,18 @@ type Targets struct {
 	PerFileP50Max  time.Duration
 	PerFileP99Max  time.Duration
 	FilesPerSecMin float64
+	// ParseOnlyRatioMax bounds the cold wall time as a multiple of the
+	// parse-only baseline's (`hive analyze --parse-only`) on the same tree:
+	// the cost of extracting and storing on top of tree-sitter's parse.
+	// Setting it makes a replay run the baseline.
+	ParseOnlyRatioMax float64
 	// Note says where the bounds come from.
 	Note string
 }
 
 // IsZero reports whether no target is set.
 func (t Targets) IsZero() bool {
-	return t.ColdWallMax == 0 && t.WarmWallMax == 0 && t.PeakRSSMax == 0 && t.PerFileP50Max == 0 && t.PerFileP99Max == 0 && t.FilesPerSecMin == 0
+	return t.ColdWallMax == 0 && t.WarmWallMax == 0 && t.PeakRSSMax == 0 && t.PerFileP50Max == 0 && t.PerFileP99Max == 0 && t.FilesPerSecMin == 0 && t.ParseOnlyRatioMax == 0
 }
 
 // String lists the set targets as they are written in a manifest.
@@ -180,6 +185,9 @@ func (t Targets) String() string {
 	}
 	if t.FilesPerSecMin > 0 {
 		out = append(out, "files_per_sec_min "+strconv.FormatFloat(t.FilesPerSecMin, 'g', -1, 64))
+	}
+	if t.ParseOnlyRatioMax > 0 {
+		out = append(out, "parse_only_ratio_max "+strconv.FormatFloat(t.ParseOnlyRatioMax, 'g', -1, 64))
 	}
 	if len(out) == 0 {
 		return "-"
@@ -267,6 +275,7 @@ type yamlTargets struct {
 	PerFileP50Max  yaml.Node `yaml:"per_file_p50_max"`
 	PerFileP99Max  yaml.Node `yaml:"per_file_p99_max"`
 	FilesPerSecMin yaml.Node `yaml:"files_per_sec_min"`
+	ParseOnlyRatio yaml.Node `yaml:"parse_only_ratio_max"`
 	Note           string    `yaml:"note"`
 }
 
@@ -278,7 +287,7 @@ var knownFields = map[string]string{
 	"workloads.yamlArtefact":    "an artefact (known fields: file, size, sha256)",
 	"workloads.yamlFingerprint": "fingerprint (known fields: files, bytes, hash)",
 	"workloads.yamlEstimate":    "estimate (known fields: files, bytes, download)",
-	"workloads.yamlTargets":     "targets (known fields: cold_wall_max, warm_wall_max, peak_rss_max, per_file_p50_max, per_file_p99_max, files_per_sec_min, note)",
+	"workloads.yamlTargets":     "targets (known fields: cold_wall_max, warm_wall_max, peak_rss_max, per_file_p50_max, per_file_p99_max, files_per_sec_min, parse_only_ratio_max, note)",
 }
 
 var (
@@ -518,6 +527,15 @@ func Parse(name string, data []byte) (*Manifest, error) {
 			add("line %d: field targets.files_per_sec_min: %q is not a positive number of files per second (e.g. 2000)", n.Line, n.Value)
 		} else {
 			m.Targets.FilesPerSecMin = v
+		}
+	}
+	if n := tg.ParseOnlyRatio; n.Kind != 0 {
+		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.Value), "x"))
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v < 1 || math.IsInf(v, 0) {
+			add("line %d: field targets.parse_only_ratio_max: %q is not a ratio of at least 1 (e.g. 1.15: cold wall ≤ 1.15 × the parse-only baseline's)", n.Line, n.Value)
+		} else {
+			m.Targets.ParseOnlyRatioMax = v
 		}
 	}
 

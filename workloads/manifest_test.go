@@ -38,6 +38,7 @@ targets:
   per_file_p50_max: 2ms
   per_file_p99_max: 50ms
   files_per_sec_min: 2000
+  parse_only_ratio_max: 1.15
   note: from the issue
 `
 
@@ -56,7 +57,7 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, 3, m.Fingerprint.Files)
 	assert.Equal(t, "demo", m.Fingerprint.Name)
 	assert.Equal(t, Targets{ColdWallMax: 5 * time.Minute, WarmWallMax: 3 * time.Second, PeakRSSMax: 200_000_000,
-		PerFileP50Max: 2 * time.Millisecond, PerFileP99Max: 50 * time.Millisecond, FilesPerSecMin: 2000, Note: "from the issue"}, m.Targets)
+		PerFileP50Max: 2 * time.Millisecond, PerFileP99Max: 50 * time.Millisecond, FilesPerSecMin: 2000, ParseOnlyRatioMax: 1.15, Note: "from the issue"}, m.Targets)
 	assert.Equal(t, "demo.yaml", m.File)
 }
 
@@ -83,6 +84,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad size", base + "targets:\n  peak_rss_max: 200 furlongs\n", []string{"line 5", "field targets.peak_rss_max", "is not a size"}},
 		{"size with a time unit", base + "targets:\n  peak_rss_max: 200ms\n", []string{"line 5", "the unit must be B, KB, MB"}},
 		{"bad rate", base + "targets:\n  files_per_sec_min: fast\n", []string{"line 5", "files_per_sec_min"}},
+		{"ratio under 1", base + "targets:\n  parse_only_ratio_max: 0.9\n", []string{"line 5", "parse_only_ratio_max", "at least 1"}},
 		{"half a fingerprint", base + "fingerprint:\n  files: 3\n", []string{"line 4", "pin files, bytes and hash together"}},
 		{"bad fingerprint hash", base + "fingerprint:\n  files: 3\n  bytes: 4\n  hash: md5:abc\n", []string{"line 7", "fingerprint.hash"}},
 		{"approximate fingerprint bytes", base + "fingerprint:\n  files: 3\n  bytes: 1.3GB\n  hash: sha256:0000000000000000000000000000000000000000000000000000000000000000\n", []string{"line 6", "fingerprint.bytes", "exact"}},

@@ -40,6 +40,12 @@ type ReplayOptions struct {
 	Env []string
 	// Log receives one line per run; nil is silent.
 	Log io.Writer
+	// Baseline adds a parse-only run (`hive analyze --parse-only`) after
+	// each cold+warm pair, so the cold time can be stated as a multiple of
+	// tree-sitter's parse time on the same tree (parsing.vs_parse_only).
+	// It runs last in the pair: if the page cache favours anyone, it
+	// favours the baseline, which makes the ratio conservative.
+	Baseline bool
 }
 
 // Run is one `hive analyze` process over the tree.
@@ -47,6 +53,9 @@ type Run struct {
 	// Warm is false for the cold run (--no-cache on a fresh database) and
 	// true for the unchanged rerun on the same database.
 	Warm bool
+	// ParseOnly marks a baseline run (`hive analyze --parse-only`, no
+	// database, no per-file output); it is neither cold nor warm.
+	ParseOnly bool
 	// Wall is exec to exit of the analyze process (through the peak-RSS
 	// trampoline of harness/probe/proc, which adds a few milliseconds).
 	Wall time.Duration
@@ -106,15 +115,29 @@ type HiveVersion struct {
 }
 
 // Cold returns the cold runs.
-func (r *Replay) Cold() []Run { return r.filter(false) }
+func (r *Replay) Cold() []Run { return r.filter(func(x Run) bool { return !x.Warm && !x.ParseOnly }) }
 
 // Warm returns the warm runs.
-func (r *Replay) Warm() []Run { return r.filter(true) }
+func (r *Replay) Warm() []Run { return r.filter(func(x Run) bool { return x.Warm }) }
 
-func (r *Replay) filter(warm bool) []Run {
+// Baselines returns the parse-only runs.
+func (r *Replay) Baselines() []Run { return r.filter(func(x Run) bool { return x.ParseOnly }) }
+
+// Ratios returns, for every pair that has both, the cold run's wall time
+// over the parse-only baseline's.
+func (r *Replay) Ratios() []float64 {
+	cold, base := r.Cold(), r.Baselines()
+	out := make([]float64, 0, len(base))
+	for i := range min(len(cold), len(base)) {
+		out = append(out, cold[i].Wall.Seconds()/base[i].Wall.Seconds())
+	}
+	return out
+}
+
+func (r *Replay) filter(keep func(Run) bool) []Run {
 	var out []Run
 	for _, x := range r.Runs {
-		if x.Warm == warm {
+		if keep(x) {
 			out = append(out, x)
 		}
 	}
@@ -160,16 +183,16 @@ func RunReplay(ctx context.Context, tree *Tree, opts ReplayOptions) (*Replay, er
 			return rep, exitcode.InfraError("replay: %v", err)
 		}
 		db := filepath.Join(dir, "hive.db")
-		for _, warm := range []bool{false, true} {
-			kind := "cold"
-			if warm {
-				kind = "warm"
-			}
+		kinds := []string{"cold", "warm"}
+		if opts.Baseline {
+			kinds = append(kinds, "parse-only")
+		}
+		for _, kind := range kinds {
 			label := fmt.Sprintf("replay %s: %s run %d/%d", tree.Manifest.Name, kind, i, opts.Runs)
 			if opts.Log != nil {
 				fmt.Fprintf(opts.Log, "%s: %s analyze %s ...\n", label, bin, tree.Root)
 			}
-			run, err := analyzeOnce(ctx, bin, env, tree.Root, db, filepath.Join(dir, kind+".ndjson"), warm, opts.Jobs)
+			run, err := analyzeOnce(ctx, bin, env, tree.Root, db, filepath.Join(dir, kind+".ndjson"), kind, opts.Jobs)
 			if err != nil {
 				rep.Reason = fmt.Sprintf("stopped in %s: %v", label, err)
 				return rep, err
@@ -251,12 +274,23 @@ type analyzeSummary struct {
 	Skipped  int    `json:"skipped"`
 	Errors   int    `json:"errors"`
 	Complete *bool  `json:"complete"`
+	// ParseOnly is true in the summary of a --parse-only run.
+	ParseOnly bool `json:"parse_only"`
 }
 
-func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut string, warm bool, jobs int) (Run, error) {
-	args := []string{"analyze", "--format", "json", "--files-out", filesOut, "--db", db, "--progress=false"}
-	if !warm {
-		args = append(args, "--no-cache")
+// analyzeOnce runs `hive analyze` once; kind is "cold" (--no-cache),
+// "warm" (the same database again) or "parse-only" (the baseline: no
+// database, no per-file output).
+func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut, kind string, jobs int) (Run, error) {
+	warm, parseOnly := kind == "warm", kind == "parse-only"
+	args := []string{"analyze", "--format", "json", "--progress=false"}
+	switch kind {
+	case "cold":
+		args = append(args, "--files-out", filesOut, "--db", db, "--no-cache")
+	case "warm":
+		args = append(args, "--files-out", filesOut, "--db", db)
+	case "parse-only":
+		args = append(args, "--parse-only")
 	}
 	if jobs > 0 {
 		args = append(args, "--jobs", strconv.Itoa(jobs))
@@ -278,7 +312,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	if peak.ExitCode != 0 {
 		return Run{}, exitcode.InfraError("replay: %s exited with %s: %s", cmdline, peak.Exit, lastLines(p.Tail(), 6))
 	}
-	run := Run{Warm: warm, Wall: p.ExitedAt().Sub(p.Started), PeakRSS: peak.Bytes}
+	run := Run{Warm: warm, ParseOnly: parseOnly, Wall: p.ExitedAt().Sub(p.Started), PeakRSS: peak.Bytes}
 	if perr != nil {
 		if peak.FloorBytes <= 0 || peak.Bytes > peak.FloorBytes {
 			return Run{}, exitcode.InfraError("replay: %v", perr)
@@ -303,6 +337,12 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		return Run{}, exitcode.UsageError("replay: %s has no files hive analyzes (Go, C, C++, JavaScript, TypeScript, Python, Rust, Java); pick a source tree", root)
 	}
 	run.Files, run.Bytes, run.Cached, run.Skipped, run.Errors = *sum.Files, *sum.Bytes, sum.Cached, sum.Skipped, sum.Errors
+	if parseOnly {
+		if !sum.ParseOnly {
+			return Run{}, bad("the summary of a --parse-only run does not say parse_only: the binary predates the baseline mode")
+		}
+		return run, nil
+	}
 	perFile, bytes, err := readLatencies(filesOut, warm)
 	if err != nil {
 		return Run{}, bad("--files-out %s: %v", filesOut, err)
@@ -376,6 +416,8 @@ const (
 	BenchWarmWall    = "parsing.warm_wall"
 	BenchWarmPerFile = "parsing.warm_per_file"
 	BenchWarmPeakRSS = "memory.analyze_warm_peak_rss"
+	BenchParseOnly   = "parsing.parse_only_wall"
+	BenchVsParseOnly = "parsing.vs_parse_only"
 	// ReplaySuitePrefix + the workload's name is a replay's suite.
 	ReplaySuitePrefix = "workload-replay:"
 
@@ -444,6 +486,11 @@ func (r *Replay) Results() *results.File {
 			results.Figure{Name: "cached", Value: float64(warm[0].Cached), Unit: "files"})
 		add(BenchWarmPerFile, results.Parsing, perFileUnit, results.LowerIsBetter, perFile(warm))
 		add(BenchWarmPeakRSS, results.Memory, "bytes", results.LowerIsBetter, peaks(warm))
+	}
+	if base := r.Baselines(); len(base) > 0 {
+		add(BenchParseOnly, results.Parsing, wallUnit, results.LowerIsBetter, each(base, func(x Run) float64 { return x.Wall.Seconds() }),
+			results.Figure{Name: "files", Value: float64(base[0].Files), Unit: "files"})
+		add(BenchVsParseOnly, results.Parsing, "x", results.LowerIsBetter, r.Ratios())
 	}
 	if r.Complete {
 		f.MarkComplete()
@@ -534,6 +581,17 @@ func (r *Replay) Check(t Targets) []Outcome {
 	}
 	durTarget("per_file_p50_max", t.PerFileP50Max, sum.P50/1000, len(perFile), fmt.Sprintf("p50 of %d files", len(perFile)))
 	durTarget("per_file_p99_max", t.PerFileP99Max, sum.P99/1000, len(perFile), fmt.Sprintf("p99 of %d files", len(perFile)))
+	if t.ParseOnlyRatioMax > 0 {
+		o := Outcome{Target: "parse_only_ratio_max", Bound: "≤ " + strconv.FormatFloat(t.ParseOnlyRatioMax, 'g', -1, 64) + "× the parse-only wall time"}
+		if ratios := r.Ratios(); len(ratios) == 0 {
+			o.Missing, o.Measured = true, "not measured (no parse-only baseline run)"
+		} else {
+			v := median(ratios)
+			o.OK = v <= t.ParseOnlyRatioMax
+			o.Measured = fmt.Sprintf("%.2f× (median of %d cold/parse-only pair(s))", v, len(ratios))
+		}
+		out = append(out, o)
+	}
 	if t.FilesPerSecMin > 0 {
 		o := Outcome{Target: "files_per_sec_min", Bound: "≥ " + strconv.FormatFloat(t.FilesPerSecMin, 'g', -1, 64) + " files/s"}
 		if len(cold) == 0 {

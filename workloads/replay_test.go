@@ -90,6 +90,50 @@ func TestReplayTinyTree(t *testing.T) {
 	assert.Len(t, Missed(rep.Check(Targets{FilesPerSecMin: 1e12, WarmWallMax: time.Nanosecond})), 2)
 }
 
+// With Baseline, each pair gets a parse-only run: it counts the same
+// files, has no per-file samples, is neither cold nor warm, and gives the
+// cold/parse-only ratio its target is checked on.
+func TestReplayBaseline(t *testing.T) {
+	tree := tinyTree(t)
+	var log bytes.Buffer
+	rep, err := RunReplay(context.Background(), tree, ReplayOptions{HiveBin: needHive(t), WorkDir: t.TempDir(), Baseline: true, Log: &log})
+	require.NoError(t, err)
+	require.Len(t, rep.Runs, 3, "cold, warm, parse-only")
+	require.Len(t, rep.Cold(), 1)
+	require.Len(t, rep.Warm(), 1)
+	base := rep.Baselines()
+	require.Len(t, base, 1)
+	assert.True(t, base[0].ParseOnly)
+	assert.Equal(t, analysedSample, base[0].Files, "the baseline walks the same files")
+	assert.Equal(t, rep.Cold()[0].Bytes, base[0].Bytes)
+	assert.Empty(t, base[0].PerFileMS)
+	assert.Contains(t, log.String(), "replay tiny: parse-only run 1/1")
+	ratios := rep.Ratios()
+	require.Len(t, ratios, 1)
+	assert.InDelta(t, rep.Cold()[0].Wall.Seconds()/base[0].Wall.Seconds(), ratios[0], 1e-9)
+
+	f := rep.Results()
+	require.NoError(t, f.Validate())
+	for _, name := range []string{BenchParseOnly, BenchVsParseOnly} {
+		b, ok := f.Benchmark(name)
+		if assert.True(t, ok, name) {
+			assert.Len(t, b.Samples, 1, name)
+		}
+	}
+	out := rep.Check(Targets{ParseOnlyRatioMax: 1e9})
+	require.Len(t, out, 1)
+	assert.True(t, out[0].OK, "%+v", out[0])
+	out = rep.Check(Targets{ParseOnlyRatioMax: 1e-9})
+	require.Len(t, Missed(out), 1)
+	assert.Equal(t, "parse_only_ratio_max", out[0].Target)
+
+	// Without a baseline the ratio target is not measured, not missed.
+	rep.Runs = rep.Runs[:2]
+	out = rep.Check(Targets{ParseOnlyRatioMax: 1.15})
+	require.Len(t, out, 1)
+	assert.True(t, out[0].Missing)
+}
+
 func TestReplayErrors(t *testing.T) {
 	tree := tinyTree(t)
 	empty := t.TempDir()

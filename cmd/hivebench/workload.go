@@ -295,6 +295,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	runs := fs.Int("runs", 1, "cold+warm pairs to run (wall times are checked at their median)")
 	jobs := fs.Int("jobs", 0, "pass --jobs to hive analyze (0: its default, GOMAXPROCS)")
 	workDir := fs.String("work-dir", "", "`dir` for the scratch databases (default the system temp dir)")
+	baseline := fs.Bool("baseline", false, "also run the parse-only baseline (hive analyze --parse-only) after each pair and report cold/parse-only (on by default when the manifest sets parse_only_ratio_max)")
 	names, err := wlParseArgs(fs, args)
 	if err != nil {
 		return err
@@ -325,7 +326,8 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured}
-	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr})
+	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
+		Baseline: *baseline || m.Targets.ParseOnlyRatioMax > 0})
 	if rep == nil {
 		return runErr
 	}
@@ -360,15 +362,25 @@ func wlPrintReplay(w io.Writer, r *workloads.Replay) {
 	pair := 0
 	for _, x := range r.Runs {
 		kind := "cold"
-		if x.Warm {
+		switch {
+		case x.Warm:
 			kind = "warm"
-		} else {
+		case x.ParseOnly:
+			kind = "parse-only"
+		default:
 			pair++
+		}
+		if x.ParseOnly { // no per-file output in the baseline
+			fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t-\t%.0f\t%.1f\t-\t-\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.FilesPerSec(), x.MBPerSec(), x.PeakRSSString())
+			continue
 		}
 		p50, p99 := wlQuantiles(x.PerFileMS)
 		fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t%d\t%.0f\t%.1f\t%.3f ms\t%.3f ms\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.Cached, x.FilesPerSec(), x.MBPerSec(), p50, p99, x.PeakRSSString())
 	}
 	tw.Flush()
+	if ratios := r.Ratios(); len(ratios) > 0 {
+		fmt.Fprintf(w, "cold / parse-only wall time: %s\n", wlRatios(ratios))
+	}
 }
 
 func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []workloads.Outcome) {
@@ -435,4 +447,12 @@ func wlIsTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func wlRatios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, v := range rs {
+		parts[i] = fmt.Sprintf("%.3f×", v)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -61,7 +61,7 @@ func TestWorkloadList(t *testing.T) {
 	require.Equal(t, 0, code, errOut)
 	for _, want := range []string{"go-stdlib", "linux-6.12", "chromium-150", "react", "typescript", "mine",
 		"goroot/src", "debian-binary linux-source-6.12=6.12.117-1~deb12u1", "npm react@19.1.0 react-dom@19.1.0",
-		"not fetched", "cold_wall_max 10s", "~2.53 GB",
+		"not fetched", "cold_wall_max 10s", "5.61 GB, 448433 files",
 		"Load scenarios", "seed-100-users", "hive-1000-users"} {
 		assert.Contains(t, out, want)
 	}

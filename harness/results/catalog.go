@@ -32,6 +32,8 @@ var Catalog = []Spec{
 	{"parsing.files_per_sec", Parsing, "files/s", HigherIsBetter, "files analysed per second of `hive analyze` wall time"},
 	{"parsing.mb_per_sec", Parsing, "MB/s", HigherIsBetter, "source megabytes analysed per second of `hive analyze` wall time"},
 	{"parsing.wall", Parsing, "s", LowerIsBetter, "`hive analyze --no-cache` exec to exit over the workload"},
+	{"parsing.parse_only_wall", Parsing, "s", LowerIsBetter, "`hive analyze --parse-only` (walk, read, tree-sitter parse; nothing extracted or stored) exec to exit over the workload"},
+	{"parsing.vs_parse_only", Parsing, "x", LowerIsBetter, "cold `hive analyze` wall time over the parse-only baseline's on the same tree, one sample per replay pair"},
 	{"parsing.warm_wall", Parsing, "s", LowerIsBetter, "`hive analyze` rerun on an unchanged tree (workload replay), exec to exit"},
 	{"parsing.warm_per_file", Parsing, "ms/file", LowerIsBetter, "per-file time of the unchanged rerun (stat and cache check, no parse)"},
 	{"consensus.e2e", Consensus, "ms", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM's declared latency, end to end"},
