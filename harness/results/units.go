@@ -65,8 +65,11 @@ var countNouns = map[string]string{
 	"alloc": "allocs", "allocs": "allocs",
 }
 
+// ratioUnits spell a dimensionless ratio ("1.21x the baseline's time").
+var ratioUnits = map[string]bool{"x": true, "×": true, "ratio": true}
+
 // KnownUnits is the list shown in "unknown unit" errors.
-const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens, allocs; " +
+const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens, allocs; ratios x; " +
 	"rates as COUNT/TIME or SIZE/TIME (files/s, MB/s); per-item labels as TIME/NOUN or SIZE/NOUN (ms/file, ns/op)"
 
 func parsePart(s string) (unitPart, bool) {
@@ -78,6 +81,9 @@ func parsePart(s string) (unitPart, bool) {
 	}
 	if n, ok := countNouns[s]; ok {
 		return unitPart{n, 1}, true
+	}
+	if ratioUnits[s] {
+		return unitPart{"ratio", 1}, true
 	}
 	return unitPart{}, false
 }

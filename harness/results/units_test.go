@@ -28,6 +28,8 @@ func TestParseUnit(t *testing.T) {
 		{unit: "files/ms", dim: "files/time", scale: 1e3},
 		{unit: "MB/s", dim: "bytes/time", scale: 1e6},
 		{unit: "files", dim: "files", scale: 1},
+		{unit: "x", dim: "ratio", scale: 1},
+		{unit: "×", dim: "ratio", scale: 1},
 		{unit: "", wantErr: "empty unit"},
 		{unit: "msec", wantErr: `unknown unit "msec"`},
 		{unit: "ms/parsec", wantErr: `denominator "parsec"`},
