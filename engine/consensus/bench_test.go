@@ -3,6 +3,7 @@ package consensus
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,26 +14,16 @@ import (
 // BenchmarkRunOverhead runs the four-stage pipeline against a zero-latency
 // mock on loopback and reports the engine overhead (wall − upstream) per
 // run: the p50 is the figure the target (≤ 0.5 ms) is about. "recorded"
-// writes every run to a file store as hive serve does; "unrecorded" shows
-// what the store write costs.
+// writes every run to a file store and waits for it (hive ask);
+// "deferred" answers before the outcome's commit, as hive serve does;
+// "unrecorded" has no store at all.
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench RunOverhead -benchtime 2000x ./engine/consensus
 func BenchmarkRunOverhead(b *testing.B) {
-	for _, recorded := range []bool{true, false} {
-		name := "recorded"
-		if !recorded {
-			name = "unrecorded"
-		}
-		b.Run(name, func(b *testing.B) {
-			h := newHarness(b, zeroLatency(), "")
-			eng := h.eng
-			if !recorded {
-				var err error
-				eng, err = New(h.eng.cfg, h.up.client(), WithRegisterer(prometheus.NewRegistry()))
-				require.NoError(b, err)
-			}
+	for _, mode := range recordModes {
+		b.Run(mode, func(b *testing.B) {
+			eng, req := benchEngine(b, mode)
 			ctx := context.Background()
-			req := Request{Question: "How do B-trees stay balanced?", NoCache: true}
 			// Warm the connection pool and the store's statements.
 			_, err := eng.Run(ctx, req, nil)
 			require.NoError(b, err)
@@ -53,7 +44,22 @@ func BenchmarkRunOverhead(b *testing.B) {
 	}
 }
 
-// reportQuantiles reports p50 and p90 of ds in microseconds.
+var recordModes = []string{"recorded", "deferred", "unrecorded"}
+
+// benchEngine returns an engine against a zero-latency mock and a request
+// for one of recordModes.
+func benchEngine(b *testing.B, mode string) (*Engine, Request) {
+	h := newHarness(b, zeroLatency(), "")
+	req := Request{Question: "How do B-trees stay balanced?", NoCache: true, DeferRecord: mode == "deferred"}
+	if mode != "unrecorded" {
+		return h.eng, req
+	}
+	eng, err := New(h.eng.cfg, h.up.client(), WithRegisterer(prometheus.NewRegistry()))
+	require.NoError(b, err)
+	return eng, req
+}
+
+// reportQuantiles reports p50, p90 and p99 of ds in microseconds.
 func reportQuantiles(b *testing.B, ds []time.Duration, what string) {
 	if len(ds) == 0 {
 		return
@@ -64,6 +70,7 @@ func reportQuantiles(b *testing.B, ds []time.Duration, what string) {
 	}
 	b.ReportMetric(q(0.5), what+"-p50-µs")
 	b.ReportMetric(q(0.9), what+"-p90-µs")
+	b.ReportMetric(q(0.99), what+"-p99-µs")
 }
 
 // BenchmarkCacheHit is a repeated question answered from the in-memory
@@ -80,5 +87,48 @@ func BenchmarkCacheHit(b *testing.B) {
 		if err != nil || !res.Cached {
 			b.Fatal("not a hit", err)
 		}
+	}
+}
+
+// BenchmarkRunOverheadC100 releases 100 runs at once, as the harness's
+// consensus.overhead_c100 does, and reports the quantiles of their
+// overheads. The modes are BenchmarkRunOverhead's.
+//
+//	go test -tags sqlite_fts5 -run '^$' -bench RunOverheadC100 -benchtime 20x ./engine/consensus
+func BenchmarkRunOverheadC100(b *testing.B) {
+	const n = 100
+	for _, mode := range recordModes {
+		b.Run(mode, func(b *testing.B) {
+			eng, req := benchEngine(b, mode)
+			ctx := context.Background()
+			_, err := eng.Run(ctx, req, nil)
+			require.NoError(b, err)
+
+			overheads := make([]time.Duration, 0, b.N*n)
+			var mu sync.Mutex
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				var wg sync.WaitGroup
+				release := make(chan struct{})
+				for range n {
+					wg.Go(func() {
+						<-release
+						res, err := eng.Run(ctx, req, nil)
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						mu.Lock()
+						overheads = append(overheads, res.Overhead)
+						mu.Unlock()
+					})
+				}
+				close(release)
+				wg.Wait()
+			}
+			b.StopTimer()
+			reportQuantiles(b, overheads, "overhead")
+		})
 	}
 }

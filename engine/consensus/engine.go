@@ -34,6 +34,12 @@ type Store interface {
 
 var _ Store = (*store.Store)(nil)
 
+// groupCommitter is a Store that can record runs off the run's path with
+// group commit (*store.Store can): see store.RunRecorder.
+type groupCommitter interface {
+	NewRunRecorder() *store.RunRecorder
+}
+
 // ErrEmptyQuestion is returned (as a usage error) for a blank question.
 var ErrEmptyQuestion = errors.New("consensus: the question is empty; ask something, e.g. hive ask \"What is a B-tree?\"")
 
@@ -50,11 +56,12 @@ const (
 )
 
 // Engine runs questions through a profile's stages. It is safe for
-// concurrent use; Close flushes pending cache writes.
+// concurrent use; Close flushes pending run records and cache writes.
 type Engine struct {
 	cfg      *Config
 	client   Completer
 	store    Store
+	runs     *store.RunRecorder // nil unless the store is a groupCommitter
 	m        *metrics
 	lru      *lru
 	cacheTTL time.Duration
@@ -97,8 +104,9 @@ func WithCache(entries int, ttl time.Duration) Option {
 	return func(o *options) { o.cacheEntries, o.cacheTTL = entries, ttl }
 }
 
-// WithStoreErrorHandler receives errors of background cache writes, which
-// have no caller to return to (default: ignored; they are also counted in
+// WithStoreErrorHandler receives errors of background store writes (cache
+// puts, and the records of runs with Request.DeferRecord), which have no
+// caller to return to (default: ignored; they are also counted in
 // hive_consensus_errors_total{kind="store"}).
 func WithStoreErrorHandler(f func(error)) Option { return func(o *options) { o.onStoreError = f } }
 
@@ -128,9 +136,13 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 		putErrs: o.onStoreError,
 	}
 	if e.store != nil {
-		e.puts = make(chan cachePut, cacheQueue)
-		e.writerW.Add(1)
-		go e.writeBehind()
+		if g, ok := e.store.(groupCommitter); ok {
+			e.runs = g.NewRunRecorder() // it writes the cache puts too
+		} else {
+			e.puts = make(chan cachePut, cacheQueue)
+			e.writerW.Add(1)
+			go e.writeBehind()
+		}
 	}
 	return e, nil
 }
@@ -138,11 +150,12 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 // Config returns the engine's configuration (read-only).
 func (e *Engine) Config() *Config { return e.cfg }
 
-// Close waits for queued cache writes to reach the store. Call it before
-// closing the store. Runs must not be started after Close.
+// Close waits for queued run records and cache writes to reach the store.
+// Call it before closing the store. Runs must not be started after Close.
 func (e *Engine) Close() error {
 	e.mu.Lock()
-	if !e.closed {
+	first := !e.closed
+	if first {
 		e.closed = true
 		if e.puts != nil {
 			close(e.puts)
@@ -150,7 +163,21 @@ func (e *Engine) Close() error {
 	}
 	e.mu.Unlock()
 	e.writerW.Wait()
+	if first && e.runs != nil {
+		return e.runs.Close()
+	}
 	return nil
+}
+
+// WaitRecorded waits until the record of conversation id, if this engine is
+// still writing it (a run with DeferRecord), has reached the store, so that
+// a read of it right after the answer sees the whole run. It returns at
+// once for any other id, and an error only when ctx ends first.
+func (e *Engine) WaitRecorded(ctx context.Context, id int64) error {
+	if e.runs == nil {
+		return nil
+	}
+	return e.runs.Wait(ctx, id)
 }
 
 // writeBehind persists cache entries off the request path: the LRU already
@@ -163,11 +190,17 @@ func (e *Engine) writeBehind() {
 		err := e.store.CachePut(ctx, p.key, p.value, e.cacheTTL)
 		cancel()
 		if err != nil {
-			e.m.errors.WithLabelValues(errKindStore).Inc()
-			if e.putErrs != nil {
-				e.putErrs(err)
-			}
+			e.storeError(err)
 		}
+	}
+}
+
+// storeError counts and reports an error of a background store write,
+// which has no caller to return to.
+func (e *Engine) storeError(err error) {
+	e.m.errors.WithLabelValues(errKindStore).Inc()
+	if e.putErrs != nil {
+		e.putErrs(err)
 	}
 }
 
@@ -211,6 +244,14 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 
 	e.m.inflight.Inc()
 	defer e.m.inflight.Dec()
+
+	// The conversation row is inserted while the stages run, so that its id
+	// is known, without waiting on the store, when they end.
+	var rw *store.RunWrite
+	if e.runs != nil {
+		rw = e.runs.Begin(&store.Conversation{CreatedAt: start, Question: question, Context: ctxText,
+			Profile: p.Name, CacheKey: key})
+	}
 
 	res := &Result{Profile: p.Name, Question: question, Status: StatusOK, CacheKey: key,
 		Stages: make([]StageRecord, len(p.plan))}
@@ -266,7 +307,7 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 	}
 
 	if e.store != nil {
-		res.ConversationID, res.RecordErr = e.record(ctx, p.Name, ctxText, res, time.Since(start))
+		res.ConversationID, res.RecordErr = e.record(ctx, rw, req.DeferRecord, p.Name, ctxText, res, time.Since(start))
 		if res.RecordErr != nil {
 			e.m.errors.WithLabelValues(errKindStore).Inc()
 		}
@@ -361,9 +402,13 @@ func (e *Engine) estimateCost(answered, configured string, u llm.Usage) (float64
 	return (float64(u.PromptTokens)*pr.Prompt + float64(u.CompletionTokens)*pr.Completion) / 1e6, true
 }
 
-// record writes the run in one store transaction. It runs detached from
-// ctx: a run canceled by its caller is still worth recording.
-func (e *Engine) record(ctx context.Context, profile, ctxText string, res *Result, latency time.Duration) (int64, error) {
+// record writes the run's outcome and messages. It runs detached from ctx:
+// a run canceled by its caller is still worth recording. With rw (the row
+// Begin inserted) and deferred, it queues the write and returns; failures
+// of that write are counted and reported to the store error handler, since
+// the answer has gone by then.
+func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, profile, ctxText string,
+	res *Result, latency time.Duration) (int64, error) {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	now := time.Now()
@@ -380,10 +425,27 @@ func (e *Engine) record(ctx context.Context, profile, ctxText string, res *Resul
 			TTFT: s.TTFT, Latency: s.Latency, Status: s.Status, Error: s.Error, CreatedAt: now,
 		}
 	}
-	id, err := e.store.RecordRun(wctx, conv, msgs)
+	if rw == nil {
+		id, err := e.store.RecordRun(wctx, conv, msgs)
+		if err != nil {
+			return 0, fmt.Errorf("consensus: recording the run: %w", err)
+		}
+		return id, nil
+	}
+	id, err := rw.ID(wctx)
 	if err != nil {
 		return 0, fmt.Errorf("consensus: recording the run: %w", err)
 	}
+	if !deferred {
+		rw.Finish(conv, msgs, nil)
+		if err := rw.Wait(wctx); err != nil {
+			return id, fmt.Errorf("consensus: recording the run: %w", err)
+		}
+		return id, nil
+	}
+	rw.Finish(conv, msgs, func(err error) {
+		e.storeError(fmt.Errorf("consensus: recording conversation %d after its answer was sent: %w", id, err))
+	})
 	return id, nil
 }
 
@@ -434,6 +496,10 @@ func (e *Engine) remember(key string, res *Result) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.closed {
+		return
+	}
+	if e.runs != nil {
+		e.runs.CachePut(key, data, e.cacheTTL, e.storeError)
 		return
 	}
 	select {

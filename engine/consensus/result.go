@@ -21,6 +21,14 @@ type Request struct {
 	Profile  string  // "" means the config's default profile
 	NoCache  bool    // do not answer from the cache (the answer still refreshes it)
 	MaxCost  float64 // USD cap for the run; 0 means no cap
+	// DeferRecord lets Run return before the run's outcome is in the store
+	// (with a store that supports it, *store.Store). ConversationID is set
+	// all the same; call Engine.WaitRecorded before reading the
+	// conversation back. A write that fails afterwards is counted in
+	// hive_consensus_errors_total{kind="store"} and passed to the
+	// WithStoreErrorHandler function instead of Result.RecordErr. hive serve
+	// uses it: the answer need not wait for a commit.
+	DeferRecord bool
 }
 
 // Result is a finished (or stopped) run. Its JSON form is the wire format of
@@ -33,7 +41,7 @@ type Result struct {
 	Final          string // the last stage's answer; on a budget stop, the last completed stage's
 	Stages         []StageRecord
 	Totals         Totals
-	Wall           time.Duration // Run call start to return, recording included
+	Wall           time.Duration // Run call start to return, recording included (unless deferred)
 	Upstream       time.Duration // Σ stages' time waiting on upstream
 	Overhead       time.Duration // Wall − Upstream: the engine's own time
 	Cached         bool          // answered from the cache; Stages and Totals are the original run's

@@ -92,8 +92,11 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.runContext(w, r)
 	defer cancel()
+	// The answer goes out before the run's outcome is committed (the store
+	// write would be most of a run's own time under load); GET
+	// /v1/conversations/{id} waits for it (Engine.WaitRecorded).
 	creq := consensus.Request{Question: req.Question, Context: req.Context, Profile: req.Profile,
-		NoCache: req.NoCache, MaxCost: req.MaxCost}
+		NoCache: req.NoCache, MaxCost: req.MaxCost, DeferRecord: true}
 
 	if !req.Stream {
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + 30*time.Second))
@@ -106,7 +109,10 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 			j := res.JSON()
 			writeJSON(w, runStatus(ctx, err), errorBody{Error: err.Error(), Result: &j})
 		default:
-			writeJSON(w, http.StatusOK, res)
+			// The wire struct itself, not res (a json.Marshaler): the
+			// encoder would re-scan a Marshaler's output to compact it.
+			j := res.JSON()
+			writeJSON(w, http.StatusOK, &j)
 		}
 		return
 	}

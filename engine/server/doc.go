@@ -28,6 +28,11 @@
 // stream starts. When the client disconnects, the run's context is
 // canceled, which aborts the upstream request in flight.
 //
+// The answer is sent before the run's outcome is committed to the store
+// (consensus.Request.DeferRecord); GET /v1/conversations/{id} waits for it,
+// so a read right after the answer sees the whole run, and shutdown writes
+// what is still queued before the store closes.
+//
 // # POST /v1/chat/completions
 //
 // The last user message is the question; the messages before it become the
