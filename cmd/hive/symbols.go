@@ -32,7 +32,7 @@ type symbolHit struct {
 func runSymbols(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hive", "symbols")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: hive symbols [flags] QUERY\n\nSearch the symbols stored by `hive analyze`. Each word of QUERY matches the\nstart of a word in a name: \"parse file\" finds ParseFile and parse_file_at.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: hive symbols [flags] QUERY\n\nSearch the symbols stored by `hive analyze`. Each word of QUERY matches the\nstart of a word in a name, words split at underscores and punctuation:\n\"parse file\" finds parse_file_at; a camelCase name is one word, so\n\"parsef\" finds ParseFile.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else "+store.DefaultPath(func(string) string { return "" })+")")

@@ -70,7 +70,7 @@ func (s *Store) BenchHistory(ctx context.Context, name string, limit int) ([]Ben
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT * FROM (
 		SELECT r.id, r.created_at, r.commit_id, b.name, b.unit, b.n, b.p50, b.p95, b.p99, b.mean, b.min, b.max
-		FROM bench_results b JOIN bench_runs r ON r.id = b.run_id WHERE b.name = ? ORDER BY r.id DESC LIMIT ?
+		FROM bench_results b JOIN bench_runs r ON r.id = b.run_id WHERE b.name = ? ORDER BY r.id DESC LIMIT CAST(? AS INTEGER)
 	) ORDER BY 1`, name, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: bench history %s: %w", name, err)

@@ -107,8 +107,8 @@ func (s *Store) DeleteFiles(ctx context.Context, paths []string) error {
 	return tx.Commit()
 }
 
-// SearchSymbols finds symbols whose name contains words starting with each
-// word of query (FTS5 prefix match, ranked by bm25). Names split at
+// SearchSymbols finds symbols whose name has, for each word of query, a word
+// starting with it (FTS5 prefix match), shortest names first. Names split at
 // underscores and punctuation: "parse" finds parse_file and Parse.
 func (s *Store) SearchSymbols(ctx context.Context, query string, limit int) ([]SymbolHit, error) {
 	match := ftsQuery(query)
@@ -123,7 +123,7 @@ func (s *Store) SearchSymbols(ctx context.Context, query string, limit int) ([]S
 		return nil, fmt.Errorf("store: symbol search %q: %w", query, err)
 	}
 	defer rows.Close()
-	var hits []SymbolHit
+	hits := make([]SymbolHit, 0, min(limit, 64))
 	for rows.Next() {
 		var h SymbolHit
 		if err := rows.Scan(&h.Name, &h.Kind, &h.Parent, &h.StartLine, &h.EndLine, &h.Complexity, &h.Path, &h.Language); err != nil {

@@ -78,9 +78,13 @@ func (s *Store) prepare() error {
 		w(&st.deleteSymbolsByPath, `DELETE FROM symbols WHERE file_id = (SELECT id FROM files WHERE path = ?)`),
 		r(&st.fileStates, `SELECT path, content_hash, size, mod_time, language, lines, code, comments, blanks, complexity,
 			errors, symbol_count, function_count FROM files WHERE path >= ? AND path < ?`),
+		// LIMIT is a CAST because with a bare LIMIT ? the bundled SQLite (3.54)
+		// reads the bound value while planning and marks the statement to be
+		// re-prepared whenever that parameter is bound again, i.e. on every
+		// search, and re-preparing this join is a large part of its cost.
 		r(&st.searchSymbols, `SELECT s.name, s.kind, s.parent, s.start_line, s.end_line, s.complexity, f.path, f.language
 			FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id
-			WHERE symbols_fts MATCH ? ORDER BY length(s.name), s.name, f.path, s.start_line LIMIT ?`),
+			WHERE symbols_fts MATCH ? ORDER BY length(s.name), s.name, f.path, s.start_line LIMIT CAST(? AS INTEGER)`),
 		w(&st.insertBenchRun, `INSERT INTO bench_runs(created_at, suite, commit_id, dirty, workload_hash, complete, document)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		w(&st.insertBenchRes, `INSERT INTO bench_results(run_id, name, unit, n, p50, p95, p99, mean, min, max)

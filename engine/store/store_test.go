@@ -297,6 +297,34 @@ func TestFTSQuery(t *testing.T) {
 	}
 }
 
+// Results come shortest name first, then by name, path and line, and the
+// limit (bound as a parameter, CAST in the statement) is honoured exactly.
+func TestSearchSymbolsOrderAndLimit(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{
+		sampleFile("/o/b.go", "parse_file", "Parse", "parse_header", "Parse"),
+		sampleFile("/o/a.go", "parse_file", "parseX", "unrelated"),
+	}))
+	hits, err := s.SearchSymbols(ctx, "parse", 1000)
+	require.NoError(t, err)
+	var got []string
+	for _, h := range hits {
+		got = append(got, fmt.Sprintf("%s %s:%d", h.Name, h.Path, h.StartLine))
+	}
+	assert.Equal(t, []string{"Parse /o/b.go:2", "Parse /o/b.go:4", "parseX /o/a.go:2", "parse_file /o/a.go:1",
+		"parse_file /o/b.go:1", "parse_header /o/b.go:3"}, got)
+	for _, limit := range []int{1, 2, 5} {
+		hits, err := s.SearchSymbols(ctx, "parse", limit)
+		require.NoError(t, err)
+		require.Len(t, hits, limit)
+		assert.Equal(t, got[limit-1], fmt.Sprintf("%s %s:%d", hits[limit-1].Name, hits[limit-1].Path, hits[limit-1].StartLine))
+	}
+	hits, err = s.SearchSymbols(ctx, "parse", 0)
+	require.NoError(t, err)
+	assert.Len(t, hits, 6, "limit 0 means the default")
+}
+
 func TestBenchHistory(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
