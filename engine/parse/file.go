@@ -47,6 +47,8 @@ type FileResult struct {
 	LatencyMicros int64 `json:"latency_us"`
 
 	record *store.FileRecord // what to persist; nil for cached, skipped and failed files
+	// stored is the storedState.idx of the file's stored analysis, or -1.
+	stored int32
 }
 
 // Analysed reports whether the file counts as analysed source (parsed now
@@ -69,7 +71,7 @@ type pending struct {
 	lang   *Language // nil: no extension, the shebang decides
 	size   int64
 	mtime  int64
-	state  store.FileState
+	state  storedState
 	stored bool
 }
 
@@ -79,14 +81,14 @@ type pending struct {
 // parsers.
 type checker struct {
 	noCache bool
-	states  map[string]store.FileState // read-only while the walk runs
+	states  *stateTable // read-only while the walk runs; nil without a store
 }
 
 // check returns the final result for a file it can settle, or the pending
 // work for a file that must be read.
 func (c *checker) check(j job) (r FileResult, next *pending) {
 	start := time.Now()
-	r = FileResult{Path: j.path}
+	r = FileResult{Path: j.path, stored: -1}
 	defer func() { r.LatencyMicros = time.Since(start).Microseconds() }()
 	if j.err != nil {
 		r.Error = describe(j.err)
@@ -107,8 +109,11 @@ func (c *checker) check(j job) (r FileResult, next *pending) {
 	}
 	size, mtime := info.Size(), info.ModTime().UnixNano()
 	r.Bytes = size
-	st, stored := c.states[j.path]
-	if stored && !c.noCache && st.Size == size && st.ModTime == mtime {
+	st, stored := c.states.lookup(j.path)
+	if stored {
+		r.stored = st.idx
+	}
+	if stored && !c.noCache && st.size == size && st.mtime == mtime {
 		return fromState(r, st), nil
 	}
 	next = &pending{job: j, r: r, lang: lang, size: size, mtime: mtime, state: st, stored: stored}
@@ -196,7 +201,7 @@ func (w *worker) analyze(p *pending) (r FileResult, ok bool) {
 	}
 	sum := sha256.Sum256(src)
 	r.Hash = hex.EncodeToString(sum[:])
-	if p.stored && !w.noCache && p.state.Hash == r.Hash {
+	if p.stored && !w.noCache && p.state.hash == sum {
 		// Touched but not changed: the stored analysis still holds.
 		return fromState(r, p.state), true
 	}
@@ -296,14 +301,14 @@ func describe(err error) string {
 	return err.Error()
 }
 
-func fromState(r FileResult, st store.FileState) FileResult {
+func fromState(r FileResult, st storedState) FileResult {
 	r.Cached = true
-	r.Language = st.Language
-	r.Bytes = st.Size
-	r.Hash = st.Hash
-	r.Lines, r.Code, r.Comments, r.Blanks = st.Lines, st.Code, st.Comments, st.Blanks
-	r.Complexity, r.SyntaxErrors = st.Complexity, st.Errors
-	r.SymbolCount, r.Functions = st.SymbolCount, st.FunctionCount
+	r.Language = st.language
+	r.Bytes = st.size
+	r.Hash = hex.EncodeToString(st.hash[:])
+	r.Lines, r.Code, r.Comments, r.Blanks = int(st.lines), int(st.code), int(st.comments), int(st.blanks)
+	r.Complexity, r.SyntaxErrors = int(st.complexity), int(st.errors)
+	r.SymbolCount, r.Functions = int(st.symbols), int(st.functions)
 	return r
 }
 

@@ -97,9 +97,9 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		return nil, exitcode.UsageError("analyze: a parse-only baseline stores nothing; run it without a store")
 	}
 
-	var states map[string]store.FileState
+	var states *stateTable
 	if opts.Store != nil {
-		if states, err = opts.Store.FileStates(ctx, abs); err != nil {
+		if states, err = loadStates(ctx, opts.Store, abs); err != nil {
 			return nil, fmt.Errorf("analyze: reading stored file states: %w", err)
 		}
 	}
@@ -188,9 +188,9 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		p = startPersister(ctx, opts.Store)
 	}
 	sum := &Summary{Root: abs, Jobs: jobs, ParseOnly: opts.ParseOnly, Languages: map[string]*Counts{}}
-	// states is shared read-only with the workers; what the walk saw is
-	// recorded apart, and the stored files it did not see are deleted.
-	alive := make(map[string]struct{}, len(states))
+	// states is shared read-only with the checkers; what the walk saw is
+	// marked in states.seen by this goroutine only, once the checkers are
+	// past the file, and the stored files it did not see are deleted.
 	var stopErr error
 	var done int64
 	for r := range resCh {
@@ -199,10 +199,8 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 			continue
 		}
 		sum.add(&r)
-		if r.Analysed() {
-			if _, stored := states[r.Path]; stored {
-				alive[r.Path] = struct{}{} // still here: not to be deleted
-			}
+		if r.Analysed() && r.stored >= 0 {
+			states.seen[r.stored] = true // still here: not to be deleted
 		}
 		if p != nil && r.record != nil {
 			p.in <- *r.record
@@ -228,13 +226,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		if err := p.close(); err != nil {
 			errs = append(errs, err)
 		}
-		if sum.Complete && len(errs) == 0 && len(states) > len(alive) {
-			gone := make([]string, 0, len(states)-len(alive))
-			for path := range states {
-				if _, ok := alive[path]; !ok {
-					gone = append(gone, path)
-				}
-			}
+		if gone := states.unseen(); sum.Complete && len(errs) == 0 && len(gone) > 0 {
 			sort.Strings(gone)
 			if err := opts.Store.DeleteFiles(ctx, gone); err != nil {
 				errs = append(errs, fmt.Errorf("analyze: removing %d deleted files from the store: %w", len(gone), err))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/bits"
 	"strings"
@@ -57,30 +58,63 @@ func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
 	return nil
 }
 
-// FileStates returns every stored file at root or below it, keyed by path.
-// root is an absolute, cleaned path as the analyzer stores paths.
-func (s *Store) FileStates(ctx context.Context, root string) (map[string]FileState, error) {
+// StoredFile is one row of EachFileState. Path, Hash and Language are
+// only valid during the callback (they point into SQLite's row buffer):
+// copy what you keep. Keeping only what a rerun needs, compactly, is the
+// point: a Chromium-sized tree has 280k stored files, and a map of
+// FileState values with their own strings cost ~520 bytes each (a 423 MB
+// peak on the unchanged rerun).
+type StoredFile struct {
+	Path, Hash, Language []byte
+	FileState
+}
+
+// EachFileState calls fn for every stored file at root or below it. root is an absolute, cleaned path as the analyzer stores
+// paths. FileState's string fields are left empty; see StoredFile.
+func (s *Store) EachFileState(ctx context.Context, root string, fn func(*StoredFile) error) error {
 	root = strings.TrimSuffix(root, "/")
 	// '0' sorts right after '/', so [root, root+"0") covers root and root/...;
 	// siblings such as root-old or root.bak fall in the range too and are
 	// filtered below.
 	rows, err := s.stmts.fileStates.QueryContext(ctx, root, root+"0")
 	if err != nil {
-		return nil, fmt.Errorf("store: file states under %s: %w", root, err)
+		return fmt.Errorf("store: file states under %s: %w", root, err)
 	}
 	defer rows.Close()
-	out := make(map[string]FileState)
+	var (
+		f                    StoredFile
+		path, hash, language sql.RawBytes
+	)
 	for rows.Next() {
-		var f FileState
-		if err := rows.Scan(&f.Path, &f.Hash, &f.Size, &f.ModTime, &f.Language, &f.Lines, &f.Code, &f.Comments, &f.Blanks,
+		if err := rows.Scan(&path, &hash, &f.Size, &f.ModTime, &language, &f.Lines, &f.Code, &f.Comments, &f.Blanks,
 			&f.Complexity, &f.Errors, &f.SymbolCount, &f.FunctionCount); err != nil {
-			return nil, err
+			return fmt.Errorf("store: file states under %s: %w", root, err)
 		}
-		if f.Path == root || strings.HasPrefix(f.Path, root+"/") || root == "" {
-			out[f.Path] = f
+		if root != "" && !(string(path) == root || (len(path) > len(root) && path[len(root)] == '/' && string(path[:len(root)]) == root)) {
+			continue
+		}
+		f.Path, f.Hash, f.Language = path, hash, language
+		if err := fn(&f); err != nil {
+			return err
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: file states under %s: %w", root, err)
+	}
+	return nil
+}
+
+// FileStates returns every stored file at root or below it, keyed by path
+// (see EachFileState, which a large tree wants instead).
+func (s *Store) FileStates(ctx context.Context, root string) (map[string]FileState, error) {
+	out := make(map[string]FileState)
+	err := s.EachFileState(ctx, root, func(f *StoredFile) error {
+		st := f.FileState
+		st.Path, st.Hash, st.Language = string(f.Path), string(f.Hash), string(f.Language)
+		out[st.Path] = st
+		return nil
+	})
+	return out, err
 }
 
 // DeleteFiles removes files (and, by cascade, their symbols) in one transaction.
