@@ -104,6 +104,18 @@ func (s *Store) EachFileState(ctx context.Context, root string, fn func(*StoredF
 	return nil
 }
 
+// CountFiles returns about how many files are stored at root or below it:
+// an upper bound (siblings such as root-old count too), meant as a size
+// hint for EachFileState's caller.
+func (s *Store) CountFiles(ctx context.Context, root string) (int, error) {
+	root = strings.TrimSuffix(root, "/")
+	var n int
+	if err := s.stmts.countFiles.QueryRowContext(ctx, root, root+"0").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: counting files under %s: %w", root, err)
+	}
+	return n, nil
+}
+
 // FileStates returns every stored file at root or below it, keyed by path
 // (see EachFileState, which a large tree wants instead).
 func (s *Store) FileStates(ctx context.Context, root string) (map[string]FileState, error) {

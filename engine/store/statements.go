@@ -26,6 +26,7 @@ type statements struct {
 	deleteFile          *sql.Stmt
 	deleteSymbolsByPath *sql.Stmt
 	fileStates          *sql.Stmt
+	countFiles          *sql.Stmt
 	searchSymbols       *sql.Stmt
 	insertBenchRun      *sql.Stmt
 	insertBenchRes      *sql.Stmt
@@ -76,6 +77,7 @@ func (s *Store) prepare() error {
 		w(&st.deleteSymbols, `DELETE FROM symbols WHERE file_id = ?`),
 		w(&st.deleteFile, `DELETE FROM files WHERE path = ?`),
 		w(&st.deleteSymbolsByPath, `DELETE FROM symbols WHERE file_id = (SELECT id FROM files WHERE path = ?)`),
+		r(&st.countFiles, `SELECT count(*) FROM files WHERE path >= ? AND path < ?`),
 		r(&st.fileStates, `SELECT path, content_hash, size, mod_time, language, lines, code, comments, blanks, complexity,
 			errors, symbol_count, function_count FROM files WHERE path >= ? AND path < ?`),
 		// LIMIT is a CAST because with a bare LIMIT ? the bundled SQLite (3.54)

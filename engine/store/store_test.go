@@ -257,6 +257,9 @@ func TestFilesSymbolsAndSearch(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, states, 2, "/src-old is a sibling, not below /src")
 	assert.Equal(t, 2, states["/src/a.go"].SymbolCount)
+	n, err := s.CountFiles(ctx, "/src")
+	require.NoError(t, err)
+	assert.Equal(t, 3, n, "an upper bound: the sibling /src-old counts")
 
 	// Re-upsert replaces symbols, and the FTS index follows.
 	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{sampleFile("/src/a.go", "renamed")}))
