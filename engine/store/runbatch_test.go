@@ -58,33 +58,45 @@ func TestRunRecorderWritesWholeRun(t *testing.T) {
 
 // Many runs at once share transactions; each still gets its own id and
 // exactly its own messages, and Close leaves nothing unwritten.
+// Many runs at once, with a backlog of one (every Finish and cache put
+// waits for the previous one to be written: backpressure must not
+// deadlock) and with the default: nothing is lost and Close flushes.
 func TestRunRecorderConcurrentRunsAndClose(t *testing.T) {
-	s := openTemp(t)
-	r := s.NewRunRecorder()
-	const n = 64
-	ids := make([]int64, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			w := record(t, r, fmt.Sprintf("q%d", i), func(err error) { t.Error(err) })
-			ids[i] = w.id
-		})
-	}
-	wg.Wait()
-	require.NoError(t, r.Close()) // no Wait: Close must flush the finishes
+	for _, backlog := range []int{1, maxBacklog} {
+		t.Run(fmt.Sprintf("backlog %d", backlog), func(t *testing.T) {
+			s := openTemp(t)
+			r := s.newRunRecorder(backlog)
+			const n = 64
+			ids := make([]int64, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					w := record(t, r, fmt.Sprintf("q%d", i), func(err error) { t.Error(err) })
+					r.CachePut(fmt.Sprintf("key%d", i), []byte("v"), 0, func(err error) { t.Error(err) })
+					ids[i] = w.id
+				})
+			}
+			wg.Wait()
+			require.NoError(t, r.Close()) // no Wait: Close must flush the finishes
+			assert.Zero(t, len(r.slots), "every queued write gave its slot back")
 
-	seen := map[int64]bool{}
-	for i, id := range ids {
-		require.False(t, seen[id], "id %d handed out twice", id)
-		seen[id] = true
-		c, msgs, err := s.Conversation(context.Background(), id)
-		require.NoError(t, err)
-		q := fmt.Sprintf("q%d", i)
-		assert.Equal(t, q, c.Question)
-		assert.Equal(t, "ok", c.Status)
-		assert.Equal(t, "answer to "+q, c.Final)
-		require.Len(t, msgs, 4)
-		assert.Equal(t, "reply to "+q, msgs[3].Content)
+			seen := map[int64]bool{}
+			for i, id := range ids {
+				require.False(t, seen[id], "id %d handed out twice", id)
+				seen[id] = true
+				c, msgs, err := s.Conversation(context.Background(), id)
+				require.NoError(t, err)
+				q := fmt.Sprintf("q%d", i)
+				assert.Equal(t, q, c.Question)
+				assert.Equal(t, "ok", c.Status)
+				assert.Equal(t, "answer to "+q, c.Final)
+				require.Len(t, msgs, 4)
+				assert.Equal(t, "reply to "+q, msgs[3].Content)
+				_, ok, err := s.CacheGet(context.Background(), fmt.Sprintf("key%d", i))
+				require.NoError(t, err)
+				assert.True(t, ok, "cache put %d written", i)
+			}
+		})
 	}
 }
 
