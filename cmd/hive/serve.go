@@ -74,7 +74,9 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	eng, err := consensus.New(cfg, client, consensus.WithStore(st), consensus.WithRegisterer(reg),
-		consensus.WithStoreErrorHandler(func(err error) { log.Error("background store write failed (a cache entry or the record of an answered run)", "err", err) }))
+		consensus.WithStoreErrorHandler(func(err error) {
+			log.Error("background store write failed (a cache entry or the record of an answered run)", "err", err)
+		}))
 	if err != nil {
 		return err
 	}
