@@ -66,13 +66,12 @@ type job struct {
 // pending is a file that passed the cheap checks and must be read (and
 // probably parsed): what check learnt, handed to read-and-parse.
 type pending struct {
-	job    job
-	r      FileResult
-	lang   *Language // nil: no extension, the shebang decides
-	size   int64
-	mtime  int64
-	state  storedState
-	stored bool
+	job   job
+	r     FileResult
+	lang  *Language // nil: no extension, the shebang decides
+	size  int64
+	mtime int64
+	state storedState // valid when r.stored >= 0
 }
 
 // checker does the cheap first stage for each file: stat (following
@@ -116,7 +115,7 @@ func (c *checker) check(j job) (r FileResult, next *pending) {
 	if stored && !c.noCache && st.size == size && st.mtime == mtime {
 		return fromState(r, st), nil
 	}
-	next = &pending{job: j, r: r, lang: lang, size: size, mtime: mtime, state: st, stored: stored}
+	next = &pending{job: j, r: r, lang: lang, size: size, mtime: mtime, state: st}
 	next.r.LatencyMicros = time.Since(start).Microseconds() // the defer only sees r
 	return r, next
 }
@@ -201,7 +200,7 @@ func (w *worker) analyze(p *pending) (r FileResult, ok bool) {
 	}
 	sum := sha256.Sum256(src)
 	r.Hash = hex.EncodeToString(sum[:])
-	if p.stored && !w.noCache && p.state.hash == sum {
+	if p.r.stored >= 0 && !w.noCache && p.state.hash == sum {
 		// Touched but not changed: the stored analysis still holds.
 		return fromState(r, p.state), true
 	}
