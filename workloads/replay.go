@@ -1,7 +1,6 @@
 package workloads
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
@@ -343,7 +343,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		}
 		return run, nil
 	}
-	perFile, bytes, err := readLatencies(filesOut, warm)
+	perFile, bytes, err := probe.ReadFileLatencies(filesOut, warm)
 	if err != nil {
 		return Run{}, bad("--files-out %s: %v", filesOut, err)
 	}
@@ -353,55 +353,6 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	run.PerFileMS = perFile
 	_ = os.Remove(filesOut) // a kernel's NDJSON with symbols is hundreds of MB
 	return run, nil
-}
-
-// fileLine is the part of one --files-out line (engine/parse FileResult) a
-// replay reads.
-type fileLine struct {
-	Path      string `json:"path"`
-	Bytes     int64  `json:"bytes"`
-	Cached    bool   `json:"cached"`
-	Skipped   string `json:"skipped"`
-	Error     string `json:"error"`
-	LatencyUS *int64 `json:"latency_us"`
-}
-
-// readLatencies returns the latency in ms of every analysed file and their
-// total bytes. In a cold run a cached line is an error: the number would
-// not be a parse.
-func readLatencies(path string, warm bool) ([]float64, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 256<<20) // a generated file with thousands of symbols is one long line
-	var out []float64
-	var bytes int64
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var fl fileLine
-		if err := json.Unmarshal(sc.Bytes(), &fl); err != nil {
-			return nil, 0, fmt.Errorf("line %d: %v", line, err)
-		}
-		if fl.Skipped != "" || fl.Error != "" {
-			continue
-		}
-		switch {
-		case fl.Cached && !warm:
-			return nil, 0, fmt.Errorf("line %d (%s): cached despite --no-cache", line, fl.Path)
-		case fl.LatencyUS == nil:
-			return nil, 0, fmt.Errorf("line %d (%s): no latency_us field; this hive's --files-out lacks per-file latency", line, fl.Path)
-		case *fl.LatencyUS < 0:
-			return nil, 0, fmt.Errorf("line %d (%s): negative latency_us %d", line, fl.Path, *fl.LatencyUS)
-		}
-		out = append(out, float64(*fl.LatencyUS)/1000)
-		bytes += fl.Bytes
-	}
-	return out, bytes, sc.Err()
 }
 
 // The benchmark ids a replay writes. The cold ones are the ids

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +44,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	noCache := fs.Bool("no-cache", false, "parse every file again, even if unchanged since the last run")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr when it is a terminal")
 	parseOnly := fs.Bool("parse-only", false, "baseline mode: walk, read and parse with tree-sitter, extract and store nothing (the reference a full analysis is held to)")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -116,27 +115,6 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	return runErr
-}
-
-// parseInterspersed parses flags that may come before or after the
-// positional arguments ("analyze PATH --format json"), which the flag
-// package alone does not allow. Everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := cli.ParseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		// flag stops at the first non-flag, or after consuming "--".
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
 }
 
 type ndjson struct {

@@ -38,7 +38,7 @@ func runSymbols(ctx context.Context, env *cli.Env, args []string) error {
 	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else "+store.DefaultPath(func(string) string { return "" })+")")
 	limit := fs.Int("limit", 20, "at most this many results")
 	asJSON := fs.Bool("json", false, "print a JSON array")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func baselineSave(ctx context.Context, env *cli.Env, args []string) error {
 	dir := fs.String("dir", "baselines", "baselines `directory`")
 	from := fs.String("from", "", "results `file` to save (default: run the suite now)")
 	mf := addMeasureFlags(fs, "ci")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func baselineShow(env *cli.Env, args []string) error {
 	dir := fs.String("dir", "baselines", "baselines `directory`")
 	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to show beside the figures (\"\" for none)")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ Flags:
 	out := fs.String("out", "", "write the report to this `file` instead of stdout")
 	threshold := fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")")
 	metrics := fs.String("metrics", "", "comma-separated families or metric ids to compare (default all)")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

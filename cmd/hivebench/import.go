@@ -44,7 +44,7 @@ Flags:
 		fs.PrintDefaults()
 	}
 	out := fs.String("out", "", "write the results JSON to this `file` (atomically) instead of standard output")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

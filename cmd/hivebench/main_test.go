@@ -5,14 +5,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 // hiveBin is the real hive binary, built once by TestMain: the commands
@@ -25,8 +23,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	hiveBin = filepath.Join(dir, "hive")
-	if err := buildHive(hiveBin); err != nil {
+	if hiveBin, err = testhive.Build(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "building hive for the hivebench tests:", err)
 		os.RemoveAll(dir)
 		os.Exit(1)
@@ -34,21 +31,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// buildHive builds ./cmd/hive of this module with the FTS5 tag.
-func buildHive(out string) error {
-	gomod, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return fmt.Errorf("go env GOMOD: %w", err)
-	}
-	root := filepath.Dir(strings.TrimSpace(string(gomod)))
-	cmd := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", out, "./cmd/hive")
-	cmd.Dir = root
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("%v\n%s", err, b)
-	}
-	return nil
 }
 
 // syncBuffer is a bytes.Buffer safe for the command's goroutines, with an

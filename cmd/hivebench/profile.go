@@ -116,7 +116,7 @@ func runProfile(ctx context.Context, env *cli.Env, args []string) error {
 	pf.runs = fs.Int("runs", 20, "startup: execs to profile and merge")
 	pf.concurrency = fs.Int("concurrency", 8, "consensus, memory: clients sending requests at once")
 	pf.dbOps = fs.Int("ops", 2000, "database: hive db bench --ops")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

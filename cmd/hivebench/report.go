@@ -41,7 +41,7 @@ Flags:
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to check a run against (\"\" for none)")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
 	threshold := fs.String("threshold", "", "per-metric thresholds of a comparison, e.g. startup=5 (default "+suite.DefaultThresholds().String()+")")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

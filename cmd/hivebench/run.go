@@ -303,27 +303,6 @@ func firstLine(s string) string {
 	return line
 }
 
-// parseInterspersed parses flags that may come after positional
-// arguments (`validate all --tier wave6`), which the flag package alone
-// stops at, and returns the positional ones.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := cli.ParseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 // checkOutDir refuses, before anything is measured, an output file whose
 // directory does not exist: a run must not end by failing to save itself.
 func checkOutDir(flagName, path string) error {

@@ -42,7 +42,7 @@ Flags:
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
 	resultsFile := fs.String("results", "", "check this results `file` instead of measuring")
 	out := fs.String("out", "", "also write the measured results JSON to this `file`")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

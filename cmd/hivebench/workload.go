@@ -102,28 +102,9 @@ func (wf *wlFlagSet) cache(env *cli.Env) *workloads.Cache {
 	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Terminal: wlIsTerminal(env.Stderr)}
 }
 
-// wlParseArgs lets flags follow the names ("replay go-stdlib --out
-// r.json"), which the flag package alone does not allow.
-func wlParseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := cli.ParseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
-}
-
 func workloadList(ctx context.Context, env *cli.Env, args []string) error {
 	fs, wf := wlFlags(env, "list", "list [flags]")
-	pos, err := wlParseArgs(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -189,7 +170,7 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 	fs, wf := wlFlags(env, "fetch", "fetch [flags] NAME...")
 	force := fs.Bool("force", false, "fetch and unpack again even if the tree is cached")
 	keep := fs.Bool("keep-downloads", false, "keep the downloaded artefacts (NAME.partial/) after unpacking")
-	names, err := wlParseArgs(fs, args)
+	names, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -239,7 +220,7 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 
 func workloadVerify(ctx context.Context, env *cli.Env, args []string) error {
 	fs, wf := wlFlags(env, "verify", "verify [flags] NAME...")
-	names, err := wlParseArgs(fs, args)
+	names, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -296,7 +277,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	jobs := fs.Int("jobs", 0, "pass --jobs to hive analyze (0: its default, GOMAXPROCS)")
 	workDir := fs.String("work-dir", "", "`dir` for the scratch databases (default the system temp dir)")
 	baseline := fs.Bool("baseline", false, "also run the parse-only baseline (hive analyze --parse-only) after each pair and report cold/parse-only (on by default when the manifest sets parse_only_ratio_max)")
-	names, err := wlParseArgs(fs, args)
+	names, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

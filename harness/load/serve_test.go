@@ -1,10 +1,8 @@
 package load
 
 import (
-	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 var (
@@ -39,25 +38,11 @@ func TestMain(m *testing.M) {
 func hiveBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOMOD").Output()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if buildDir, buildErr = os.MkdirTemp("", "hive-load-test-"); buildErr != nil {
-			return
-		}
-		builtBin = filepath.Join(buildDir, "hive")
-		cmd := exec.Command("go", "build", "-tags", "sqlite_fts5", "-o", builtBin, "./cmd/hive")
-		cmd.Dir = filepath.Dir(strings.TrimSpace(string(out)))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			buildErr = err
-			builtBin = stderr.String()
+		if buildDir, buildErr = os.MkdirTemp("", "hive-load-test-"); buildErr == nil {
+			builtBin, buildErr = testhive.Build(buildDir)
 		}
 	})
-	require.NoError(t, buildErr, "building ./cmd/hive: %s", builtBin)
+	require.NoError(t, buildErr)
 	return builtBin
 }
 

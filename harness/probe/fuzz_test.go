@@ -38,7 +38,7 @@ func FuzzParseFileLines(f *testing.F) {
 	f.Add(`{"latency_us":-1}`)
 	f.Add(`{"cached":true,"latency_us":1}`)
 	f.Fuzz(func(t *testing.T, in string) {
-		got, _, err := parseFileLines(strings.NewReader(in))
+		got, _, err := parseFileLines(strings.NewReader(in), false)
 		if err != nil {
 			return
 		}

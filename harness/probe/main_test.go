@@ -1,18 +1,16 @@
 package probe
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/hiveperf/hive/internal/testhive"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,37 +36,13 @@ func run(m *testing.M) int {
 		return 3
 	}
 	defer os.RemoveAll(dir)
-	bin, err := buildHive(dir)
+	bin, err := testhive.Build(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe tests need the real hive binary:", err)
 		return 3
 	}
 	hiveBin = bin
 	return m.Run()
-}
-
-// buildHive builds ./cmd/hive of this module, with the FTS5 tag the store
-// needs, into dir.
-func buildHive(dir string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", fmt.Errorf("go env GOMOD: %w", err)
-	}
-	gomod := strings.TrimSpace(string(out))
-	if gomod == "" || gomod == os.DevNull {
-		return "", fmt.Errorf("go env GOMOD is %q: not inside the hive module", gomod)
-	}
-	bin := filepath.Join(dir, "hive")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/hive")
-	cmd.Dir = filepath.Dir(gomod)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/hive: %w\n%s", err, stderr.String())
-	}
-	return bin, nil
 }
 
 // target is the real binary with a per-test work directory.

@@ -123,7 +123,7 @@ func (s *parsingSession) Round(ctx context.Context) (map[string][]float64, error
 		return nil, bad("no analysable source files under the workload; point Config.Workload at a source tree")
 	}
 
-	perFile, bytes, err := readFileLines(files)
+	perFile, bytes, err := ReadFileLatencies(files, false)
 	if err != nil {
 		return nil, bad("--files-out %s: %v", files, err)
 	}
@@ -146,22 +146,23 @@ func (s *parsingSession) Round(ctx context.Context) (map[string][]float64, error
 	return out, nil
 }
 
-// readFileLines returns the latency in ms of every analysed file (not
-// skipped, not failed) and their total bytes. A cached file or a line
-// without latency_us is an error: the numbers would not mean what the
-// metric says.
-func readFileLines(path string) ([]float64, int64, error) {
+// ReadFileLatencies reads `hive analyze --files-out` NDJSON and returns
+// the latency in ms of every analysed file (not skipped, not failed) and
+// their total bytes. A line without latency_us is an error, and so is a
+// cached file unless allowCached (an unchanged rerun): the numbers would
+// not mean what a parse metric says.
+func ReadFileLatencies(path string, allowCached bool) ([]float64, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer f.Close()
-	return parseFileLines(f)
+	return parseFileLines(f, allowCached)
 }
 
-func parseFileLines(r io.Reader) ([]float64, int64, error) {
+func parseFileLines(r io.Reader, allowCached bool) ([]float64, int64, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 64<<20) // a file with thousands of symbols is one long line
+	sc.Buffer(make([]byte, 64<<10), 256<<20) // a generated file with thousands of symbols is one long line
 	var out []float64
 	var bytes int64
 	for line := 1; sc.Scan(); line++ {
@@ -176,7 +177,7 @@ func parseFileLines(r io.Reader) ([]float64, int64, error) {
 			continue
 		}
 		switch {
-		case fl.Cached:
+		case fl.Cached && !allowCached:
 			return nil, 0, fmt.Errorf("line %d (%s): cached despite --no-cache", line, fl.Path)
 		case fl.LatencyUS == nil:
 			return nil, 0, fmt.Errorf("line %d (%s): no latency_us field; the binary's --files-out lacks per-file latency", line, fl.Path)

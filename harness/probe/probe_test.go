@@ -183,7 +183,7 @@ func TestParseFileLines(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, b, err := parseFileLines(strings.NewReader(c.in))
+			got, b, err := parseFileLines(strings.NewReader(c.in), false)
 			if c.err != "" {
 				assert.ErrorContains(t, err, c.err)
 				return

@@ -1,0 +1,40 @@
+// Package testhive builds the real hive binary for tests that run it as a
+// process (the harness measures bin/hive, so its tests do too). It is only
+// imported by _test.go files.
+package testhive
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Build builds ./cmd/hive of this module, with the FTS5 build tag the
+// store needs, into dir and returns the binary's path. The error carries
+// the compiler's output.
+func Build(dir string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("go env GOMOD is %q: not inside the hive module", gomod)
+	}
+	bin := filepath.Join(dir, "hive")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/hive")
+	cmd.Dir = filepath.Dir(gomod)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build ./cmd/hive: %w\n%s", err, stderr.String())
+	}
+	return bin, nil
+}
