@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"path/filepath"
@@ -53,9 +52,18 @@ type Analyzer struct {
 	cursor  *ts.QueryCursor
 
 	// Scratch reused across files to keep allocation per file low.
-	comments []span
-	branches []uint32
-	defs     []def
+	comments   []span
+	branches   []uint32
+	defs       []def
+	containers []ts.Node
+	imports    []located
+	lex        cLex
+}
+
+// located is a string found at a byte offset.
+type located struct {
+	at uint
+	s  string
 }
 
 type span struct{ start, end uint32 }
@@ -103,9 +111,9 @@ func Detect(path string, head []byte) *Language {
 
 // AnalyzeFile detects the language of path (see Detect) and analyses src.
 // It returns a nil error and ok == false for a file in no supported
-// language. A .h file is analysed as C unless it fails as C and looks like
-// C++, in which case the C++ result is used if it has fewer syntax errors
-// (see the package documentation).
+// language. A .h file is analysed as C unless it fails as C and its code
+// holds a C++-only construct, in which case the C++ result is used if it
+// has fewer syntax errors (see the package documentation).
 func (a *Analyzer) AnalyzeFile(path string, src []byte) (an Analysis, ok bool, err error) {
 	lang := Detect(path, src)
 	if lang == nil {
@@ -121,7 +129,7 @@ func (a *Analyzer) analyzeAs(lang *Language, path string, src []byte) (Analysis,
 	if err != nil {
 		return an, err
 	}
-	if lang == C && an.SyntaxErrors > 0 && strings.EqualFold(filepath.Ext(path), ".h") && looksLikeCPP(src) {
+	if lang == C && an.SyntaxErrors > 0 && a.lex.cpp && strings.EqualFold(filepath.Ext(path), ".h") {
 		cpp, err := a.Analyze(CPP, src)
 		if err != nil {
 			return an, err
@@ -131,22 +139,6 @@ func (a *Analyzer) analyzeAs(lang *Language, path string, src []byte) (Analysis,
 		}
 	}
 	return an, nil
-}
-
-// cppMarkers are byte strings that are common in C++ headers and rare in C
-// ones. A C header that trips one only costs a second parse.
-var cppMarkers = [][]byte{
-	[]byte("class "), []byte("namespace "), []byte("template<"), []byte("template <"),
-	[]byte("public:"), []byte("private:"), []byte("protected:"), []byte("virtual "), []byte("::"),
-}
-
-func looksLikeCPP(src []byte) bool {
-	for _, m := range cppMarkers {
-		if bytes.Contains(src, m) {
-			return true
-		}
-	}
-	return false
 }
 
 // ParseOnly parses src as lang and drops the tree: the baseline that a
@@ -198,9 +190,47 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 	root := tree.RootNode()
 
 	an := Analysis{Language: lang.Name}
-	a.comments, a.branches, a.defs = a.comments[:0], a.branches[:0], a.defs[:0]
+	a.comments, a.branches, a.defs, a.imports = a.comments[:0], a.branches[:0], a.defs[:0], a.imports[:0]
+	if c.shallow {
+		a.scanShallow(c, root, src)
+	} else {
+		a.cursor.SetMaxStartDepth(nil)
+		a.collect(c, a.cursor.Matches(c.query, root, src), src, nil)
+	}
+	if lang.lex != nil {
+		a.lex = cLex{branches: a.branches}
+		lang.lex(src, &a.lex)
+		a.branches = a.lex.branches
+		an.Lines, an.Code, an.Comments, an.Blanks = a.lex.lines, a.lex.code, a.lex.comments, a.lex.blanks
+	} else {
+		an.Lines, an.Code, an.Comments, an.Blanks = classifyLines(src, a.comments)
+	}
+	if len(a.imports) > 0 {
+		// In source order: a shallow scan visits containers out of order.
+		slices.SortStableFunc(a.imports, func(x, y located) int { return cmp.Compare(x.at, y.at) })
+		an.Imports = make([]string, len(a.imports))
+		for i, im := range a.imports {
+			an.Imports[i] = im.s
+		}
+	}
 
-	matches := a.cursor.Matches(c.query, root, src)
+	if root.HasError() {
+		an.SyntaxErrors = countErrors(root)
+	}
+
+	an.Symbols, an.Complexity = a.symbols()
+	for _, s := range an.Symbols {
+		if s.IsFunction() {
+			an.Functions++
+		}
+	}
+	return an, nil
+}
+
+// collect reads a query's matches into the Analyzer's scratch: comments,
+// branches, definitions and imports. With root non-nil it also gathers the
+// @container nodes other than root, for scanShallow.
+func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte, root *ts.Node) {
 	for m := matches.Next(); m != nil; m = matches.Next() {
 		var d def
 		var isDef bool
@@ -213,7 +243,7 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 			case roleBranch:
 				a.branches = append(a.branches, uint32(n.StartByte()))
 			case roleImport:
-				an.Imports = append(an.Imports, importPath(text(n, src)))
+				a.imports = append(a.imports, located{n.StartByte(), importPath(text(n, src))})
 			case roleDefinition:
 				isDef = true
 				d.kind = c.kinds[m.Captures[i].Index]
@@ -234,6 +264,14 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 				d.name, d.parent = resolveDeclarator(c, *n, src)
 			case roleReceiver:
 				d.parent = receiverType(text(n, src))
+			case roleContainer:
+				if root != nil && n.Id() != root.Id() {
+					a.containers = append(a.containers, *n)
+				}
+			case roleContainerIfError:
+				if root != nil && n.Id() != root.Id() && n.HasError() {
+					a.containers = append(a.containers, *n)
+				}
 			}
 		}
 		if !isDef {
@@ -250,20 +288,33 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 		}
 		a.defs = append(a.defs, d)
 	}
-
-	if root.HasError() {
-		an.SyntaxErrors = countErrors(root)
-	}
-
-	an.Lines, an.Code, an.Comments, an.Blanks = classifyLines(src, a.comments)
-	an.Symbols, an.Complexity = a.symbols()
-	for _, s := range an.Symbols {
-		if s.IsFunction() {
-			an.Functions++
-		}
-	}
-	return an, nil
 }
+
+// shallowDepth is how deep below a container a shallow query's patterns may
+// start: at the container's items. A pattern still matches the children
+// its items must have, but the cursor goes no deeper.
+var shallowDepth uint = 1
+
+// scanShallow runs a shallow language's query on the root and then on every
+// @container it finds (preprocessor conditionals, struct bodies, error
+// regions), each time only a couple of levels deep. The query cursor never
+// enters a function body, which is where almost all of a C tree's nodes are:
+// that is what makes it cheap next to a whole-tree query. Definitions inside
+// function bodies (a local struct) are not reported.
+func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte) {
+	a.cursor.SetMaxStartDepth(&shallowDepth)
+	a.containers = append(a.containers[:0], *root)
+	for budget := 0; len(a.containers) > 0 && budget < maxContainers; budget++ {
+		n := a.containers[len(a.containers)-1]
+		a.containers = a.containers[:len(a.containers)-1]
+		a.collect(c, a.cursor.Matches(c.query, &n, src), src, &n)
+	}
+	a.containers = a.containers[:0]
+}
+
+// maxContainers bounds the containers scanned in one file, against a
+// pathological tree; real files have at most a few thousand.
+const maxContainers = 1 << 20
 
 func setExtent(d *def, n *ts.Node) {
 	s, e := n.ByteRange()
@@ -387,6 +438,12 @@ func (a *Analyzer) symbols() ([]Symbol, int) {
 		}
 		return int(y.end) - int(x.end)
 	})
+	// Two patterns, or a shallow scan of a container and of its parent, may
+	// find the same definition: keep one, before complexity is attributed.
+	defs = slices.CompactFunc(defs, func(x, y def) bool {
+		return x.start == y.start && x.end == y.end && x.name == y.name && x.kind == y.kind && x.scope == y.scope
+	})
+	a.defs = defs
 	// Nesting: the innermost enclosing definition of each definition.
 	var stack []int
 	var funcs []int // indexes of functions and methods, in start order
@@ -445,45 +502,10 @@ func (a *Analyzer) symbols() ([]Symbol, int) {
 			continue
 		}
 		if i > 0 && d.start == defs[i-1].start && d.end == defs[i-1].end && d.name == defs[i-1].name {
-			continue // two patterns matched the same node
+			continue // two patterns matched the same node as different kinds
 		}
 		total += d.complexity
 		out = append(out, Symbol{Name: d.name, Kind: d.kind, Parent: d.parent, StartLine: d.startLine, EndLine: d.endLine, Complexity: d.complexity})
 	}
 	return out, total
-}
-
-// countErrors counts the ERROR and MISSING nodes under root. A second
-// query pass for them cost as much as the main one (a query cursor visits
-// every node: +20% on top of parsing the Linux kernel, where one header in
-// ten has errors); instead the walk descends only into children whose
-// subtree has an error, which is a few paths per broken file. Inside an
-// ERROR node it visits everything, because tree-sitter may nest ERROR
-// nodes there whose own has-error flag is clear (the query counts them).
-func countErrors(root *ts.Node) int {
-	cur := root.Walk()
-	defer cur.Close()
-	return countErrorsAt(cur, false)
-}
-
-func countErrorsAt(cur *ts.TreeCursor, inError bool) int {
-	n := cur.Node()
-	count := 0
-	if n.IsError() || n.IsMissing() {
-		count++
-	}
-	inError = inError || n.IsError()
-	if !cur.GotoFirstChild() {
-		return count
-	}
-	for {
-		if inError || cur.Node().HasError() {
-			count += countErrorsAt(cur, inError)
-		}
-		if !cur.GotoNextSibling() {
-			break
-		}
-	}
-	cur.GotoParent()
-	return count
 }

@@ -33,6 +33,10 @@ type Language struct {
 
 	grammar func() unsafe.Pointer
 	query   string // file name under queries/
+	// lex, when set, finds the comments and decision points by scanning
+	// the source, and the query has no @comment or @branch captures (see
+	// lexc.go for why C does this).
+	lex func(src []byte, out *cLex)
 
 	once     sync.Once
 	compiled *compiled
@@ -43,7 +47,7 @@ type Language struct {
 // rows and results files.
 var (
 	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm"}
-	C          = &Language{Name: "c", Extensions: []string{".c", ".h"}, grammar: tsc.Language, query: "c.scm"}
+	C          = &Language{Name: "c", Extensions: []string{".c", ".h"}, grammar: tsc.Language, query: "c.scm", lex: lexC}
 	CPP        = &Language{Name: "cpp", Extensions: []string{".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".tcc", ".inl"}, grammar: tscpp.Language, query: "cpp.scm"}
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm"}

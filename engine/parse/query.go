@@ -31,6 +31,11 @@ import (
 //	@comment            a comment node (line classification)
 //	@branch             a decision point (cyclomatic complexity)
 //	@import             an import/include path (quotes are stripped)
+//	@container          a node whose items are scanned for definitions too:
+//	                    a query with containers is shallow (see scanShallow)
+//	@container.if_error a container only when its subtree has a syntax error:
+//	                    C function bodies, where error recovery may have
+//	                    swallowed the functions that follow
 //	@_...               helpers for predicates, ignored
 //
 //go:embed queries/*.scm
@@ -49,6 +54,8 @@ const (
 	roleComment
 	roleBranch
 	roleImport
+	roleContainer
+	roleContainerIfError
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -59,6 +66,9 @@ type compiled struct {
 	query *ts.Query
 	roles []role
 	kinds []string // for roleDefinition: the kind after "definition."
+	// shallow queries have @container captures and run a few levels deep
+	// on each container instead of over the whole tree.
+	shallow bool
 
 	// Used to resolve @declarator and @typebody without string compares.
 	fieldDeclarator, fieldName, fieldScope   uint16
@@ -80,6 +90,7 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError
 		c.kinds = append(c.kinds, kind)
 	}
 	// Ids of 0 mean "not in this grammar", which never matches a real node.
@@ -115,6 +126,10 @@ func captureRole(name string) (role, string) {
 		return roleBranch, ""
 	case name == "import":
 		return roleImport, ""
+	case name == "container":
+		return roleContainer, ""
+	case name == "container.if_error":
+		return roleContainerIfError, ""
 	}
 	return roleIgnore, ""
 }
