@@ -101,11 +101,12 @@ type outcome struct {
 //
 // The Response is non-nil whenever a request was attempted, also with an
 // error, so Attempts, Latency and Upstream can be recorded. Upstream counts
-// the time blocked on upstream: each attempt's HTTP round trip until response
-// headers (connecting and writing the request included), the time blocked in
+// the time blocked on upstream: getting a connection, each attempt's wait
+// from its request written to the answer's first byte, the time blocked in
 // reads of the response body, and backoff waits. It does not count encoding
-// the request, parsing chunks, or onToken. So Latency − Upstream is the
-// client's own overhead plus whatever onToken costs.
+// or writing the request, the transport's goroutine handoffs, parsing, or
+// onToken. So Latency − Upstream is the client's own overhead plus whatever
+// onToken costs.
 func (c *Client) Chat(ctx context.Context, req Request, onToken func(delta string)) (*Response, error) {
 	start := time.Now()
 	if err := c.check(); err != nil {
@@ -184,13 +185,15 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 		defer ttft.Stop()
 	}
 
-	hreq, err := http.NewRequestWithContext(actx, http.MethodPost, c.chatURL, bytes.NewReader(body))
+	var clock waitClock
+	hreq, err := http.NewRequestWithContext(clock.trace(actx), http.MethodPost, c.chatURL, bytes.NewReader(body))
 	if err != nil {
 		return outcome{err: fmt.Errorf("llm: building request to %s: %w", c.chatURL, err), stop: true}
 	}
 	hreq.Header = c.header // read-only, shared: RoundTrip must not modify it
+	clock.start = time.Now()
 	resp, err := c.hc.Do(hreq)
-	out.Upstream += time.Since(t0)
+	out.Upstream += clock.waited(time.Since(clock.start))
 	if err != nil {
 		return c.failed(ctx, actx, model, fmt.Errorf("llm: %s: %w", model, err), false)
 	}

@@ -53,13 +53,18 @@
 //
 // Response.TTFT runs from the start of the successful attempt to its first
 // content delta. Response.Latency runs from the Chat call to the end of the
-// stream. Response.Upstream is the time spent blocked on upstream: each
-// attempt's round trip until response headers (dial and request write
-// included), the time blocked inside reads of the response body, and backoff
-// waits. Everything else (encoding, SSE and JSON parsing, the onToken
-// callback) is the engine's own time, so engine overhead = Latency − Upstream
-// is honest: parsing is not hidden inside "upstream" just because it happens
-// while the stream is open.
+// stream. Response.Upstream is the time spent blocked on upstream: getting
+// a connection (dial, TLS), the wait from the request's last byte written to
+// the answer's first byte read (from the transport's trace events, see
+// waitClock), the time blocked inside reads of the response body, and
+// backoff waits. Everything else (encoding, handing the request to the
+// transport's goroutines and writing it, parsing headers, SSE and JSON, the
+// onToken callback, and each of those goroutines' waits for a CPU) is the
+// engine's own time, so engine overhead = Latency − Upstream is honest:
+// neither parsing nor this process's queueing is hidden inside "upstream"
+// just because it happens while the request is open. (One wait cannot be
+// separated and stays in Upstream: a reader goroutine's wait for a CPU
+// after its bytes have arrived.)
 //
 // # Timeouts
 //

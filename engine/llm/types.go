@@ -47,10 +47,11 @@ type Response struct {
 	TTFT         time.Duration // request start (of the successful attempt) to first content token
 	Latency      time.Duration // Chat call start to end of stream, retries included
 	// Upstream is the time spent blocked on upstream, all attempts and
-	// backoffs included: each HTTP round trip until response headers
-	// (dialing and writing the request included), the time blocked in reads
-	// of each response body, and the waits between attempts. Encoding the
-	// request, parsing chunks and onToken are not in it, so
+	// backoffs included: getting a connection (dial, TLS), the wait from
+	// each request's last byte written to its answer's first byte read, the
+	// time blocked in reads of each response body, and the waits between
+	// attempts. Encoding and writing the request, the HTTP transport's
+	// goroutine handoffs, parsing and onToken are not in it, so
 	// Latency − Upstream is the client's (and the callback's) own time.
 	Upstream time.Duration
 	Attempts int // HTTP attempts made, across models
