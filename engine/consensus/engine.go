@@ -211,36 +211,17 @@ func (e *Engine) storeError(err error) {
 // exit-code-2 error with a nil Result.
 func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result, error) {
 	start := time.Now()
-	question := strings.TrimSpace(req.Question)
-	norm := normalizeText(question)
-	if norm == "" {
-		return nil, exitcode.With(exitcode.Usage, ErrEmptyQuestion)
-	}
-	if req.MaxCost < 0 || math.IsNaN(req.MaxCost) || math.IsInf(req.MaxCost, 0) {
-		return nil, exitcode.UsageError("consensus: max_cost is %v; want 0 (no cap) or a positive USD amount", req.MaxCost)
-	}
-	p, err := e.cfg.Profile(req.Profile)
+	pr, err := e.prepare(req)
 	if err != nil {
 		return nil, err
 	}
-	ctxText := strings.TrimSpace(req.Context)
-	key := cacheKey(p, norm, ctxText)
-
 	if !req.NoCache {
-		if hit, layer := e.lookup(ctx, key, start); hit != nil {
-			res := hit.clone()
-			res.Question, res.Cached, res.CacheKey, res.Status = question, true, key, StatusOK
-			res.Upstream = 0
-			res.Wall = time.Since(start)
-			res.Overhead = res.Wall
-			e.m.cacheHits.WithLabelValues(layer).Inc()
-			e.m.runs.WithLabelValues(p.Name, "cached").Inc()
-			e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
+		if res := e.answerFromCache(ctx, pr, start); res != nil {
 			replay(on, res)
 			return res, nil
 		}
-		e.m.cacheMisses.Inc()
 	}
+	p, question, ctxText, key := pr.profile, pr.question, pr.context, pr.key
 
 	e.m.inflight.Inc()
 	defer e.m.inflight.Dec()
@@ -330,6 +311,69 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 		}
 	}
 	return res, runErr
+}
+
+// Lookup answers req from the response cache as Run would, without
+// running anything: a Result with Cached set on a hit, nil on a miss or when
+// req.NoCache is set. It refuses bad input as Run does. A caller that runs
+// the question after a miss should set NoCache on the Run, so that the
+// cache is not searched (nor the miss counted) twice.
+//
+// hive serve uses it to answer a hit before it prepares the connection for
+// a run that may take minutes (deadlines, a timeout context), which a hit
+// does not need.
+func (e *Engine) Lookup(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	pr, err := e.prepare(req)
+	if err != nil || req.NoCache {
+		return nil, err
+	}
+	return e.answerFromCache(ctx, pr, start), nil
+}
+
+// prepared is a validated request with its cache key.
+type prepared struct {
+	profile  *Profile
+	question string // trimmed
+	context  string // trimmed
+	key      string
+}
+
+// prepare validates req and computes its cache key.
+func (e *Engine) prepare(req Request) (prepared, error) {
+	question := strings.TrimSpace(req.Question)
+	norm := normalizeText(question)
+	if norm == "" {
+		return prepared{}, exitcode.With(exitcode.Usage, ErrEmptyQuestion)
+	}
+	if req.MaxCost < 0 || math.IsNaN(req.MaxCost) || math.IsInf(req.MaxCost, 0) {
+		return prepared{}, exitcode.UsageError("consensus: max_cost is %v; want 0 (no cap) or a positive USD amount", req.MaxCost)
+	}
+	p, err := e.cfg.Profile(req.Profile)
+	if err != nil {
+		return prepared{}, err
+	}
+	ctxText := strings.TrimSpace(req.Context)
+	return prepared{profile: p, question: question, context: ctxText, key: cacheKey(p, norm, ctxText)}, nil
+}
+
+// answerFromCache returns the cached answer to pr as a new Result (Cached,
+// timed from start), or nil after counting a miss.
+func (e *Engine) answerFromCache(ctx context.Context, pr prepared, start time.Time) *Result {
+	hit, layer := e.lookup(ctx, pr.key, start)
+	if hit == nil {
+		e.m.cacheMisses.Inc()
+		return nil
+	}
+	res := hit.clone()
+	res.Question, res.Cached, res.CacheKey, res.Status = pr.question, true, pr.key, StatusOK
+	res.Upstream = 0
+	res.Wall = time.Since(start)
+	res.Overhead = res.Wall
+	e.m.cacheHits.WithLabelValues(layer).Inc()
+	e.m.runs.WithLabelValues(pr.profile.Name, "cached").Inc()
+	e.m.runDuration.WithLabelValues(pr.profile.Name).Observe(res.Wall.Seconds())
+	return res
 }
 
 // runStage sends one stage and fills rec. It returns the stage's error.
@@ -473,6 +517,7 @@ func (e *Engine) lookup(ctx context.Context, key string, now time.Time) (*Result
 	}
 	r := &Result{ConversationID: c.ConversationID, Profile: c.Profile, Final: c.Final, Stages: c.Stages,
 		Totals: c.Totals, Status: StatusOK}
+	r.wire = newWireCell(r)
 	// The store's TTL already decided freshness; keep it in memory for at
 	// most one more TTL.
 	e.lru.put(key, r, now, time.Time{})
@@ -484,15 +529,13 @@ func (e *Engine) lookup(ctx context.Context, key string, now time.Time) (*Result
 func (e *Engine) remember(key string, res *Result) {
 	kept := res.clone()
 	kept.RecordErr = nil
+	kept.wire = newWireCell(kept)
 	e.lru.put(key, kept, time.Now(), time.Time{})
 	if e.store == nil {
 		return
 	}
-	data, err := json.Marshal(cachedResult{ConversationID: res.ConversationID, Profile: res.Profile, Final: res.Final,
+	data := appendCached(nil, &cachedResult{ConversationID: res.ConversationID, Profile: res.Profile, Final: res.Final,
 		Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: res.Wall})
-	if err != nil {
-		return
-	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if e.closed {

@@ -49,6 +49,10 @@ type Result struct {
 	// RecordErr is set when the run could not be written to the store. The
 	// answer is still valid; callers should warn, not fail.
 	RecordErr error
+
+	// wire encodes the head of a cached run once for all its hits (see
+	// AppendJSON); nil for runs not answered from the cache.
+	wire *wireCell
 }
 
 // StageRecord is one stage's outcome.

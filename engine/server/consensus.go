@@ -90,8 +90,6 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &req, true) {
 		return
 	}
-	ctx, cancel := s.runContext(w, r)
-	defer cancel()
 	// The answer goes out before the run's outcome is committed (the store
 	// write would be most of a run's own time under load); GET
 	// /v1/conversations/{id} waits for it (Engine.WaitRecorded).
@@ -99,6 +97,23 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 		NoCache: req.NoCache, MaxCost: req.MaxCost, DeferRecord: true}
 
 	if !req.Stream {
+		// A hit is answered before the connection is prepared for a run
+		// of up to RunTimeout: it needs neither the lifted read deadline
+		// nor the timeout context, each a timer to set and undo.
+		if !req.NoCache {
+			res, err := s.cfg.Engine.Lookup(r.Context(), creq)
+			switch {
+			case err != nil:
+				writeError(w, runStatus(r.Context(), err), err.Error())
+				return
+			case res != nil:
+				writeResult(w, http.StatusOK, res)
+				return
+			}
+			creq.NoCache = true // looked up and missed: do not look again
+		}
+		ctx, cancel := s.runContext(w, r)
+		defer cancel()
 		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + 30*time.Second))
 		res, err := s.cfg.Engine.Run(ctx, creq, nil)
 		s.logRun(res, err)
@@ -109,13 +124,13 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 			j := res.JSON()
 			writeJSON(w, runStatus(ctx, err), errorBody{Error: err.Error(), Result: &j})
 		default:
-			// The wire struct itself, not res (a json.Marshaler): the
-			// encoder would re-scan a Marshaler's output to compact it.
-			j := res.JSON()
-			writeJSON(w, http.StatusOK, &j)
+			writeResult(w, http.StatusOK, res)
 		}
 		return
 	}
+
+	ctx, cancel := s.runContext(w, r)
+	defer cancel()
 
 	sse := newSSEWriter(w)
 	res, err := s.cfg.Engine.Run(ctx, creq, func(ev consensus.Event) {

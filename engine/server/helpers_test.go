@@ -42,6 +42,8 @@ profiles:
     curator:   {model: test/cur}
   broken:
     direct: {model: "@fail-400/broken"}
+  long:
+    direct: {model: "@tokens-2000/long"}
 `
 
 type env struct {

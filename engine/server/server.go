@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -312,6 +313,32 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
 }
+
+// answerBuffers holds the buffers answers are encoded into; a buffer that
+// grew past maxPooledAnswer is dropped rather than kept.
+var answerBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledAnswer = 256 << 10
+
+// writeResult writes res's wire form (consensus.ResultJSON, the same bytes
+// writeJSON would write) with its Content-Length, so a client reads one
+// unchunked body whatever its size.
+func writeResult(w http.ResponseWriter, code int, res *consensus.Result) {
+	bp := answerBuffers.Get().(*[]byte)
+	b := append(res.AppendJSON((*bp)[:0]), '\n')
+	h := w.Header()
+	h["Content-Type"] = contentTypeJSON
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+	if cap(b) <= maxPooledAnswer {
+		*bp = b
+		answerBuffers.Put(bp)
+	}
+}
+
+// contentTypeJSON is shared by every answer; the server only reads it.
+var contentTypeJSON = []string{"application/json"}
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, errorBody{Error: msg})

@@ -386,3 +386,60 @@ func TestShutdownCancelsRunsAfterGrace(t *testing.T) {
 	assert.Equal(t, consensus.StatusCanceled, c.Status)
 	require.Eventually(t, func() bool { return e.mock.Stats().ClientCancels == 1 }, 5*time.Second, 5*time.Millisecond)
 }
+
+// TestAnswerWireForm checks the bytes of a run's answer and of a hit on it:
+// a Content-Length (no chunking, whatever the size), one JSON object and a
+// newline, and a hit that repeats the run's answer with only "cached" and
+// the timings changed.
+func TestAnswerWireForm(t *testing.T) {
+	e := start(t, nil)
+	for _, tc := range []struct {
+		name   string
+		body   map[string]any
+		cached bool
+	}{
+		{"run", map[string]any{"question": "What is a trie?"}, false},
+		{"hit", map[string]any{"question": "What is a trie?"}, true},
+		{"hit, question spaced differently", map[string]any{"question": " What  is a\ttrie? "}, true},
+		{"no_cache runs again", map[string]any{"question": "What is a trie?", "no_cache": true}, false},
+		{"hit on the newer run", map[string]any{"question": "What is a trie?"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := e.post(t, "/v1/consensus", tc.body)
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+			raw, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+			assert.Equal(t, fmt.Sprint(len(raw)), resp.Header.Get("Content-Length"))
+			assert.Empty(t, resp.TransferEncoding)
+			require.True(t, strings.HasSuffix(string(raw), "}\n"))
+
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(raw, &got))
+			assert.Equal(t, tc.cached, got["cached"])
+			assert.Equal(t, "ok", got["status"])
+			if tc.cached {
+				assert.Zero(t, got["upstream_ms"])
+				assert.Equal(t, got["wall_ms"], got["overhead_ms"])
+				conv := decode[conversation](t, e.get(t, fmt.Sprintf("/v1/conversations/%v", got["conversation_id"])).Body)
+				assert.Equal(t, conv.Final, got["final"], "a hit answers with the recorded run")
+			}
+		})
+	}
+	assert.Equal(t, int64(8), e.mock.Stats().Requests, "two runs of four stages; hits send nothing")
+}
+
+// TestLongAnswerIsNotChunked: an answer far over net/http's 2 KB chunking
+// threshold still goes out with a Content-Length, run and hit alike.
+func TestLongAnswerIsNotChunked(t *testing.T) {
+	e := start(t, nil)
+	for _, want := range []bool{false, true} {
+		resp := e.post(t, "/v1/consensus", map[string]any{"question": "q", "profile": "long"})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		raw, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		require.Greater(t, len(raw), 4096)
+		assert.Equal(t, fmt.Sprint(len(raw)), resp.Header.Get("Content-Length"))
+		assert.Equal(t, want, decode[consensus.ResultJSON](t, strings.NewReader(string(raw))).Cached)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,12 +23,13 @@ const maxAnswer = 16 << 20
 // answer is the part of POST /v1/consensus's ResultJSON (engine/consensus)
 // the probes use; an error answer has "error" beside a partial result.
 type answer struct {
-	Status     string  `json:"status"`
-	Cached     bool    `json:"cached"`
-	WallMS     float64 `json:"wall_ms"`
-	UpstreamMS float64 `json:"upstream_ms"`
-	OverheadMS float64 `json:"overhead_ms"`
-	Error      string  `json:"error"`
+	ConversationID int64   `json:"conversation_id"`
+	Status         string  `json:"status"`
+	Cached         bool    `json:"cached"`
+	WallMS         float64 `json:"wall_ms"`
+	UpstreamMS     float64 `json:"upstream_ms"`
+	OverheadMS     float64 `json:"overhead_ms"`
+	Error          string  `json:"error"`
 }
 
 // asker sends consensus requests to one `hive serve`.
@@ -64,21 +66,55 @@ func (a asker) ask(ctx context.Context, question string, noCache bool) (answer, 
 	if len(raw) > maxAnswer {
 		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: answer over %d bytes", a.base, maxAnswer)
 	}
+	ans, err := a.check(resp.StatusCode, raw)
+	if err != nil {
+		return ans, 0, err
+	}
+	return ans, elapsed, nil
+}
+
+// check decodes an answer and refuses anything but a 200 with a finished
+// run and sane timings.
+func (a asker) check(status int, raw []byte) (answer, error) {
 	var ans answer
 	decErr := json.Unmarshal(raw, &ans)
 	switch {
-	case resp.StatusCode != http.StatusOK:
+	case status != http.StatusOK:
 		msg := ans.Error
 		if decErr != nil || msg == "" {
 			msg = clip(string(raw), 300)
 		}
-		return ans, 0, fmt.Errorf("POST %s/v1/consensus answered %s: %s", a.base, resp.Status, msg)
+		return ans, fmt.Errorf("POST %s/v1/consensus answered %d %s: %s", a.base, status, http.StatusText(status), msg)
 	case decErr != nil:
-		return ans, 0, fmt.Errorf("POST %s/v1/consensus: answer is not the expected JSON (%v): %s", a.base, decErr, clip(string(raw), 300))
+		return ans, fmt.Errorf("POST %s/v1/consensus: answer is not the expected JSON (%v): %s", a.base, decErr, clip(string(raw), 300))
 	case ans.Status != "ok":
-		return ans, 0, fmt.Errorf("POST %s/v1/consensus: run status %q, want \"ok\" (%s)", a.base, ans.Status, ans.Error)
+		return ans, fmt.Errorf("POST %s/v1/consensus: run status %q, want \"ok\" (%s)", a.base, ans.Status, ans.Error)
 	case ans.OverheadMS < 0 || ans.UpstreamMS < 0:
-		return ans, 0, fmt.Errorf("POST %s/v1/consensus: negative overhead_ms %v or upstream_ms %v in the answer", a.base, ans.OverheadMS, ans.UpstreamMS)
+		return ans, fmt.Errorf("POST %s/v1/consensus: negative overhead_ms %v or upstream_ms %v in the answer", a.base, ans.OverheadMS, ans.UpstreamMS)
+	}
+	return ans, nil
+}
+
+// cached asks a question answered before over rc, rawConn's kept-alive
+// connection, and returns the answer and the time from writing the request
+// (built beforehand) to having read the whole body. The answer must say
+// "cached": true.
+func (a asker) cached(ctx context.Context, rc *rawConn, question string) (answer, time.Duration, error) {
+	body, err := json.Marshal(map[string]any{"question": question, "profile": a.profile, "no_cache": false})
+	if err != nil {
+		return answer{}, 0, err
+	}
+	req := rc.request(http.MethodPost, "/v1/consensus", "application/json", body)
+	status, raw, elapsed, err := rc.roundTrip(ctx, req)
+	if err != nil {
+		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: %w", a.base, err)
+	}
+	ans, err := a.check(status, raw)
+	if err == nil && !ans.Cached {
+		err = errors.New("the second request for the same question was not answered from the cache (\"cached\": false); consensus.cache_hit would time a full run")
+	}
+	if err != nil {
+		return ans, 0, err
 	}
 	return ans, elapsed, nil
 }
