@@ -60,7 +60,11 @@ func (s *Store) RecordBenchRun(ctx context.Context, r *BenchRun) (int64, error) 
 			return 0, fmt.Errorf("store: record bench result %s: %w", b.Name, err)
 		}
 	}
-	return r.ID, tx.Commit()
+	err = tx.Commit()
+	if err == nil {
+		s.wrote()
+	}
+	return r.ID, err
 }
 
 // BenchHistory returns the newest limit points of one benchmark, oldest first.

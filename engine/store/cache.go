@@ -38,6 +38,7 @@ func (s *Store) CachePut(ctx context.Context, key string, value []byte, ttl time
 	if _, err := s.stmts.cachePut.ExecContext(ctx, key, value, now, expires); err != nil {
 		return fmt.Errorf("store: cache put: %w", err)
 	}
+	s.wrote()
 	return nil
 }
 
@@ -47,5 +48,6 @@ func (s *Store) CachePurgeExpired(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: cache purge: %w", err)
 	}
+	s.wrote()
 	return res.RowsAffected()
 }

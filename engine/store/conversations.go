@@ -22,6 +22,7 @@ func (s *Store) CreateConversation(ctx context.Context, c *Conversation) (int64,
 	if err != nil {
 		return 0, fmt.Errorf("store: create conversation: %w", err)
 	}
+	s.wrote()
 	c.ID, err = res.LastInsertId()
 	return c.ID, err
 }
@@ -32,6 +33,7 @@ func (s *Store) FinishConversation(ctx context.Context, id int64, status, final 
 	if err != nil {
 		return fmt.Errorf("store: finish conversation %d: %w", id, err)
 	}
+	s.wrote()
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: finish conversation %d: %w", id, ErrNotFound)
 	}
@@ -48,6 +50,7 @@ func (s *Store) InsertMessage(ctx context.Context, m *Message) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: insert message: %w", err)
 	}
+	s.wrote()
 	m.ID, err = res.LastInsertId()
 	return m.ID, err
 }
@@ -89,6 +92,7 @@ func (s *Store) RecordRun(ctx context.Context, c *Conversation, msgs []Message) 
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: record run: %w", err)
 	}
+	s.wrote()
 	return c.ID, nil
 }
 

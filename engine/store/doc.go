@@ -10,7 +10,16 @@
 // reader connections, which WAL lets run alongside the writer. Pragmas (WAL,
 // synchronous=NORMAL, foreign_keys, busy_timeout, cache and mmap sizes) are
 // applied by a connect hook, so every connection the pools ever open gets
-// them, not only the first.
+// them, not only the first. Connections are opened without SQLite's own
+// per-connection mutex (_mutex=no): database/sql never lets two goroutines
+// use one connection at once, so the lock around every SQLite call bought
+// nothing.
+//
+// The WAL is copied back into the database file (checkpointed) by a
+// goroutine on a connection of its own once 500 frames wait, instead of
+// inside whichever commit takes the WAL past SQLite's automatic threshold
+// (1000 frames, still in force as the backstop, so as much and no more
+// waits for a sync as before); see checkpointer.
 //
 // Migrations are embedded SQL files (migrations/NNNN_name.sql), each applied
 // in its own transaction and recorded in schema_migrations; running them

@@ -55,6 +55,7 @@ func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: upsert files: %w", err)
 	}
+	s.wrote()
 	return nil
 }
 
@@ -150,7 +151,11 @@ func (s *Store) DeleteFiles(ctx context.Context, paths []string) error {
 			return fmt.Errorf("store: delete file %s: %w", p, err)
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.wrote()
+	return nil
 }
 
 // SearchSymbols finds symbols whose name has, for each word of query, a word

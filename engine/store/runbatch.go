@@ -274,6 +274,7 @@ func (r *RunRecorder) loop() {
 // bad run does not cost the others and each caller gets its own error.
 func (r *RunRecorder) write(ops []runOp) {
 	errs := make([]error, len(ops))
+	defer r.s.wrote()
 	if err := r.inTx(ops); err != nil {
 		if len(ops) == 1 {
 			errs[0] = err

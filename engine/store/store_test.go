@@ -461,3 +461,70 @@ func TestMigrationKeepsCacheRows(t *testing.T) {
 	assert.Equal(t, LatestSchema(), ver)
 	assert.Greater(t, ver, 1)
 }
+
+// The connections are opened without SQLite's per-connection mutex
+// (_mutex=no): database/sql must be what keeps two goroutines off one
+// connection. Readers and the writer run at once on one Store, every
+// reader result is checked, and the database must stay intact.
+func TestConcurrentReadersAndWriter(t *testing.T) {
+	s, err := Open(filepath.Join(t.TempDir(), "hive.db"), WithReaders(3))
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{sampleFile("/c/base.go", "parse_base", "ParseBase")}))
+	require.NoError(t, s.CachePut(ctx, "fixed", []byte("v"), 0))
+	runID, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "p", Status: "ok"},
+		[]Message{{Seq: 0, Role: "assistant", Stage: "generator", Content: "a"}, {Seq: 1, Role: "assistant", Stage: "curator", Content: "b"}})
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	fail := func(format string, args ...any) { errs <- fmt.Errorf(format, args...) }
+	wg.Add(1)
+	go func() { // the writer: files, cache puts and runs
+		defer wg.Done()
+		for i := 0; i < 60; i++ {
+			if err := s.UpsertFiles(ctx, []FileRecord{sampleFile(fmt.Sprintf("/c/f%d.go", i), "parse_x", "other")}); err != nil {
+				fail("upsert: %v", err)
+				return
+			}
+			if err := s.CachePut(ctx, fmt.Sprintf("k%d", i), []byte("value"), time.Hour); err != nil {
+				fail("cache put: %v", err)
+				return
+			}
+			if _, err := s.RecordRun(ctx, &Conversation{Question: "q", Profile: "p", Status: "ok"}, nil); err != nil {
+				fail("record run: %v", err)
+				return
+			}
+		}
+	}()
+	for r := 0; r < 6; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 60; i++ {
+				hits, err := s.SearchSymbols(ctx, "parse", 5)
+				if err != nil || len(hits) == 0 || hits[0].Name != "parse_x" && hits[0].Name != "ParseBase" {
+					fail("search: %v %v", hits, err)
+					return
+				}
+				if v, ok, err := s.CacheGet(ctx, "fixed"); err != nil || !ok || string(v) != "v" {
+					fail("cache get: %q %v %v", v, ok, err)
+					return
+				}
+				if _, msgs, err := s.Conversation(ctx, runID); err != nil || len(msgs) != 2 {
+					fail("conversation: %d messages, %v", len(msgs), err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	check, err := s.Check(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok"}, check)
+}
