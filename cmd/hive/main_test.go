@@ -51,7 +51,7 @@ func TestDBCommands(t *testing.T) {
 		{"path from env", map[string]string{"HIVE_DB": "/e/h.db"}, []string{"db", "path"}, 0, "/e/h.db", ""},
 		{"stats creates and counts", nil, []string{"db", "stats", "--db", db}, 0, "rows      conversations   0", ""},
 		{"check", nil, []string{"db", "check", "--db", db}, 0, "integrity ok", ""},
-		{"migrate is a no-op", nil, []string{"db", "migrate", "--db", db}, 0, "schema 2 -> 2", ""},
+		{"migrate is a no-op", nil, []string{"db", "migrate", "--db", db}, 0, "schema 3 -> 3", ""},
 		{"vacuum", nil, []string{"db", "vacuum", "--db", db}, 0, "bytes", ""},
 		{"bench", nil, []string{"db", "bench", "--db", db, "--ops", "3", "--json"}, 0, `"upsert_file_50_symbols":[`, ""},
 		{"bench bad ops", nil, []string{"db", "bench", "--db", db, "--ops", "0"}, exitcode.Usage, "", "--ops must be"},

@@ -13,8 +13,9 @@ import (
 )
 
 // UpsertFiles stores analysed files and replaces their symbols, all in one
-// transaction (the FTS index follows through triggers). The analyzer calls it
-// with batches from a single writer goroutine.
+// transaction, and indexes the new symbols in FTS5 with one statement at
+// the end (the old rows leave the index through the delete trigger). The
+// analyzer calls it with batches from a single writer goroutine.
 func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
 	if len(files) == 0 {
 		return nil
@@ -27,29 +28,47 @@ func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
 	upsert := tx.StmtContext(ctx, s.stmts.upsertFile)
 	delSyms := tx.StmtContext(ctx, s.stmts.deleteSymbols)
 	now := time.Now().UnixNano()
-	args := make([]any, 0, 7<<(symbolInsertSizes-1))
+	// First the file rows, and their old symbols out; then the new symbols.
+	// Nothing is deleted after maxID is read, so every row inserted after it
+	// gets a larger rowid (SQLite allocates max(rowid)+1) and "id > maxID"
+	// is exactly the new rows.
+	ids := make([]int64, len(files))
 	for i := range files {
 		f := &files[i]
-		var id int64
 		err := upsert.QueryRowContext(ctx, f.Path, f.Hash, f.Size, f.ModTime, f.Language, f.Lines, f.Code, f.Comments,
-			f.Blanks, f.Complexity, f.Errors, f.SymbolCount, f.FunctionCount, strings.Join(f.Imports, "\n"), now).Scan(&id)
+			f.Blanks, f.Complexity, f.Errors, f.SymbolCount, f.FunctionCount, strings.Join(f.Imports, "\n"), now).Scan(&ids[i])
 		if err != nil {
 			return fmt.Errorf("store: upsert file %s: %w", f.Path, err)
 		}
-		if _, err := delSyms.ExecContext(ctx, id); err != nil {
+		if _, err := delSyms.ExecContext(ctx, ids[i]); err != nil {
 			return fmt.Errorf("store: upsert file %s: clearing symbols: %w", f.Path, err)
 		}
+	}
+	var maxID int64
+	if err := tx.StmtContext(ctx, s.stmts.maxSymbolID).QueryRowContext(ctx).Scan(&maxID); err != nil {
+		return fmt.Errorf("store: upsert files: %w", err)
+	}
+	args := make([]any, 0, 7<<(symbolInsertSizes-1))
+	inserted := false
+	for i := range files {
+		f := &files[i]
 		for syms := f.Symbols; len(syms) > 0; {
 			k := min(bits.Len(uint(len(syms)))-1, symbolInsertSizes-1) // largest size that fits
 			chunk := syms[:1<<k]
 			syms = syms[len(chunk):]
 			args = args[:0]
 			for _, sym := range chunk {
-				args = append(args, id, sym.Name, sym.Kind, sym.Parent, sym.StartLine, sym.EndLine, sym.Complexity)
+				args = append(args, ids[i], sym.Name, sym.Kind, sym.Parent, sym.StartLine, sym.EndLine, sym.Complexity)
 			}
 			if _, err := tx.StmtContext(ctx, s.stmts.symbolInserts[k]).ExecContext(ctx, args...); err != nil {
 				return fmt.Errorf("store: upsert file %s: symbols: %w", f.Path, err)
 			}
+			inserted = true
+		}
+	}
+	if inserted {
+		if _, err := tx.StmtContext(ctx, s.stmts.indexSymbols).ExecContext(ctx, maxID); err != nil {
+			return fmt.Errorf("store: upsert files: indexing symbols: %w", err)
 		}
 	}
 	if err := tx.Commit(); err != nil {

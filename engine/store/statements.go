@@ -23,6 +23,8 @@ type statements struct {
 
 	upsertFile          *sql.Stmt
 	deleteSymbols       *sql.Stmt
+	maxSymbolID         *sql.Stmt
+	indexSymbols        *sql.Stmt
 	deleteFile          *sql.Stmt
 	deleteSymbolsByPath *sql.Stmt
 	fileStates          *sql.Stmt
@@ -75,6 +77,8 @@ func (s *Store) prepare() error {
 			imports = excluded.imports, analyzed_at = excluded.analyzed_at
 			RETURNING id`),
 		w(&st.deleteSymbols, `DELETE FROM symbols WHERE file_id = ?`),
+		w(&st.maxSymbolID, `SELECT coalesce(max(id), 0) FROM symbols`),
+		w(&st.indexSymbols, `INSERT INTO symbols_fts(rowid, name) SELECT id, name FROM symbols WHERE id > ?`),
 		w(&st.deleteFile, `DELETE FROM files WHERE path = ?`),
 		w(&st.deleteSymbolsByPath, `DELETE FROM symbols WHERE file_id = (SELECT id FROM files WHERE path = ?)`),
 		r(&st.countFiles, `SELECT count(*) FROM files WHERE path >= ? AND path < ?`),

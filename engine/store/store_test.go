@@ -528,3 +528,42 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ok"}, check)
 }
+
+// The FTS index follows every kind of batch: new files, files replaced in
+// the same batch (including the one holding the largest symbol ids, whose
+// freed ids SQLite could hand out again), files with no symbols left, and
+// deleted files. After each step the index must hold exactly the stored
+// names (FTS5's integrity-check compares it with the content table).
+func TestFTSIndexFollowsBatches(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	steps := []struct {
+		name   string
+		batch  []FileRecord
+		delete []string
+		find   map[string]int // query -> hits
+	}{
+		{"new files", []FileRecord{sampleFile("/t/a.c", "alpha_one", "alpha_two"), sampleFile("/t/b.c", "beta_one")},
+			nil, map[string]int{"alpha": 2, "beta": 1}},
+		{"replace the file with the largest ids, and add one", []FileRecord{sampleFile("/t/b.c", "gamma_one", "gamma_two", "gamma_three"), sampleFile("/t/c.c", "delta")},
+			nil, map[string]int{"alpha": 2, "beta": 0, "gamma": 3, "delta": 1}},
+		{"replace both in one batch", []FileRecord{sampleFile("/t/c.c", "epsilon"), sampleFile("/t/a.c", "alpha_three")},
+			nil, map[string]int{"alpha": 1, "delta": 0, "epsilon": 1, "gamma": 3}},
+		{"a file loses all its symbols", []FileRecord{sampleFile("/t/b.c")},
+			nil, map[string]int{"gamma": 0, "alpha": 1}},
+		{"a file is deleted", nil, []string{"/t/a.c"}, map[string]int{"alpha": 0, "epsilon": 1}},
+	}
+	for _, st := range steps {
+		require.NoError(t, s.UpsertFiles(ctx, st.batch), st.name)
+		for _, p := range st.delete {
+			require.NoError(t, s.DeleteFiles(ctx, []string{p}), st.name)
+		}
+		for q, want := range st.find {
+			hits, err := s.SearchSymbols(ctx, q, 100)
+			require.NoError(t, err)
+			assert.Len(t, hits, want, "%s: %q", st.name, q)
+		}
+		_, err := s.w.ExecContext(ctx, "INSERT INTO symbols_fts(symbols_fts) VALUES('integrity-check')")
+		assert.NoError(t, err, "%s: FTS index out of step with the symbols table", st.name)
+	}
+}
