@@ -52,12 +52,12 @@ type Analyzer struct {
 	cursor  *ts.QueryCursor
 
 	// Scratch reused across files to keep allocation per file low.
-	comments   []span
-	branches   []uint32
-	defs       []def
-	containers []ts.Node
-	imports    []located
-	lex        cLex
+	comments []span
+	branches []uint32
+	defs     []def
+	imports  []located
+	lex      cLex
+	scan     cScan
 }
 
 // located is a string found at a byte offset.
@@ -94,6 +94,7 @@ func (a *Analyzer) Close() {
 		a.cursor.Close()
 		a.cursor = nil
 	}
+	a.scan.close()
 }
 
 // Detect returns the language of a file from its name or, for a name with
@@ -192,10 +193,12 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 	an := Analysis{Language: lang.Name}
 	a.comments, a.branches, a.defs, a.imports = a.comments[:0], a.branches[:0], a.defs[:0], a.imports[:0]
 	if c.shallow {
-		a.scanShallow(c, root, src)
+		if err := a.scanShallow(c, root, src); err != nil {
+			return Analysis{}, err
+		}
 	} else {
 		a.cursor.SetMaxStartDepth(nil)
-		a.collect(c, a.cursor.Matches(c.query, root, src), src, nil)
+		a.collect(c, a.cursor.Matches(c.query, root, src), src)
 	}
 	if lang.lex != nil {
 		a.lex = cLex{branches: a.branches}
@@ -227,10 +230,9 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 	return an, nil
 }
 
-// collect reads a query's matches into the Analyzer's scratch: comments,
-// branches, definitions and imports. With root non-nil it also gathers the
-// @container nodes other than root, for scanShallow.
-func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte, root *ts.Node) {
+// collect reads a whole-tree query's matches into the Analyzer's scratch:
+// comments, branches, definitions and imports.
+func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 	for m := matches.Next(); m != nil; m = matches.Next() {
 		var d def
 		var isDef bool
@@ -264,14 +266,6 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte, roo
 				d.name, d.parent = resolveDeclarator(c, *n, src)
 			case roleReceiver:
 				d.parent = receiverType(text(n, src))
-			case roleContainer:
-				if root != nil && n.Id() != root.Id() {
-					a.containers = append(a.containers, *n)
-				}
-			case roleContainerIfError:
-				if root != nil && n.Id() != root.Id() && n.HasError() {
-					a.containers = append(a.containers, *n)
-				}
 			}
 		}
 		if !isDef {
@@ -290,26 +284,60 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte, roo
 	}
 }
 
-// shallowDepth is how deep below a container a shallow query's patterns may
-// start: at the container's items. A pattern still matches the children
-// its items must have, but the cursor goes no deeper.
-var shallowDepth uint = 1
-
 // scanShallow runs a shallow language's query on the root and then on every
 // @container it finds (preprocessor conditionals, struct bodies, error
-// regions), each time only a couple of levels deep. The query cursor never
-// enters a function body, which is where almost all of a C tree's nodes are:
-// that is what makes it cheap next to a whole-tree query. Definitions inside
-// function bodies (a local struct) are not reported.
-func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte) {
-	a.cursor.SetMaxStartDepth(&shallowDepth)
-	a.containers = append(a.containers[:0], *root)
-	for budget := 0; len(a.containers) > 0 && budget < maxContainers; budget++ {
-		n := a.containers[len(a.containers)-1]
-		a.containers = a.containers[:len(a.containers)-1]
-		a.collect(c, a.cursor.Matches(c.query, &n, src), src, &n)
+// regions), each time one level deep. The query cursor never enters a
+// function body, which is where almost all of a C tree's nodes are: that is
+// what makes it cheap next to a whole-tree query. Definitions inside
+// function bodies (a local struct) are not reported. The loop runs in C
+// (ctree.go); Go reads the flat list of captures it returns.
+func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte) error {
+	caps, err := a.scan.shallow(a.cursor, c.query, root, c.cRoles, src)
+	if err != nil {
+		return err
 	}
-	a.containers = a.containers[:0]
+	for i := 0; i < len(caps); {
+		j := i + 1
+		for j < len(caps) && caps[j].match == caps[i].match {
+			j++
+		}
+		a.collectMatch(c, caps[i:j], src)
+		i = j
+	}
+	return nil
+}
+
+// collectMatch reads one match of a shallow scan, like collect does for a
+// whole-tree one, from the extents C recorded.
+func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
+	var d def
+	var isDef bool
+	for i := range caps {
+		cp := &caps[i]
+		switch c.roles[cp.index] {
+		case roleImport:
+			a.imports = append(a.imports, located{uint(cp.startByte), importPath(textAt(src, cp.startByte, cp.endByte))})
+		case roleDefinition:
+			isDef = true
+			d.kind = c.kinds[cp.index]
+			d.start, d.end = cp.startByte, cp.endByte
+			d.startLine, d.endLine = int(cp.startRow)+1, int(cp.endRow)+1
+		case roleName:
+			d.name = textAt(src, cp.startByte, cp.endByte)
+		case roleDeclarator:
+			d.name, d.parent = resolveDeclarator(c, cp.node, src)
+		}
+	}
+	if isDef && d.name != "" {
+		a.defs = append(a.defs, d)
+	}
+}
+
+func textAt(src []byte, start, end uint32) string {
+	if end > uint32(len(src)) || start > end {
+		return ""
+	}
+	return string(src[start:end])
 }
 
 // maxContainers bounds the containers scanned in one file, against a

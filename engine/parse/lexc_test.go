@@ -173,3 +173,60 @@ func TestLexCCPPHint(t *testing.T) {
 		assert.Equal(t, tt.want, lex(tt.src).cpp, "%q", tt.src)
 	}
 }
+
+// TestCShallowSymbols covers where the shallow C query looks for
+// definitions, and where it does not.
+func TestCShallowSymbols(t *testing.T) {
+	cases := []struct {
+		name, src string
+		want      []string // name/kind, in order
+	}{
+		{"nested types, named or inside anonymous ones",
+			"struct a {\n struct b { int c; } d;\n union { struct e { int f; } g; } h;\n};\n",
+			[]string{"a/struct", "b/struct", "e/struct"}},
+		{"typedefs and declarations",
+			"typedef struct s { int x; } s_t;\nstatic struct t { int y; } tv;\nenum color { RED };\ntypedef union { int i; } u_t;\n",
+			[]string{"s_t/type", "s/struct", "t/struct", "color/enum", "u_t/type"}},
+		{"inside preprocessor conditionals",
+			"#ifndef G\n#define G\n#ifdef X\nint f(void) { return 0; }\n#elif Y\nstruct p { int q; };\n#else\nint g(void) { return 1; }\n#endif\n#endif\n",
+			[]string{"f/function", "p/struct", "g/function"}},
+		{"extern block",
+			"extern \"C\" {\nint h(int a) { return a; }\n}\n",
+			[]string{"h/function"}},
+		{"a local type is not a symbol",
+			"int f(void) {\n struct local { int x; } l;\n return 0;\n}\n",
+			[]string{"f/function"}},
+	}
+	a := NewAnalyzer()
+	defer a.Close()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			an, err := a.Analyze(C, []byte(tt.src))
+			require.NoError(t, err)
+			var got []string
+			for _, s := range an.Symbols {
+				got = append(got, s.Name+"/"+s.Kind)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// A function swallowed by a broken one's body (tree-sitter's error
+// recovery) is still found, like the whole-tree query found it.
+func TestCShallowFindsSwallowedFunctions(t *testing.T) {
+	src := []byte("static int a(void)\n{\n\tFOO(x y z {\n\treturn 0;\n}\n\nstatic int b(int n)\n{\n\treturn n;\n}\n\nstatic int c(void)\n{\n\treturn 2;\n}\n")
+	ref, err := NewAnalyzer().Analyze(cReference, src)
+	require.NoError(t, err)
+	got, err := NewAnalyzer().Analyze(C, src)
+	require.NoError(t, err)
+	require.Positive(t, got.SyntaxErrors, "the case must have a syntax error")
+	names := func(an Analysis) (out []string) {
+		for _, s := range an.Symbols {
+			out = append(out, s.Name)
+		}
+		return out
+	}
+	assert.Equal(t, names(ref), names(got))
+	assert.Contains(t, names(got), "c")
+}

@@ -36,6 +36,9 @@ import (
 //	@container.if_error a container only when its subtree has a syntax error:
 //	                    C function bodies, where error recovery may have
 //	                    swallowed the functions that follow
+//	@container.if_nested a container only when its text holds a '{' after
+//	                    its first byte: C struct bodies, which can define
+//	                    types only inside nested braces
 //	@_...               helpers for predicates, ignored
 //
 //go:embed queries/*.scm
@@ -56,6 +59,7 @@ const (
 	roleImport
 	roleContainer
 	roleContainerIfError
+	roleContainerIfNested
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -66,9 +70,11 @@ type compiled struct {
 	query *ts.Query
 	roles []role
 	kinds []string // for roleDefinition: the kind after "definition."
-	// shallow queries have @container captures and run a few levels deep
-	// on each container instead of over the whole tree.
+	// shallow queries have @container captures and run one level deep on
+	// each container instead of over the whole tree, in C (ctree.go);
+	// cRoles is what C does with each capture index.
 	shallow bool
+	cRoles  []uint8
 
 	// Used to resolve @declarator and @typebody without string compares.
 	fieldDeclarator, fieldName, fieldScope   uint16
@@ -90,8 +96,23 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
-		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested
 		c.kinds = append(c.kinds, kind)
+		c.cRoles = append(c.cRoles, cRole(r))
+	}
+	if c.shallow {
+		for i, r := range c.roles {
+			switch r {
+			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleDefinition, roleName, roleDeclarator, roleImport:
+			default:
+				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
+			}
+		}
+		for i := range q.PatternCount() {
+			if len(q.TextPredicates[i]) > 0 || len(q.GeneralPredicates(i)) > 0 {
+				return nil, fmt.Errorf("parse: %s: queries/%s: a shallow query (one with @container) runs in C, which does not check predicates", l.Name, l.query)
+			}
+		}
 	}
 	// Ids of 0 mean "not in this grammar", which never matches a real node.
 	c.fieldDeclarator = lang.FieldIdForName("declarator")
@@ -104,6 +125,23 @@ func compile(l *Language) (*compiled, error) {
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
 	return c, nil
+}
+
+// cRole is what the C scan does with a capture of role r (the HIVE_ROLE_
+// constants of ctree.go): a shallow query hands Go only definitions, names,
+// declarators and imports.
+func cRole(r role) uint8 {
+	switch r {
+	case roleContainer:
+		return 1
+	case roleContainerIfError:
+		return 2
+	case roleContainerIfNested:
+		return 4
+	case roleIgnore:
+		return 0
+	}
+	return 3
 }
 
 func captureRole(name string) (role, string) {
@@ -130,6 +168,8 @@ func captureRole(name string) (role, string) {
 		return roleContainer, ""
 	case name == "container.if_error":
 		return roleContainerIfError, ""
+	case name == "container.if_nested":
+		return roleContainerIfNested, ""
 	}
 	return roleIgnore, ""
 }

@@ -15,48 +15,41 @@
 ] @container
 (linkage_specification body: (declaration_list) @container)
 
-; Struct and union bodies, named or not, may define more types. A type is
-; either an item itself ("struct s {...};") or the type of one (a
-; declaration, a typedef, a field). The parents are spelt out: a pattern
-; rooted at a wildcard (_ type: ...) starts at its child for tree-sitter,
-; one level too deep for a shallow scan.
-(struct_specifier body: (field_declaration_list) @container)
-(union_specifier body: (field_declaration_list) @container)
-[
-  (declaration type: (struct_specifier body: (field_declaration_list) @container))
-  (type_definition type: (struct_specifier body: (field_declaration_list) @container))
-  (field_declaration type: (struct_specifier body: (field_declaration_list) @container))
-]
-[
-  (declaration type: (union_specifier body: (field_declaration_list) @container))
-  (type_definition type: (union_specifier body: (field_declaration_list) @container))
-  (field_declaration type: (union_specifier body: (field_declaration_list) @container))
-]
-
 ; The name sits at the bottom of a declarator chain (pointer, parenthesized,
 ; function declarators), resolved in Go from @declarator. A syntax error in
 ; a function may make tree-sitter swallow the functions that follow into
 ; its body; then the body is scanned too.
 (function_definition declarator: (_) @declarator body: (_) @container.if_error) @definition.function
 
-(struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.struct
-[
-  (declaration type: (struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.struct)
-  (type_definition type: (struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.struct)
-  (field_declaration type: (struct_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.struct)
-]
-(union_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.union
-[
-  (declaration type: (union_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.union)
-  (type_definition type: (union_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.union)
-  (field_declaration type: (union_specifier name: (type_identifier) @name body: (field_declaration_list)) @definition.union)
-]
-(enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
-[
-  (declaration type: (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum)
-  (type_definition type: (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum)
-  (field_declaration type: (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum)
-]
 (type_definition declarator: (type_identifier) @name) @definition.type
 
 (preproc_include path: (_) @import)
+
+; Types with a body, named or not: a definition when named, and a struct or
+; union body is a container (it may define more types, if it has nested
+; braces). A type is either an item itself ("struct s {...};") or the type
+; of one (a declaration, a typedef, a field). The parents are spelt out: a
+; pattern rooted at a wildcard (_ type: ...) starts at its child for
+; tree-sitter, one level too deep for a shallow scan. One pattern per
+; parent, with the kinds as alternatives, keeps the query cursor's work per
+; item small.
+[
+  (struct_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.struct
+  (union_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.union
+  (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
+]
+(declaration type: [
+  (struct_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.struct
+  (union_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.union
+  (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
+])
+(type_definition type: [
+  (struct_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.struct
+  (union_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.union
+  (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
+])
+(field_declaration type: [
+  (struct_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.struct
+  (union_specifier name: (type_identifier)? @name body: (field_declaration_list) @container.if_nested) @definition.union
+  (enum_specifier name: (type_identifier) @name body: (enumerator_list)) @definition.enum
+])

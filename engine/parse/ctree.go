@@ -1,0 +1,259 @@
+package parse
+
+// Two hot loops over tree-sitter trees run in C, through tree-sitter's own
+// API, because from Go every step is a cgo call (and go-tree-sitter adds a
+// C malloc, a free and a heap-allocated match per query match): counting
+// syntax errors, and the shallow query scan.
+//
+// The functions are tree-sitter's public API (tree_sitter/api.h of the
+// runtime go-tree-sitter v0.25.0 compiles into the binary); they are
+// declared here rather than included because that header is not on this
+// package's include path. They are weak so that cgo's per-package link
+// check accepts them; the final link resolves them to the runtime's
+// definitions. The struct layouts are api.h's; go-tree-sitter's Node is a
+// TSNode and nothing else, and its Query and QueryCursor start with their C
+// pointer (checked below or by the tests: TestCountErrorsAgreesWithFullWalk,
+// FuzzAnalyze, the golden and differential tests of the C analysis).
+//
+// # Counting syntax errors
+//
+// A query for (ERROR) and (MISSING) visits every node of the tree: +20% on
+// top of parsing the Linux kernel, where one header in ten has errors. The
+// walk below descends only into children whose subtree has an error (a few
+// paths per broken file), and inside an ERROR node visits everything,
+// because tree-sitter may nest ERROR nodes there whose own has-error flag
+// is clear. From Go that walk still cost 2–3% of a kernel analysis.
+//
+// # The shallow scan
+//
+// hive_shallow runs a shallow query (see scanShallow) on the root and on
+// every container it finds, and hands Go one flat array of the captures
+// that matter, with their byte and row extents: one cgo call per file
+// instead of four per match and four per definition.
+
+/*
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct TSNode { uint32_t context[4]; const void *id; const void *tree; } TSNode;
+typedef struct TSTreeCursor { const void *tree; const void *id; uint32_t context[3]; } TSTreeCursor;
+typedef struct TSPoint { uint32_t row; uint32_t column; } TSPoint;
+typedef struct TSQueryCapture { TSNode node; uint32_t index; } TSQueryCapture;
+typedef struct TSQueryMatch { uint32_t id; uint16_t pattern_index; uint16_t capture_count; const TSQueryCapture *captures; } TSQueryMatch;
+typedef struct TSQuery TSQuery;
+typedef struct TSQueryCursor TSQueryCursor;
+
+extern void ts_query_cursor_exec(TSQueryCursor *, const TSQuery *, TSNode) __attribute__((weak));
+extern bool ts_query_cursor_next_match(TSQueryCursor *, TSQueryMatch *) __attribute__((weak));
+extern void ts_query_cursor_set_max_start_depth(TSQueryCursor *, uint32_t) __attribute__((weak));
+extern uint32_t ts_node_start_byte(TSNode) __attribute__((weak));
+extern uint32_t ts_node_end_byte(TSNode) __attribute__((weak));
+extern TSPoint ts_node_start_point(TSNode) __attribute__((weak));
+extern TSPoint ts_node_end_point(TSNode) __attribute__((weak));
+
+extern TSTreeCursor ts_tree_cursor_new(TSNode) __attribute__((weak));
+extern void ts_tree_cursor_delete(TSTreeCursor *) __attribute__((weak));
+extern TSNode ts_tree_cursor_current_node(const TSTreeCursor *) __attribute__((weak));
+extern bool ts_tree_cursor_goto_first_child(TSTreeCursor *) __attribute__((weak));
+extern bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *) __attribute__((weak));
+extern bool ts_tree_cursor_goto_parent(TSTreeCursor *) __attribute__((weak));
+extern bool ts_node_has_error(TSNode) __attribute__((weak));
+extern bool ts_node_is_error(TSNode) __attribute__((weak));
+extern bool ts_node_is_missing(TSNode) __attribute__((weak));
+
+// hive_count_errors walks root's subtree depth-first. A node is looked at
+// if it has an error or lies inside an ERROR node (err_depth, 1 + the depth
+// of the outermost ERROR around the cursor, or 0), and only then are its
+// children.
+static uint32_t hive_count_errors(TSNode root) {
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	uint32_t count = 0, depth = 0, err_depth = 0;
+	for (;;) {
+		TSNode n = ts_tree_cursor_current_node(&c);
+		if (err_depth || ts_node_has_error(n)) {
+			if (ts_node_is_error(n)) {
+				count++;
+				if (!err_depth) err_depth = depth + 1;
+			} else if (ts_node_is_missing(n)) {
+				count++;
+			}
+			if (ts_tree_cursor_goto_first_child(&c)) {
+				depth++;
+				continue;
+			}
+		}
+		// Leave this node: to its next sibling, else up until one has one.
+		for (;;) {
+			if (err_depth == depth + 1) err_depth = 0;
+			if (depth == 0) goto done;
+			if (ts_tree_cursor_goto_next_sibling(&c)) break;
+			ts_tree_cursor_goto_parent(&c);
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	return count;
+}
+
+// One capture for Go: the node, its capture index and extent, and a match
+// number (captures of one match are consecutive and share it).
+typedef struct hive_capture {
+	TSNode node;
+	uint32_t index, match;
+	uint32_t start_byte, end_byte, start_row, end_row;
+} hive_capture;
+
+// A scan's buffers, kept by an Analyzer across files.
+typedef struct hive_scan {
+	hive_capture *caps;
+	uint32_t ncaps, capcap;
+	TSNode *stack;
+	uint32_t nstack, stackcap;
+} hive_scan;
+
+// Roles, as in query.go: what hive_shallow does with a capture.
+enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4 };
+
+static bool hive_push_node(hive_scan *s, TSNode n) {
+	if (s->nstack == s->stackcap) {
+		uint32_t cap = s->stackcap ? 2 * s->stackcap : 64;
+		TSNode *p = realloc(s->stack, cap * sizeof *p);
+		if (!p) return false;
+		s->stack = p;
+		s->stackcap = cap;
+	}
+	s->stack[s->nstack++] = n;
+	return true;
+}
+
+static bool hive_push_capture(hive_scan *s, TSQueryCapture c, uint32_t match) {
+	if (s->ncaps == s->capcap) {
+		uint32_t cap = s->capcap ? 2 * s->capcap : 256;
+		hive_capture *p = realloc(s->caps, cap * sizeof *p);
+		if (!p) return false;
+		s->caps = p;
+		s->capcap = cap;
+	}
+	hive_capture *h = &s->caps[s->ncaps++];
+	h->node = c.node;
+	h->index = c.index;
+	h->match = match;
+	h->start_byte = ts_node_start_byte(c.node);
+	h->end_byte = ts_node_end_byte(c.node);
+	h->start_row = ts_node_start_point(c.node).row;
+	h->end_row = ts_node_end_point(c.node).row;
+	return true;
+}
+
+// hive_shallow runs query one level deep (max start depth 1) on root and
+// on every container capture other than the node being scanned, at most
+// max_scans times. A container.if_nested capture is scanned only if its
+// text (src, len bytes) holds a '{' after its first byte: a struct body with
+// no nested braces cannot define a type. It returns 0, or -1 if memory ran
+// out.
+static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNode root,
+                        const uint8_t *roles, uint32_t max_scans, const char *src, uint32_t len) {
+	s->ncaps = 0;
+	s->nstack = 0;
+	ts_query_cursor_set_max_start_depth(qc, 1);
+	if (!hive_push_node(s, root)) return -1;
+	uint32_t match = 0;
+	for (uint32_t scans = 0; s->nstack > 0 && scans < max_scans; scans++) {
+		TSNode n = s->stack[--s->nstack];
+		ts_query_cursor_exec(qc, q, n);
+		TSQueryMatch m;
+		while (ts_query_cursor_next_match(qc, &m)) {
+			match++;
+			for (uint16_t i = 0; i < m.capture_count; i++) {
+				TSQueryCapture c = m.captures[i];
+				switch (roles[c.index]) {
+				case HIVE_ROLE_CONTAINER_IF_NESTED: {
+					uint32_t a = ts_node_start_byte(c.node) + 1, b = ts_node_end_byte(c.node);
+					if (b > len || a >= b || !memchr(src + a, '{', b - a)) break;
+					if (c.node.id != n.id && !hive_push_node(s, c.node)) return -1;
+					break;
+				}
+				case HIVE_ROLE_CONTAINER_IF_ERROR:
+					if (!ts_node_has_error(c.node)) break;
+					// fall through
+				case HIVE_ROLE_CONTAINER:
+					if (c.node.id != n.id && !hive_push_node(s, c.node)) return -1;
+					break;
+				case HIVE_ROLE_KEEP:
+					if (!hive_push_capture(s, c, match)) return -1;
+					break;
+				}
+			}
+		}
+	}
+	return 0;
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+
+	ts "github.com/tree-sitter/go-tree-sitter"
+)
+
+// go-tree-sitter's Node must be exactly a TSNode for the conversions
+// below; a version that changes that fails to compile here.
+var _ = [1]struct{}{}[unsafe.Sizeof(ts.Node{})-unsafe.Sizeof(C.TSNode{})]
+
+// countErrors counts the ERROR and MISSING nodes under root.
+func countErrors(root *ts.Node) int {
+	return int(C.hive_count_errors(*(*C.TSNode)(unsafe.Pointer(root))))
+}
+
+// cScan is an Analyzer's C-side buffers for hive_shallow.
+type cScan struct{ s *C.hive_scan }
+
+func (c *cScan) close() {
+	if c.s != nil {
+		C.free(unsafe.Pointer(c.s.caps))
+		C.free(unsafe.Pointer(c.s.stack))
+		C.free(unsafe.Pointer(c.s))
+		c.s = nil
+	}
+}
+
+// capture is one capture of a shallow scan.
+type capture struct {
+	node                                 ts.Node
+	index, match                         uint32
+	startByte, endByte, startRow, endRow uint32
+}
+
+// shallow runs hive_shallow and returns its captures, valid until the next
+// call. cRoles maps a capture index to what C does with it.
+func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRoles []uint8, src []byte) ([]capture, error) {
+	if c.s == nil {
+		c.s = (*C.hive_scan)(C.calloc(1, C.size_t(unsafe.Sizeof(C.hive_scan{}))))
+		if c.s == nil {
+			return nil, errors.New("parse: out of memory for the shallow scan")
+		}
+	}
+	// go-tree-sitter's QueryCursor and Query hold their C pointer first.
+	qc := *(**C.TSQueryCursor)(unsafe.Pointer(cursor))
+	query := *(**C.TSQuery)(unsafe.Pointer(q))
+	var text *C.char
+	if len(src) > 0 {
+		text = (*C.char)(unsafe.Pointer(&src[0]))
+	}
+	if C.hive_shallow(c.s, qc, query, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src))) != 0 {
+		return nil, errors.New("parse: out of memory for the shallow scan")
+	}
+	if c.s.ncaps == 0 {
+		return nil, nil
+	}
+	return unsafe.Slice((*capture)(unsafe.Pointer(c.s.caps)), c.s.ncaps), nil
+}
+
+// capture must be laid out like hive_capture.
+var _ = [1]struct{}{}[unsafe.Sizeof(capture{})-unsafe.Sizeof(C.hive_capture{})]
