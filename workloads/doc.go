@@ -52,7 +52,10 @@
 // and the same command without --no-cache on that database (warm). Wall
 // time is exec to exit, peak RSS is the child's ru_maxrss through
 // harness/probe/proc's trampoline, and per-file latency comes from
-// --files-out. The cold benchmark ids are harness/probe's (parsing.wall,
+// --files-out, lean (--files-out-symbols=false, when the binary has it): a
+// kernel's records with every symbol were hundreds of MB written inside the
+// timed cold run. The parse-only baseline then writes the same lean records,
+// so that the ratio compares like with like. The cold benchmark ids are harness/probe's (parsing.wall,
 // parsing.files_per_sec, parsing.mb_per_sec, parsing.per_file,
 // memory.analyze_peak_rss) so a replay compares with a probe run on the
 // same tree; the warm ones add a warm_ prefix.

@@ -176,6 +176,7 @@ func RunReplay(ctx context.Context, tree *Tree, opts ReplayOptions) (*Replay, er
 	}
 	defer os.RemoveAll(work)
 
+	brief := briefFilesOut(ctx, bin, env)
 	rep := &Replay{Tree: tree, Hive: hv}
 	for i := 1; i <= opts.Runs; i++ {
 		dir := filepath.Join(work, "run"+strconv.Itoa(i))
@@ -192,7 +193,7 @@ func RunReplay(ctx context.Context, tree *Tree, opts ReplayOptions) (*Replay, er
 			if opts.Log != nil {
 				fmt.Fprintf(opts.Log, "%s: %s analyze %s ...\n", label, bin, tree.Root)
 			}
-			run, err := analyzeOnce(ctx, bin, env, tree.Root, db, filepath.Join(dir, kind+".ndjson"), kind, opts.Jobs)
+			run, err := analyzeOnce(ctx, bin, env, tree.Root, db, filepath.Join(dir, kind+".ndjson"), kind, opts.Jobs, brief)
 			if err != nil {
 				rep.Reason = fmt.Sprintf("stopped in %s: %v", label, err)
 				return rep, err
@@ -278,10 +279,26 @@ type analyzeSummary struct {
 	ParseOnly bool `json:"parse_only"`
 }
 
+// briefFilesOut reports whether bin's analyze takes --files-out-symbols:
+// then every run writes the same lean per-file records (counts, latency,
+// status), which is all a replay reads. An older binary writes each file's
+// symbols too, hundreds of MB for a kernel, inside the timed cold run; its
+// parse-only baseline then writes no per-file records, as before.
+func briefFilesOut(ctx context.Context, bin string, env []string) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "analyze", "--help")
+	cmd.Env = env
+	out, _ := cmd.CombinedOutput() // --help may exit non-zero; the text is what counts
+	return strings.Contains(string(out), "files-out-symbols")
+}
+
 // analyzeOnce runs `hive analyze` once; kind is "cold" (--no-cache),
 // "warm" (the same database again) or "parse-only" (the baseline: no
-// database, no per-file output).
-func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut, kind string, jobs int) (Run, error) {
+// database). With brief, every kind writes lean per-file records to
+// filesOut, so that the baseline pays for the same output as the runs it
+// is compared with; without, only cold and warm write them (with symbols).
+func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut, kind string, jobs int, brief bool) (Run, error) {
 	warm, parseOnly := kind == "warm", kind == "parse-only"
 	args := []string{"analyze", "--format", "json", "--progress=false"}
 	switch kind {
@@ -291,6 +308,12 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		args = append(args, "--files-out", filesOut, "--db", db)
 	case "parse-only":
 		args = append(args, "--parse-only")
+		if brief {
+			args = append(args, "--files-out", filesOut)
+		}
+	}
+	if brief {
+		args = append(args, "--files-out-symbols=false")
 	}
 	if jobs > 0 {
 		args = append(args, "--jobs", strconv.Itoa(jobs))
@@ -341,6 +364,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		if !sum.ParseOnly {
 			return Run{}, bad("the summary of a --parse-only run does not say parse_only: the binary predates the baseline mode")
 		}
+		_ = os.Remove(filesOut)
 		return run, nil
 	}
 	perFile, bytes, err := probe.ReadFileLatencies(filesOut, warm)
@@ -351,7 +375,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		return Run{}, bad("--files-out has %d analysed files of %d bytes but the summary says %d files of %d bytes", len(perFile), bytes, run.Files, run.Bytes)
 	}
 	run.PerFileMS = perFile
-	_ = os.Remove(filesOut) // a kernel's NDJSON with symbols is hundreds of MB
+	_ = os.Remove(filesOut) // a kernel's NDJSON is tens of MB, hundreds with symbols
 	return run, nil
 }
 

@@ -229,3 +229,13 @@ func TestChildEnvDropsUserSetup(t *testing.T) {
 	got := childEnv([]string{"PATH=/bin", "HIVE_DB=/home/u/hive.db", "OPENROUTER_API_KEY=sk", "XDG_CONFIG_HOME=/c", "HOME=/h"})
 	assert.Equal(t, []string{"PATH=/bin", "HOME=/h"}, got)
 }
+
+// A hive that knows --files-out-symbols gets it on every run, and its
+// baseline writes the same lean per-file records; an older one (a script
+// here, whose help lacks the flag) is not given a flag it would refuse.
+func TestBriefFilesOutDetection(t *testing.T) {
+	assert.True(t, briefFilesOut(context.Background(), needHive(t), nil))
+	old := filepath.Join(t.TempDir(), "old-hive")
+	require.NoError(t, os.WriteFile(old, []byte("#!/bin/sh\necho 'Usage: hive analyze [flags] PATH'\necho '  -files-out file'\nexit 2\n"), 0o755))
+	assert.False(t, briefFilesOut(context.Background(), old, nil))
+}

@@ -36,6 +36,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	format := fs.String("format", "table", "summary format: table or json")
 	filesOut := fs.String("files-out", "", "write one JSON object per file (NDJSON) to this `file`")
+	filesOutSymbols := fs.Bool("files-out-symbols", true, "include each file's symbols and imports in --files-out (false: counts, latency and status only, as the harness wants)")
 	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else "+store.DefaultPath(func(string) string { return "" })+")")
 	jobs := fs.Int("jobs", 0, "parse workers (default GOMAXPROCS)")
 	maxSize := sizeFlag(parse.DefaultMaxFileSize)
@@ -77,7 +78,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return exitcode.UsageError("hive analyze: --files-out %s: %v", *filesOut, err)
 		}
-		out = &ndjson{f: f, w: bufio.NewWriterSize(f, 256<<10)}
+		out = &ndjson{f: f, w: bufio.NewWriterSize(f, 256<<10), brief: !*filesOutSymbols}
 		out.enc = json.NewEncoder(out.w)
 		opts.OnFile = out.write
 	}
@@ -118,12 +119,20 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 }
 
 type ndjson struct {
-	f   *os.File
-	w   *bufio.Writer
-	enc *json.Encoder
+	f     *os.File
+	w     *bufio.Writer
+	enc   *json.Encoder
+	brief bool // leave out symbols and imports
 }
 
-func (n *ndjson) write(r *parse.FileResult) error { return n.enc.Encode(r) }
+func (n *ndjson) write(r *parse.FileResult) error {
+	if n.brief && (r.Symbols != nil || r.Imports != nil) {
+		b := *r
+		b.Symbols, b.Imports = nil, nil
+		return n.enc.Encode(&b)
+	}
+	return n.enc.Encode(r)
+}
 
 func (n *ndjson) close() error {
 	err := n.w.Flush()

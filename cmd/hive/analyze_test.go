@@ -87,6 +87,25 @@ func TestAnalyzeJSONAndNDJSON(t *testing.T) {
 	assert.Equal(t, map[string]any{"name": "Alpha", "kind": "function", "start_line": 4.0, "end_line": 4.0, "complexity": 1.0}, syms[0])
 	assert.Equal(t, []any{"stdio.h"}, byBase["native.c"]["imports"])
 
+	// --files-out-symbols=false: the same records without symbols or imports.
+	brief := filepath.Join(t.TempDir(), "brief.ndjson")
+	_, _, err = runErr(t, nil, "analyze", root, "--format", "json", "--db", filepath.Join(t.TempDir(), "b.db"), "--files-out", brief, "--files-out-symbols=false")
+	require.NoError(t, err)
+	b, err := os.ReadFile(brief)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Len(t, lines, 4)
+	for _, l := range lines {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &rec), l)
+		assert.Contains(t, rec, "latency_us")
+		assert.NotContains(t, rec, "symbols", l)
+		assert.NotContains(t, rec, "imports", l)
+		if filepath.Base(rec["path"].(string)) == "main.go" {
+			assert.EqualValues(t, 2, rec["symbol_count"])
+		}
+	}
+
 	// The rerun takes everything from the store.
 	stdout, _, err = runErr(t, nil, "analyze", "--format=json", "--db", db, root)
 	require.NoError(t, err)
