@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/hiveperf/hive/internal/jsonstr"
 )
 
 // The wire form of a Result (ResultJSON) and the store's cache value
@@ -42,7 +43,7 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	if r.RecordErr != nil {
 		if msg := r.RecordErr.Error(); msg != "" {
 			b = append(b, `,"record_error":`...)
-			b = appendString(b, msg)
+			b = jsonstr.Append(b, msg)
 		}
 	}
 	return append(b, '}')
@@ -54,11 +55,11 @@ func appendResultHead(b []byte, r *Result) []byte {
 	b = append(b, `{"conversation_id":`...)
 	b = strconv.AppendInt(b, r.ConversationID, 10)
 	b = append(b, `,"profile":`...)
-	b = appendString(b, r.Profile)
+	b = jsonstr.Append(b, r.Profile)
 	b = append(b, `,"status":`...)
-	b = appendString(b, r.Status)
+	b = jsonstr.Append(b, r.Status)
 	b = append(b, `,"final":`...)
-	b = appendString(b, r.Final)
+	b = jsonstr.Append(b, r.Final)
 	b = append(b, `,"stages":[`...)
 	for i := range r.Stages {
 		if i > 0 {
@@ -80,11 +81,11 @@ func appendResultHead(b []byte, r *Result) []byte {
 // appendJSON appends the wire form of s (StageRecordJSON).
 func (s *StageRecord) appendJSON(b []byte) []byte {
 	b = append(b, `{"stage":`...)
-	b = appendString(b, s.Stage)
+	b = jsonstr.Append(b, s.Stage)
 	b = append(b, `,"model":`...)
-	b = appendString(b, s.Model)
+	b = jsonstr.Append(b, s.Model)
 	b = append(b, `,"content":`...)
-	b = appendString(b, s.Content)
+	b = jsonstr.Append(b, s.Content)
 	b = append(b, `,"prompt_tokens":`...)
 	b = strconv.AppendInt(b, int64(s.PromptTokens), 10)
 	b = append(b, `,"completion_tokens":`...)
@@ -101,10 +102,10 @@ func (s *StageRecord) appendJSON(b []byte) []byte {
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(s.Attempts), 10)
 	b = append(b, `,"status":`...)
-	b = appendString(b, s.Status)
+	b = jsonstr.Append(b, s.Status)
 	if s.Error != "" {
 		b = append(b, `,"error":`...)
-		b = appendString(b, s.Error)
+		b = jsonstr.Append(b, s.Error)
 	}
 	return append(b, '}')
 }
@@ -180,9 +181,9 @@ func appendCached(b []byte, c *cachedResult) []byte {
 	b = append(b, `{"conversation_id":`...)
 	b = strconv.AppendInt(b, c.ConversationID, 10)
 	b = append(b, `,"profile":`...)
-	b = appendString(b, c.Profile)
+	b = jsonstr.Append(b, c.Profile)
 	b = append(b, `,"final":`...)
-	b = appendString(b, c.Final)
+	b = jsonstr.Append(b, c.Final)
 	b = append(b, `,"stages":`...)
 	if c.Stages == nil {
 		b = append(b, "null"...)
@@ -215,11 +216,11 @@ func appendCached(b []byte, c *cachedResult) []byte {
 // no tags: field names as declared, durations in nanoseconds).
 func appendStoredStage(b []byte, s *StageRecord) []byte {
 	b = append(b, `{"Stage":`...)
-	b = appendString(b, s.Stage)
+	b = jsonstr.Append(b, s.Stage)
 	b = append(b, `,"Model":`...)
-	b = appendString(b, s.Model)
+	b = jsonstr.Append(b, s.Model)
 	b = append(b, `,"Content":`...)
-	b = appendString(b, s.Content)
+	b = jsonstr.Append(b, s.Content)
 	b = append(b, `,"PromptTokens":`...)
 	b = strconv.AppendInt(b, int64(s.PromptTokens), 10)
 	b = append(b, `,"CompletionTokens":`...)
@@ -237,9 +238,9 @@ func appendStoredStage(b []byte, s *StageRecord) []byte {
 	b = append(b, `,"Attempts":`...)
 	b = strconv.AppendInt(b, int64(s.Attempts), 10)
 	b = append(b, `,"Status":`...)
-	b = appendString(b, s.Status)
+	b = jsonstr.Append(b, s.Status)
 	b = append(b, `,"Error":`...)
-	b = appendString(b, s.Error)
+	b = jsonstr.Append(b, s.Error)
 	return append(b, '}')
 }
 
@@ -262,61 +263,4 @@ func appendFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string the way encoding/json does with
-// HTML escaping off: control characters escaped (\b \f \n \r \t by name),
-// invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

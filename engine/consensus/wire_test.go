@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/internal/jsonstr"
 )
 
 // marshalWire is the reference: what encoding/json writes for the wire
@@ -25,7 +27,7 @@ func marshalWire(t testing.TB, v any) []byte {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-// awkward has every character class appendString treats specially.
+// awkward has every character class jsonstr.Append treats specially.
 const awkward = "a \"quoted\" \\ back\nnew\rret\ttab\bbs\fff \x00\x01\x1f\x7f <html>&amp; \u2028\u2029 é 中 🙂 bad:\xff\xfe end"
 
 func wireResults() map[string]*Result {
@@ -131,7 +133,7 @@ func FuzzAppendString(f *testing.F) {
 	f.Add("\xed\xa0\x80 surrogate", 1e-7)
 	f.Add("plain", -0.0)
 	f.Fuzz(func(t *testing.T, s string, x float64) {
-		assert.Equal(t, string(marshalWire(t, s)), string(appendString(nil, s)))
+		assert.Equal(t, string(marshalWire(t, s)), string(jsonstr.Append(nil, s)))
 		if !math.IsNaN(x) && !math.IsInf(x, 0) {
 			assert.Equal(t, string(marshalWire(t, x)), string(appendFloat(nil, x)))
 		}

@@ -6,7 +6,8 @@ import (
 	"math"
 	"strconv"
 	"sync"
-	"unicode/utf8"
+
+	"github.com/hiveperf/hive/internal/jsonstr"
 )
 
 // validate reports the first thing wrong with req, naming the field.
@@ -59,16 +60,16 @@ func encodeRequest(req *Request, model string) []byte {
 // It is written by hand to avoid reflection: the encoding is fixed and small.
 func appendRequest(b []byte, req *Request, model string) []byte {
 	b = append(b, `{"model":`...)
-	b = appendJSONString(b, model)
+	b = jsonstr.Append(b, model)
 	b = append(b, `,"messages":[`...)
 	for i := range req.Messages {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"role":`...)
-		b = appendJSONString(b, req.Messages[i].Role)
+		b = jsonstr.Append(b, req.Messages[i].Role)
 		b = append(b, `,"content":`...)
-		b = appendJSONString(b, req.Messages[i].Content)
+		b = jsonstr.Append(b, req.Messages[i].Content)
 		b = append(b, '}')
 	}
 	// include_usage asks OpenAI-style servers for a final chunk with token
@@ -83,59 +84,4 @@ func appendRequest(b []byte, req *Request, model string) []byte {
 		b = strconv.AppendInt(b, int64(req.MaxTokens), 10)
 	}
 	return append(b, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as with encoding/json; HTML characters are not escaped (no browser reads
-// this).
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JavaScript parsers
-		// some proxies use; escaping them costs nothing.
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

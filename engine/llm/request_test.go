@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/internal/jsonstr"
 )
 
 func TestEncodeRequest(t *testing.T) {
@@ -97,7 +99,7 @@ func FuzzJSONString(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var got, want string
-		require.NoError(t, json.Unmarshal(appendJSONString(nil, s), &got))
+		require.NoError(t, json.Unmarshal(jsonstr.Append(nil, s), &got))
 		ref, err := json.Marshal(s)
 		require.NoError(t, err)
 		require.NoError(t, json.Unmarshal(ref, &want))
