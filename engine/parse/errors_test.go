@@ -8,11 +8,9 @@ import (
 	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
-// walkErrors counts syntax errors the slow, obviously right way: it visits
-// every node of the tree. (An (ERROR)/(MISSING) query is not a safe oracle:
-// on the Go source "\x00\"" it misses the zero-width MISSING identifier at
-// the start of the file, which the fuzzer found.)
-func walkErrors(t testing.TB, lang *Language, src []byte) int {
+// parseTree parses src as lang with a parser of its own, for tests that
+// look at the tree the analyzer would see. The tree is closed with the test.
+func parseTree(t testing.TB, lang *Language, src []byte) (*ts.Tree, *compiled) {
 	t.Helper()
 	c, err := lang.load()
 	require.NoError(t, err)
@@ -20,7 +18,18 @@ func walkErrors(t testing.TB, lang *Language, src []byte) int {
 	defer p.Close()
 	require.NoError(t, p.SetLanguage(c.lang))
 	tree := p.Parse(src, nil)
-	defer tree.Close()
+	require.NotNil(t, tree)
+	t.Cleanup(tree.Close)
+	return tree, c
+}
+
+// walkErrors counts syntax errors the slow, obviously right way: it visits
+// every node of the tree. (An (ERROR)/(MISSING) query is not a safe oracle:
+// on the Go source "\x00\"" it misses the zero-width MISSING identifier at
+// the start of the file, which the fuzzer found.)
+func walkErrors(t testing.TB, lang *Language, src []byte) int {
+	t.Helper()
+	tree, _ := parseTree(t, lang, src)
 	cur := tree.Walk()
 	defer cur.Close()
 	n := 0

@@ -21,13 +21,7 @@ var cReference = &Language{Name: "c", grammar: tsc.Language, query: "c_reference
 // a keyword as a name: then the two may disagree, and neither is the truth.
 func referenceC(t testing.TB, src []byte) (l cLex, ok bool) {
 	t.Helper()
-	c, err := cReference.load()
-	require.NoError(t, err)
-	p := ts.NewParser()
-	defer p.Close()
-	require.NoError(t, p.SetLanguage(c.lang))
-	tree := p.Parse(src, nil)
-	defer tree.Close()
+	tree, c := parseTree(t, cReference, src)
 	if tree.RootNode().HasError() {
 		return l, false
 	}
