@@ -333,8 +333,8 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 	}
 }
 
-func textAt(src []byte, start, end uint32) string {
-	if end > uint32(len(src)) || start > end {
+func textAt[T uint | uint32](src []byte, start, end T) string {
+	if uint(end) > uint(len(src)) || start > end {
 		return ""
 	}
 	return string(src[start:end])
@@ -353,10 +353,7 @@ func setExtent(d *def, n *ts.Node) {
 
 func text(n *ts.Node, src []byte) string {
 	s, e := n.ByteRange()
-	if e > uint(len(src)) || s > e {
-		return ""
-	}
-	return string(src[s:e])
+	return textAt(src, s, e)
 }
 
 // resolveDeclarator walks a C/C++ declarator chain down to the declared

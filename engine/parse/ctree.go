@@ -115,7 +115,7 @@ typedef struct hive_scan {
 	uint32_t nstack, stackcap;
 } hive_scan;
 
-// Roles, as in query.go: what hive_shallow does with a capture.
+// What hive_shallow does with a capture (cRole maps query.go's roles).
 enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4 };
 
 static bool hive_push_node(hive_scan *s, TSNode n) {
@@ -209,6 +209,22 @@ var _ = [1]struct{}{}[unsafe.Sizeof(ts.Node{})-unsafe.Sizeof(C.TSNode{})]
 // countErrors counts the ERROR and MISSING nodes under root.
 func countErrors(root *ts.Node) int {
 	return int(C.hive_count_errors(*(*C.TSNode)(unsafe.Pointer(root))))
+}
+
+// cRole is what the C scan does with a capture of role r: a shallow query
+// hands Go only definitions, names, declarators and imports.
+func cRole(r role) uint8 {
+	switch r {
+	case roleIgnore:
+		return C.HIVE_ROLE_IGNORE
+	case roleContainer:
+		return C.HIVE_ROLE_CONTAINER
+	case roleContainerIfError:
+		return C.HIVE_ROLE_CONTAINER_IF_ERROR
+	case roleContainerIfNested:
+		return C.HIVE_ROLE_CONTAINER_IF_NESTED
+	}
+	return C.HIVE_ROLE_KEEP
 }
 
 // cScan is an Analyzer's C-side buffers for hive_shallow.

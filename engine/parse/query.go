@@ -127,23 +127,6 @@ func compile(l *Language) (*compiled, error) {
 	return c, nil
 }
 
-// cRole is what the C scan does with a capture of role r (the HIVE_ROLE_
-// constants of ctree.go): a shallow query hands Go only definitions, names,
-// declarators and imports.
-func cRole(r role) uint8 {
-	switch r {
-	case roleContainer:
-		return 1
-	case roleContainerIfError:
-		return 2
-	case roleContainerIfNested:
-		return 4
-	case roleIgnore:
-		return 0
-	}
-	return 3
-}
-
 func captureRole(name string) (role, string) {
 	switch {
 	case strings.HasPrefix(name, "definition."):
