@@ -87,7 +87,9 @@ func (s *Store) prepare() error {
 		// LIMIT is a CAST because with a bare LIMIT ? the bundled SQLite (3.54)
 		// reads the bound value while planning and marks the statement to be
 		// re-prepared whenever that parameter is bound again, i.e. on every
-		// search, and re-preparing this join is a large part of its cost.
+		// search, and re-preparing this join is a large part of its cost. The
+		// MATCH argument did the same through FTS5's planning until every
+		// connection got the planner stability guarantee (sqliteconfig.go).
 		r(&st.searchSymbols, `SELECT s.name, s.kind, s.parent, s.start_line, s.end_line, s.complexity, f.path, f.language
 			FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id
 			WHERE symbols_fts MATCH ? ORDER BY length(s.name), s.name, f.path, s.start_line LIMIT CAST(? AS INTEGER)`),

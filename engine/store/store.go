@@ -52,6 +52,9 @@ var registerOnce sync.Once
 // the idle server's RSS is a headline metric.
 func connectHook(readOnly bool) func(*sqlite3.SQLiteConn) error {
 	return func(c *sqlite3.SQLiteConn) error {
+		if err := enableQPSG(c); err != nil {
+			return err
+		}
 		ps := []string{
 			"PRAGMA busy_timeout = 10000",
 			"PRAGMA foreign_keys = ON",

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -65,6 +66,12 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		assert.Equal(t, 10000, busy, "busy_timeout")
 		assert.Equal(t, wantQueryOnly, qo, "query_only")
 		assert.Equal(t, "wal", mode)
+		require.NoError(t, c.Raw(func(dc any) error {
+			sc, ok := dc.(*sqlite3.SQLiteConn)
+			require.True(t, ok, "driver connection is %T", dc)
+			assert.True(t, qpsgEnabled(sc), "SQLITE_DBCONFIG_ENABLE_QPSG")
+			return nil
+		}))
 	}
 	var conns []*sql.Conn
 	for i := 0; i < 3; i++ { // hold them so the pool must open three
@@ -80,6 +87,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	require.NoError(t, err)
 	check(wc, 0)
 	wc.Close()
+	assert.True(t, memstatusOff, "SQLITE_CONFIG_MEMSTATUS off before the first open")
 }
 
 func fileHash(t *testing.T, path string) [32]byte {
