@@ -119,7 +119,7 @@ func TestParseRejects(t *testing.T) {
 		{"unknown target field", head + "      - {metric: startup.serve, statistic: p50, bound: 1, unit: ms, percentile: 50}\n",
 			[]string{`line 6: unknown field "percentile" in a target (known fields: metric, statistic, bound, unit, provenance, note)`}},
 		{"unknown metric", head + "      - {metric: startup.srve, statistic: p50, bound: 1, unit: ms}\n",
-			[]string{`line 6: tier ci, target 1 (startup.srve): unknown metric "startup.srve" (did you mean startup.serve?)`, "known: consensus.cache_hit"}},
+			[]string{`line 6: tier ci, target 1 (startup.srve): unknown metric "startup.srve" (did you mean startup.serve?)`, "known: consensus.c100_serve_cpu, consensus.cache_hit"}},
 		{"unknown family", head + "      - {metric: disk.*, statistic: p50, bound: 1, unit: ms}\n", []string{`unknown metric family "disk"`}},
 		{"unknown statistic", head + "      - {metric: startup.serve, statistic: median, bound: 1, unit: ms}\n",
 			[]string{`unknown statistic "median"; use one of p50, p90, p95, p99, mean, min, max, peak`}},

@@ -8,9 +8,16 @@ import (
 
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/harness/probe/proc"
 )
 
 type consensusProbe struct{ cfg Config }
+
+// hitsPerFill is how many times each question filled into the cache is
+// asked again, timed: hits are cheap (a fraction of a millisecond) and fills
+// are full runs, and a p99 needs hundreds of samples to be more than the
+// second-largest one.
+const hitsPerFill = 20
 
 func (p *consensusProbe) Family() string { return Consensus }
 
@@ -25,7 +32,13 @@ func (p *consensusProbe) Metrics() []Metric {
 			Sample:      "overhead_ms of one sequential request with a new question (no_cache)"},
 		{Name: "consensus.cache_hit", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
 			Description: "a consensus request answered from the response cache, end to end over loopback HTTP/1.1, timed as wrk times requests: a minimal client on one kept-alive connection writes the request built beforehand and reads the status, headers and whole body on one goroutine (net/http's client adds its own goroutine handoffs to every request)",
-			Sample:      "a later request for a question answered earlier in the round (all fills first, then the last fill's record read back, one untimed hit, then the timed hits), from writing the request to reading the last byte of the answer; the answer must be a 200 that says cached"},
+			Sample:      fmt.Sprintf("a later request for a question answered earlier in the round (all fills first, then the last fill's record read back, one untimed hit, then %d timed hits per filled question, alternating with consensus.http_floor), from writing the request to reading the last byte of the answer; the answer must be a 200 that says cached", hitsPerFill)},
+		{Name: "consensus.http_floor", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: "GET /healthz of the same `hive serve`, on the same kept-alive connection and timed the same way as consensus.cache_hit: a loopback HTTP round trip to a handler that does nothing, the floor this machine, its kernel and net/http put under the cache hit",
+			Sample:      fmt.Sprintf("one GET /healthz, taken alternately with the cache hits (%d per filled question)", hitsPerFill)},
+		{Name: "consensus.c100_serve_cpu", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
+			Description: fmt.Sprintf("CPU time of `hive serve` per run over the %d simultaneous runs of consensus.overhead_c100, their records included: what a run costs the engine when the machine is saturated (the mock and the harness share its cores), so %d runs cannot all finish before %d × (this + the mock's and client's share) / cores", p.cfg.Concurrent, p.cfg.Concurrent, p.cfg.Concurrent),
+			Sample:      "one per round: the server's CPU time (sum over its threads of /proc/PID/task/TID/schedstat) from before the burst to after the last run's record is read back, divided by the runs"},
 		{Name: "consensus.overhead_c100", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
 			Description: fmt.Sprintf("engine overhead of one run among %d simultaneous runs (targets look at its p99), zero-latency mock", p.cfg.Concurrent),
 			Sample:      fmt.Sprintf("overhead_ms of one of %d requests released at once", p.cfg.Concurrent)},
@@ -130,23 +143,51 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 	if _, _, err := over.cached(ctx, rc, hits[0]); err != nil {
 		return nil, fail(s.overhead, err)
 	}
-	for _, q := range hits {
-		// Not no_cache: this one should come from the cache the first
-		// request filled.
-		_, d, err := over.cached(ctx, rc, q)
-		if err != nil {
-			return nil, fail(s.overhead, err)
+	// Each hit is followed by a GET /healthz on the same connection, so
+	// that the floor and the hits see the same machine: the difference
+	// between the two is what the cache hit itself costs.
+	health := rc.request(http.MethodGet, "/healthz", "", nil)
+	for range hitsPerFill {
+		for _, q := range hits {
+			// Not no_cache: this one should come from the cache the
+			// first request filled.
+			_, d, err := over.cached(ctx, rc, q)
+			if err != nil {
+				return nil, fail(s.overhead, err)
+			}
+			out["consensus.cache_hit"] = append(out["consensus.cache_hit"], ms(d))
+			status, _, d, err := rc.roundTrip(ctx, health)
+			if err != nil || status != http.StatusOK {
+				return nil, fail(s.overhead, fmt.Errorf("GET %s/healthz between cache hits: status %d, %v", s.overhead.base, status, err))
+			}
+			out["consensus.http_floor"] = append(out["consensus.http_floor"], ms(d))
 		}
-		out["consensus.cache_hit"] = append(out["consensus.cache_hit"], ms(d))
 	}
 	first := s.q.reserve(s.cfg.Concurrent)
+	cpu0, err := proc.ReadCPU(s.overhead.p.Pid())
+	if err != nil {
+		return nil, fail(s.overhead, err)
+	}
 	answers, err := over.concurrently(ctx, s.cfg.Concurrent, func(i int) string { return s.q.at(first + i) })
 	if err != nil {
 		return nil, fail(s.overhead, fmt.Errorf("%d simultaneous runs: %w", s.cfg.Concurrent, err))
 	}
+	var lastID int64
 	for _, a := range answers {
 		out["consensus.overhead_c100"] = append(out["consensus.overhead_c100"], a.OverheadMS)
+		lastID = max(lastID, a.ConversationID)
 	}
+	// The server records runs after answering them: reading back the last
+	// one waits for its commit, so the CPU count includes the records.
+	get = fmt.Sprintf("/v1/conversations/%d", lastID)
+	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
+		return nil, fail(s.overhead, fmt.Errorf("GET %s%s after %d simultaneous runs: status %d, %v", s.overhead.base, get, s.cfg.Concurrent, status, err))
+	}
+	cpu1, err := proc.ReadCPU(s.overhead.p.Pid())
+	if err != nil {
+		return nil, fail(s.overhead, err)
+	}
+	out["consensus.c100_serve_cpu"] = []float64{ms(cpu1-cpu0) / float64(len(answers))}
 	if err := checkRound(Consensus, s.metrics, out); err != nil {
 		return nil, err
 	}

@@ -45,8 +45,10 @@
 //	parsing.wall                s         exec `hive analyze` → exit                              1
 //	consensus.e2e               ms        one POST /v1/consensus, client-timed, E2ELatency model  Samples requests
 //	consensus.overhead          ms        overhead_ms (engine wall − upstream) of one run         Samples requests
-//	consensus.cache_hit         ms        the second POST of a question, answered from cache      Samples pairs
+//	consensus.cache_hit         ms        a later POST of a question, answered from cache         Samples × 20 hits
+//	consensus.http_floor        ms        GET /healthz on the hits' connection, between hits      Samples × 20 requests
 //	consensus.overhead_c100     ms        overhead_ms of one of Concurrent simultaneous runs      Concurrent runs
+//	consensus.c100_serve_cpu    ms        hive serve's CPU time over that burst, per run          1
 //	database.<op>               ns        one store operation timed by `hive db bench`            DBOps ops
 //
 // # What the measurements assume about the engine

@@ -39,7 +39,9 @@ var Catalog = []Spec{
 	{"consensus.e2e", Consensus, "ms", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM's declared latency, end to end"},
 	{"consensus.overhead", Consensus, "ms", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
 	{"consensus.overhead_c100", Consensus, "ms", LowerIsBetter, "engine overhead per run with 100 concurrent runs against a zero-latency mock"},
+	{"consensus.c100_serve_cpu", Consensus, "ms", LowerIsBetter, "CPU time of `hive serve` per run over the 100 simultaneous runs, records included (schedstat)"},
 	{"consensus.cache_hit", Consensus, "ms", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
+	{"consensus.http_floor", Consensus, "ms", LowerIsBetter, "GET /healthz timed like consensus.cache_hit on its connection: the loopback HTTP floor under a hit"},
 	// Load runs (hivebench load): latency from the scheduled start, per
 	// request kind, and the server's memory sampled over the run.
 	{"consensus.load_consensus", Consensus, "ns", LowerIsBetter, "a consensus request under load, from its scheduled start (coordinated-omission safe)"},

@@ -1,7 +1,7 @@
 // Package proc runs the processes the probes measure: the real `hive`
 // binary, started as a child of the harness, watched from outside.
 //
-// It holds four small tools, each in its own file:
+// It holds five small tools, each in its own file:
 //
 //   - Start (process.go) runs a command with its stderr kept as a tail of
 //     the last lines (Tail), so a failure can be reported with what the
@@ -12,6 +12,8 @@
 //     (Pdeathsig), so a crashed benchmark run leaves no orphans.
 //   - ReadStatus (status.go) reads VmRSS and VmHWM of a live process from
 //     /proc/PID/status.
+//   - ReadCPU (cpu.go) reads the CPU time a live process has used, summed
+//     over its threads from /proc/PID/task/TID/schedstat (nanoseconds).
 //   - WaitHTTP (ready.go) polls a URL until it answers 200, bounded by a
 //     deadline and by the process exiting.
 //   - StartPeakRSS (peakrss.go) runs a command to completion and reports its
