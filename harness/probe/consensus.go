@@ -136,9 +136,8 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 		return nil, fail(s.overhead, err)
 	}
 	defer rc.Close()
-	get := fmt.Sprintf("/v1/conversations/%d", last.ConversationID)
-	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
-		return nil, fail(s.overhead, fmt.Errorf("GET %s%s before the cache hits: status %d, %v", s.overhead.base, get, status, err))
+	if err := s.readBack(ctx, rc, last.ConversationID, "before the cache hits"); err != nil {
+		return nil, fail(s.overhead, err)
 	}
 	if _, _, err := over.cached(ctx, rc, hits[0]); err != nil {
 		return nil, fail(s.overhead, err)
@@ -179,9 +178,8 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 	}
 	// The server records runs after answering them: reading back the last
 	// one waits for its commit, so the CPU count includes the records.
-	get = fmt.Sprintf("/v1/conversations/%d", lastID)
-	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
-		return nil, fail(s.overhead, fmt.Errorf("GET %s%s after %d simultaneous runs: status %d, %v", s.overhead.base, get, s.cfg.Concurrent, status, err))
+	if err := s.readBack(ctx, rc, lastID, fmt.Sprintf("after %d simultaneous runs", s.cfg.Concurrent)); err != nil {
+		return nil, fail(s.overhead, err)
 	}
 	cpu1, err := proc.ReadCPU(s.overhead.p.Pid())
 	if err != nil {
@@ -192,6 +190,16 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// readBack reads conversation id from the overhead server on rc, which
+// waits until the server has committed its record.
+func (s *consensusSession) readBack(ctx context.Context, rc *rawConn, id int64, when string) error {
+	get := fmt.Sprintf("/v1/conversations/%d", id)
+	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
+		return fmt.Errorf("GET %s%s %s: status %d, %v", s.overhead.base, get, when, status, err)
+	}
+	return nil
 }
 
 // Close stops both servers, then both mocks, then removes the scratch
