@@ -29,6 +29,9 @@
 // one sample and one round are (go doc harness/probe). Rounds are per
 // family; samples are per round of the many-sample metrics (startup execs,
 // consensus requests); database ops are `hive db bench --ops` per round.
+// The cheap consensus metrics take more per sample: consensus.overhead 10
+// runs, consensus.cache_hit and .http_floor 20 requests (go doc
+// harness/probe). The noise figures below predate that.
 //
 //	suite  run rounds  warm-up rounds  samples/round  gate samples/round  db ops  workload (parsing, memory)
 //	test   1           0               2              1                   20      GOROOT/src/encoding/json
