@@ -2,6 +2,10 @@ package proc
 
 import (
 	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,21 +36,41 @@ func TestParseSchedstat(t *testing.T) {
 	}
 }
 
-// The harness's own CPU time grows by at least what a busy loop on this
-// goroutine spends on a CPU (the loop is bounded by its own CPU count, not
-// by a wall-clock expectation).
-func TestReadCPUCountsWork(t *testing.T) {
+// ReadCPU agrees with the kernel's other count of the same thing, getrusage
+// of this process (all threads, microseconds), over CPU burnt on several
+// threads: summing only one thread's schedstat, or misreading its unit,
+// would be off by far more than the tolerance.
+func TestReadCPUAgreesWithRusage(t *testing.T) {
+	rusage := func() time.Duration {
+		var ru syscall.Rusage
+		require.NoError(t, syscall.Getrusage(syscall.RUSAGE_SELF, &ru))
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
 	before, err := ReadCPU(os.Getpid())
 	require.NoError(t, err)
-	spin := time.Duration(0)
-	for i := 0; spin < 20*time.Millisecond; i++ {
-		require.Less(t, i, 10_000_000, "CPU time stuck at %v after %d reads: schedstat does not count", spin, i)
-		now, err := ReadCPU(os.Getpid())
-		require.NoError(t, err)
-		spin = now - before
+	ruBefore := rusage()
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			runtime.LockOSThread() // a thread of its own for each burner
+			defer runtime.UnlockOSThread()
+			x := 0
+			for i := 0; i < 50_000_000; i++ {
+				x += i ^ (x >> 3)
+			}
+			sink.Add(int64(x))
+		})
 	}
-	assert.GreaterOrEqual(t, spin, 20*time.Millisecond)
+	wg.Wait()
+	got, err := ReadCPU(os.Getpid())
+	require.NoError(t, err)
+	spent, want := got-before, rusage()-ruBefore
+	require.Greater(t, want, 10*time.Millisecond, "the burners used no CPU by rusage")
+	assert.InDelta(t, float64(want), float64(spent), float64(want)/5+float64(10*time.Millisecond),
+		"schedstat sum %v, rusage %v", spent, want)
 
 	_, err = ReadCPU(1 << 30)
 	assert.ErrorContains(t, err, "has the process exited?")
 }
+
+var sink atomic.Int64
