@@ -60,9 +60,14 @@ func TestUpstreamCountsServerWaitsNotClientWork(t *testing.T) {
 	resp, err := c.Chat(context.Background(), question("m"), func(string) { time.Sleep(inCallback) })
 	require.NoError(t, err)
 	assert.Equal(t, "ab", resp.Content)
-	// The callback runs after the first chunk, overlapping the server's
-	// pause; only the part of the pause it did not cover is waited for.
-	assert.GreaterOrEqual(t, resp.Upstream, before+between-inCallback)
+	// The server's pause before its headers is upstream. Not all of it
+	// shows: the server starts sleeping when it has read the request, and
+	// the clock starts when the transport reports the request written,
+	// which a descheduled client reports late (43 ms of the 45 ms the
+	// pauses leave uncovered, once, under -race on a busy machine). Half
+	// the header pause still fails a clock that counted none of it, which
+	// would show the few milliseconds of the second pause's remainder.
+	assert.GreaterOrEqual(t, resp.Upstream, before/2)
 	assert.GreaterOrEqual(t, resp.Latency-resp.Upstream, 2*inCallback, "onToken is the caller's time")
 	assert.Less(t, resp.Upstream, resp.Latency)
 	c.drains.Wait()
