@@ -81,7 +81,7 @@ func TestNoisePct(t *testing.T) {
 func TestRunRows(t *testing.T) {
 	r := fixtureRun(t)
 	rows := r.rows()
-	require.Len(t, rows, 8, "5 benchmarks + 3 targets without a measurement")
+	require.Len(t, rows, 9, "5 benchmarks + 4 targets without a measurement")
 	assert.Equal(t, "startup.serve", rows[0].Metric)
 	assert.Equal(t, "PASS", rows[0].Verdict)
 	assert.Equal(t, "p50 ≤ 0.5 ms, p99 ≤ 2 ms", rows[3].Target, "two targets on one benchmark share its row")
@@ -139,9 +139,9 @@ func TestJUnitIsReadable(t *testing.T) {
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
 	require.Len(t, doc.Suites, 1)
 	s := doc.Suites[0]
-	assert.Equal(t, 8, s.Tests)
+	assert.Equal(t, 9, s.Tests)
 	assert.Equal(t, 2, s.Failures)
-	assert.Equal(t, 3, s.Errors)
+	assert.Equal(t, 4, s.Errors)
 	byName := map[string]junitCase{}
 	for _, c := range s.Cases {
 		byName[c.Name] = c
@@ -161,7 +161,7 @@ func TestJUnitIsReadable(t *testing.T) {
 	var run junitSuites
 	require.NoError(t, xml.Unmarshal(buf.Bytes(), &run))
 	assert.Equal(t, 1, run.Failures, "the run fails on its missed target only")
-	assert.Equal(t, 3, run.Errors)
+	assert.Equal(t, 4, run.Errors)
 }
 
 func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {

@@ -58,6 +58,7 @@ func TestBuiltinTiers(t *testing.T) {
 			{"parsing.per_file", P50, 1e6},
 			{"consensus.overhead", P50, 0.5e6},
 			{"consensus.overhead", P99, 2e6},
+			{"consensus.overhead_c100", P99, 2e6},
 			{"consensus.cache_hit", P99, 200e3},
 			{"database.insert_message", P50, 100e3},
 			{"database.cache_get", P50, 100e3},
