@@ -12,13 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/parse"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/texttable"
 )
 
 func init() {
@@ -176,22 +174,17 @@ func parseSize(v string) (int64, error) {
 }
 
 func renderSummary(w io.Writer, s *parse.Summary) error {
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
-		tablewriter.WithFooterAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft}}),
-	)
-	t.Header("Language", "Files", "Code", "Comment", "Blank", "Symbols", "Functions", "Syntax errors", "Skipped", "Errors", "Cached")
+	t := texttable.New("Language", "Files", "Code", "Comment", "Blank", "Symbols", "Functions", "Syntax errors", "Skipped", "Errors", "Cached").
+		AlignRight(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
 	row := func(name string, c *parse.Counts) []string {
 		return []string{name, num(c.Files), num(c.Code), num(c.Comments), num(c.Blanks), num(c.Symbols), num(c.Functions),
 			num(c.SyntaxErrors), num(c.Skipped), num(c.Errors), num(c.Cached)}
 	}
 	for _, name := range s.LanguageNames() {
-		if err := t.Append(row(name, s.Languages[name])); err != nil {
-			return err
-		}
+		t.Row(row(name, s.Languages[name])...)
 	}
-	t.Footer(row("total", &s.Counts))
-	if err := t.Render(); err != nil {
+	t.Footer(row("total", &s.Counts)...)
+	if err := t.Render(w); err != nil {
 		return err
 	}
 	state := ""

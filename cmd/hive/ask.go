@@ -11,13 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
-
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/consensus"
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/texttable"
 )
 
 func init() {
@@ -142,11 +140,7 @@ func streamStages(w *bufio.Writer) consensus.EventHandler {
 
 // askTable renders one row per stage and the total.
 func askTable(w io.Writer, res *consensus.Result) error {
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft}}),
-		tablewriter.WithFooterAlignmentConfig(tw.CellAlignment{Global: tw.AlignRight, PerColumn: []tw.Align{tw.AlignLeft, tw.AlignLeft, tw.AlignLeft}}),
-	)
-	t.Header("Stage", "Model", "Status", "TTFT", "Latency", "Tokens in", "Tokens out", "Cost")
+	t := texttable.New("Stage", "Model", "Status", "TTFT", "Latency", "Tokens in", "Tokens out", "Cost").AlignRight(3, 4, 5, 6, 7)
 	for _, s := range res.Stages {
 		ttft, lat := "-", "-"
 		if s.TTFT > 0 {
@@ -159,10 +153,7 @@ func askTable(w io.Writer, res *consensus.Result) error {
 		if s.CostEstimated {
 			cost = "~" + cost
 		}
-		if err := t.Append([]string{s.Stage, s.Model, s.Status, ttft, lat,
-			fmt.Sprint(s.PromptTokens), fmt.Sprint(s.CompletionTokens), cost}); err != nil {
-			return err
-		}
+		t.Row(s.Stage, s.Model, s.Status, ttft, lat, fmt.Sprint(s.PromptTokens), fmt.Sprint(s.CompletionTokens), cost)
 	}
 	status := res.Status
 	if res.Cached {
@@ -170,7 +161,7 @@ func askTable(w io.Writer, res *consensus.Result) error {
 	}
 	t.Footer("total", fmt.Sprintf("conversation %d", res.ConversationID), status, "",
 		fmtDuration(res.Wall), fmt.Sprint(res.Totals.PromptTokens), fmt.Sprint(res.Totals.CompletionTokens), fmtUSD(res.Totals.Cost))
-	if err := t.Render(); err != nil {
+	if err := t.Render(w); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "engine overhead %s (wall %s − upstream %s)\n", fmtDuration(res.Overhead), fmtDuration(res.Wall), fmtDuration(res.Upstream))

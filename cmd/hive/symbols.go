@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/texttable"
 )
 
 func init() {
@@ -77,13 +76,10 @@ func runSymbols(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "no symbol matches %q in %s (has `hive analyze` stored anything there?)\n", query, st.Path())
 		return nil
 	}
-	t := tablewriter.NewTable(env.Stdout)
-	t.Header("Name", "Kind", "Parent", "Location", "Language")
+	t := texttable.New("Name", "Kind", "Parent", "Location", "Language")
 	for _, h := range hits {
 		loc := fmt.Sprintf("%s:%d", h.Path, h.StartLine)
-		if err := t.Append([]string{h.Name, h.Kind, h.Parent, loc, h.Language}); err != nil {
-			return err
-		}
+		t.Row(h.Name, h.Kind, h.Parent, loc, h.Language)
 	}
-	return t.Render()
+	return t.Render(env.Stdout)
 }
