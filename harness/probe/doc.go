@@ -44,6 +44,7 @@
 //	parsing.mb_per_sec          MB/s      bytes analysed / 10^6 / wall time                        1
 //	parsing.wall                s         exec `hive analyze` → exit                              1
 //	consensus.e2e               ms        one POST /v1/consensus, client-timed, E2ELatency model  Samples requests
+//	consensus.e2e_overhead      ms        overhead_ms of each of those e2e runs                   Samples requests
 //	consensus.overhead          ms        overhead_ms (engine wall − upstream) of one run         Samples × 10 requests
 //	consensus.cache_hit         ms        a later POST of a question, answered from cache         Samples × 20 hits
 //	consensus.http_floor        ms        GET /healthz on the hits' connection, between hits      Samples × 20 requests

@@ -37,6 +37,7 @@ var Catalog = []Spec{
 	{"parsing.warm_wall", Parsing, "s", LowerIsBetter, "`hive analyze` rerun on an unchanged tree (workload replay), exec to exit"},
 	{"parsing.warm_per_file", Parsing, "ms/file", LowerIsBetter, "per-file time of the unchanged rerun (stat and cache check, no parse)"},
 	{"consensus.e2e", Consensus, "ms", LowerIsBetter, "one consensus request through `hive serve` against the mock LLM's declared latency, end to end"},
+	{"consensus.e2e_overhead", Consensus, "ms", LowerIsBetter, "engine overhead of the consensus.e2e requests: tokens spaced as the declared latency spaces them"},
 	{"consensus.overhead", Consensus, "ms", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
 	{"consensus.overhead_c100", Consensus, "ms", LowerIsBetter, "engine overhead per run with 100 concurrent runs against a zero-latency mock"},
 	{"consensus.c100_serve_cpu", Consensus, "ms", LowerIsBetter, "CPU time of `hive serve` per run over the 100 simultaneous runs, records included (schedstat)"},
