@@ -35,7 +35,16 @@ func TestRunFourStagesRecordsEverything(t *testing.T) {
 		assert.Positive(t, s.Cost, "the mock reports cost")
 		assert.False(t, s.CostEstimated)
 		assert.Equal(t, s.Content, log.streamed(i), "stage %d: streamed tokens are the content", i)
+		assert.Positive(t, s.Upstream, "stage %d waited on upstream", i)
+		assert.LessOrEqual(t, s.Upstream, s.Latency, "stage %d: the wait is part of its latency", i)
+		j := s.JSON()
+		assert.Equal(t, ms(s.Upstream), j.UpstreamMS, "stage %d: upstream_ms on the wire", i)
 	}
+	var stagesUp time.Duration
+	for _, s := range res.Stages {
+		stagesUp += s.Upstream
+	}
+	assert.Equal(t, res.Upstream, stagesUp, "the run's upstream is its stages' sum")
 	assert.Equal(t, res.Stages[3].Content, res.Final)
 	assert.Positive(t, res.ConversationID)
 	assert.NoError(t, res.RecordErr)

@@ -108,9 +108,12 @@ type StageRecordJSON struct {
 	CostEstimated    bool    `json:"cost_estimated,omitempty"`
 	TTFTMS           float64 `json:"ttft_ms"`
 	LatencyMS        float64 `json:"latency_ms"`
-	Attempts         int     `json:"attempts"`
-	Status           string  `json:"status"`
-	Error            string  `json:"error,omitempty"`
+	// UpstreamMS is the part of latency_ms spent waiting on upstream
+	// (llm.Response.Upstream); the rest is the client's own time.
+	UpstreamMS float64 `json:"upstream_ms"`
+	Attempts   int     `json:"attempts"`
+	Status     string  `json:"status"`
+	Error      string  `json:"error,omitempty"`
 }
 
 // TotalsJSON is the wire form of Totals.
@@ -127,7 +130,7 @@ func (s *StageRecord) JSON() StageRecordJSON {
 		Stage: s.Stage, Model: s.Model, Content: s.Content,
 		PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens,
 		Cost: s.Cost, CostEstimated: s.CostEstimated,
-		TTFTMS: ms(s.TTFT), LatencyMS: ms(s.Latency), Attempts: s.Attempts,
+		TTFTMS: ms(s.TTFT), LatencyMS: ms(s.Latency), UpstreamMS: ms(s.Upstream), Attempts: s.Attempts,
 		Status: s.Status, Error: s.Error,
 	}
 }

@@ -99,6 +99,8 @@ func (s *StageRecord) appendJSON(b []byte) []byte {
 	b = appendFloat(b, ms(s.TTFT))
 	b = append(b, `,"latency_ms":`...)
 	b = appendFloat(b, ms(s.Latency))
+	b = append(b, `,"upstream_ms":`...)
+	b = appendFloat(b, ms(s.Upstream))
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(s.Attempts), 10)
 	b = append(b, `,"status":`...)

@@ -14,7 +14,7 @@
 // Request: {"question": "...", "context": "...", "profile": "balanced",
 // "stream": false, "no_cache": false, "max_cost": 0.05}. Response: the
 // consensus.ResultJSON of the run (conversation_id, final, stages with
-// model/content/tokens/cost/ttft_ms/latency_ms/status, totals, overhead_ms,
+// model/content/tokens/cost/ttft_ms/latency_ms/upstream_ms/status, totals, overhead_ms,
 // cached). Status codes: 200 for a finished run (also a budget stop:
 // "status": "budget"), 400 for bad input (empty question, unknown profile,
 // unknown JSON field, negative max_cost), 413 for a body over the cap
