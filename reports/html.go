@@ -185,9 +185,12 @@ func runHTML(w io.Writer, r Run) error {
 	if legend := referenceLegend(r); legend != "" {
 		page.Notes = append(page.Notes, legend+".")
 	}
+	if legend := marginalLegend(r.Outcomes); legend != "" {
+		page.Notes = append(page.Notes, legend+".")
+	}
 	num := []bool{false, true, true, true, false, true, false}
 	for _, row := range r.rows() {
-		page.Rows = append(page.Rows, htmlRow{Class: strings.ToLower(row.Verdict), Cells: cells(num, row.Metric, row.P50, row.P95, row.P99, row.Target, row.VsRef, row.Verdict)})
+		page.Rows = append(page.Rows, htmlRow{Class: strings.ToLower(strings.TrimSuffix(row.Verdict, marginalMark)), Cells: cells(num, row.Metric, row.P50, row.P95, row.P99, row.Target, row.VsRef, row.Verdict)})
 		if row.Bench == nil {
 			continue
 		}

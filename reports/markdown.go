@@ -184,6 +184,9 @@ func runMarkdown(w io.Writer, r Run) error {
 	if legend := referenceLegend(r); legend != "" {
 		ew.printf("- %s.\n", mdCell(legend))
 	}
+	if legend := marginalLegend(r.Outcomes); legend != "" {
+		ew.printf("- %s.\n", mdCell(legend))
+	}
 	if len(r.Outcomes) > 0 {
 		pass, fail, missing := targets.Tally(r.Outcomes)
 		ew.printf("- Targets (%s): %d pass, %d fail, %d missing.\n", mdCell(r.tierName()), pass, fail, missing)

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -243,15 +244,46 @@ func verdictOf(outcomes []targets.Outcome) string {
 		return "—"
 	}
 	v := "PASS"
+	failed, sureFail, unsurePass := false, false, false
 	for _, o := range outcomes {
 		switch o.Status {
 		case targets.Fail:
-			return "FAIL"
+			failed = true
+			sureFail = sureFail || !o.Marginal
 		case targets.Missing:
 			v = "MISSING"
+		case targets.Pass:
+			unsurePass = unsurePass || o.Marginal
 		}
 	}
+	switch {
+	case failed && sureFail:
+		return "FAIL"
+	case failed:
+		return "FAIL" + marginalMark
+	case v == "PASS" && unsurePass:
+		return "PASS" + marginalMark
+	}
 	return v
+}
+
+// marginalMark follows a verdict the samples do not settle (see
+// targets.Outcome.Marginal); marginalLegend explains it under a table.
+const marginalMark = "?"
+
+// marginalLegend explains marginalMark when some outcome is marginal.
+func marginalLegend(outcomes []targets.Outcome) string {
+	n := 0
+	for _, o := range outcomes {
+		if o.Marginal {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: marginal (%d of %d targets): the bound lies within the 95%% confidence bounds of the percentile, given the samples, so a rerun may give the other verdict; more rounds narrow them",
+		marginalMark, n, len(outcomes))
 }
 
 // runRow is one line of the run table.

@@ -83,9 +83,12 @@ func TestRunRows(t *testing.T) {
 	rows := r.rows()
 	require.Len(t, rows, 9, "5 benchmarks + 4 targets without a measurement")
 	assert.Equal(t, "startup.serve", rows[0].Metric)
-	assert.Equal(t, "PASS", rows[0].Verdict)
+	// 20 samples cannot bound a p95 from above (1 − 0.95^20 = 0.64 < 0.95):
+	// the pass stands, marked as one a rerun could overturn.
+	assert.Equal(t, "PASS?", rows[0].Verdict)
+	assert.Equal(t, "PASS", rows[2].Verdict, "40 samples settle a p50 at half the bound")
 	assert.Equal(t, "p50 ≤ 0.5 ms, p99 ≤ 2 ms", rows[3].Target, "two targets on one benchmark share its row")
-	assert.Equal(t, "FAIL", rows[3].Verdict, "one failed target fails the row")
+	assert.Equal(t, "FAIL?", rows[3].Verdict, "one failed target fails the row; its p99 is one outlier in 24 samples")
 	assert.Equal(t, "—", rows[3].VsRef, "no TypeScript figure for the overhead")
 	for _, row := range rows[5:] {
 		assert.Equal(t, "MISSING", row.Verdict)
@@ -280,4 +283,30 @@ func TestOutcomesFor(t *testing.T) {
 	assert.Len(t, outcomesFor(os, "database.cache_get"), 1)
 	assert.Len(t, outcomesFor(os, "consensus.cache_hit"), 1)
 	assert.Empty(t, outcomesFor(os, "startup.serve"))
+}
+
+func TestVerdictOf(t *testing.T) {
+	pass := targets.Outcome{Status: targets.Pass}
+	marginalPass := targets.Outcome{Status: targets.Pass, Marginal: true}
+	fail := targets.Outcome{Status: targets.Fail}
+	marginalFail := targets.Outcome{Status: targets.Fail, Marginal: true}
+	missing := targets.Outcome{Status: targets.Missing}
+	cases := []struct {
+		name string
+		in   []targets.Outcome
+		want string
+	}{
+		{"none", nil, "—"},
+		{"pass", []targets.Outcome{pass}, "PASS"},
+		{"marginal pass", []targets.Outcome{pass, marginalPass}, "PASS?"},
+		{"a sure fail outweighs a marginal one", []targets.Outcome{marginalFail, fail}, "FAIL"},
+		{"marginal fail", []targets.Outcome{pass, marginalFail}, "FAIL?"},
+		{"missing beats a marginal pass", []targets.Outcome{marginalPass, missing}, "MISSING"},
+		{"fail beats missing", []targets.Outcome{missing, fail}, "FAIL"},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, verdictOf(c.in), c.name)
+	}
+	assert.Empty(t, marginalLegend([]targets.Outcome{pass, fail}))
+	assert.Contains(t, marginalLegend([]targets.Outcome{pass, marginalFail}), "1 of 2 targets")
 }

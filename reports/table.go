@@ -74,6 +74,9 @@ func runTable(w io.Writer, r Run) error {
 	if legend := referenceLegend(r); legend != "" {
 		ew.printf("%s\n", legend)
 	}
+	if legend := marginalLegend(r.Outcomes); legend != "" {
+		ew.printf("%s\n", legend)
+	}
 	writeWarningLines(ew, runWarnings(r))
 	return ew.err
 }
@@ -98,8 +101,12 @@ func writeOutcomeLines(ew *errWriter, tier string, outcomes []targets.Outcome) {
 	pass, fail, missing := targets.Tally(outcomes)
 	ew.printf("targets (%s): %d pass, %d fail, %d missing\n", tier, pass, fail, missing)
 	for _, o := range outcomes {
-		if o.Status != targets.Pass {
-			ew.printf("  %s %s\n", strings.ToUpper(string(o.Status)), o.Detail)
+		mark := ""
+		if o.Marginal {
+			mark = marginalMark
+		}
+		if o.Status != targets.Pass || o.Marginal {
+			ew.printf("  %s%s %s\n", strings.ToUpper(string(o.Status)), mark, o.Detail)
 		}
 	}
 }

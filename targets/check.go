@@ -32,6 +32,34 @@ type Outcome struct {
 	Status   Status  `json:"status"`
 	// Detail says it in words: "p95 18.2 ms ≤ 20 ms" or why it is missing.
 	Detail string `json:"detail"`
+	// Marginal is set on a pass or a fail that the samples do not settle:
+	// the bound lies between the statistic's one-sided 95% confidence
+	// bounds (Bounds), so a rerun on the same machine may well give the
+	// other verdict. Only percentile targets carry bounds; the verdict
+	// itself stays the measured statistic against the bound.
+	Marginal bool `json:"marginal,omitempty"`
+	// Bounds are the one-sided confidence bounds on the target's
+	// percentile, in Target.Unit (stats.BoundQuantile over the samples).
+	Bounds *stats.QuantileBounds `json:"bounds,omitempty"`
+}
+
+// confidenceLevel is the level of Outcome.Bounds.
+const confidenceLevel = 0.95
+
+// quantileOf is the fraction a percentile statistic names; ok is false
+// for the others (mean, min, max, peak), which carry no bounds.
+func quantileOf(s Statistic) (q float64, ok bool) {
+	switch s {
+	case P50:
+		return 0.50, true
+	case P90:
+		return 0.90, true
+	case P95:
+		return 0.95, true
+	case P99:
+		return 0.99, true
+	}
+	return 0, false
 }
 
 // Check holds every target of the tier against the results file. A
@@ -85,8 +113,59 @@ func checkOne(tier string, tg Target, b results.Benchmark) Outcome {
 	if ok {
 		o.Status = Pass
 	}
-	o.Detail = fmt.Sprintf("%s %s %s, target %s", b.Name, tg.Statistic, strconv.FormatFloat(v, 'g', 4, 64)+" "+tg.Unit, tg.Condition(b.Direction))
+	o.Detail = fmt.Sprintf("%s %s %s, target %s", b.Name, tg.Statistic, formatIn(v, tg.Unit), tg.Condition(b.Direction))
+	if q, isQ := quantileOf(tg.Statistic); isQ && len(b.Samples) == b.Summary.N {
+		markMarginal(&o, b, q)
+	}
 	return o
+}
+
+// markMarginal sets o.Bounds from b's samples and o.Marginal when they do
+// not settle o's verdict, and says so in o.Detail.
+func markMarginal(o *Outcome, b results.Benchmark, q float64) {
+	tg := o.Target
+	qb := stats.BoundQuantile(b.Samples, q, confidenceLevel)
+	for _, v := range []*float64{&qb.Lo, &qb.Hi} {
+		c, err := results.Convert(*v, b.Unit, tg.Unit)
+		if err != nil {
+			return
+		}
+		*v = c
+	}
+	o.Bounds = &qb
+	// better: the statistic is surely on the good side of the bound; worse:
+	// surely on the bad side. For lower-is-better the upper bound must be
+	// under the target to be sure of a pass, the lower bound over it to be
+	// sure of a fail.
+	sureBetter := qb.HiOK && qb.Hi <= tg.Bound
+	sureWorse := qb.LoOK && qb.Lo > tg.Bound
+	if b.Direction == results.HigherIsBetter {
+		sureBetter = qb.LoOK && qb.Lo >= tg.Bound
+		sureWorse = qb.HiOK && qb.Hi < tg.Bound
+	}
+	switch {
+	case o.Status == Pass && !sureBetter, o.Status == Fail && !sureWorse:
+		o.Marginal = true
+	default:
+		return
+	}
+	var where string
+	switch {
+	case qb.LoOK && qb.HiOK:
+		where = fmt.Sprintf("is between %s and %s", formatIn(qb.Lo, tg.Unit), formatIn(qb.Hi, tg.Unit))
+	case qb.LoOK:
+		where = fmt.Sprintf("is at least %s, and so few samples do not bound it from above", formatIn(qb.Lo, tg.Unit))
+	case qb.HiOK:
+		where = fmt.Sprintf("is at most %s, and so few samples do not bound it from below", formatIn(qb.Hi, tg.Unit))
+	default:
+		where = "is bounded from neither side by so few samples"
+	}
+	o.Detail += fmt.Sprintf(" (marginal: at 95%% confidence, with %d samples, the true %s %s; the bound is not ruled out, so a rerun may give the other verdict)",
+		b.Summary.N, tg.Statistic, where)
+}
+
+func formatIn(v float64, unit string) string {
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + unit
 }
 
 // Value returns the statistic s of a summary (Max for Max and Peak; s must

@@ -10,13 +10,88 @@ import (
 	"github.com/hiveperf/hive/harness/stats"
 )
 
+// bench is a benchmark whose summary says p50, p95, p99 and max, over 400
+// samples all equal to p50 (so the confidence bounds of every percentile
+// are p50: verdicts here are never marginal unless a test wants them so).
 func bench(name string, unit string, p50, p95, p99, max float64) results.Benchmark {
 	fam, _ := results.CheckName(name)
 	return results.Benchmark{
 		Name: name, Metric: fam, Unit: unit, Direction: results.LowerIsBetter,
-		Samples: []float64{p50},
-		Summary: stats.Summary{N: 1, Min: p50, P50: p50, P90: p95, P95: p95, P99: p99, Max: max, Mean: p50},
+		Samples: repeat(p50, 400),
+		Summary: stats.Summary{N: 400, Min: p50, P50: p50, P90: p95, P95: p95, P99: p99, Max: max, Mean: p50},
 	}
+}
+
+func repeat(v float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+// spread is n samples evenly from lo to hi, summarized.
+func spread(name, unit string, d results.Direction, lo, hi float64, n int) results.Benchmark {
+	fam, _ := results.CheckName(name)
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	return results.Benchmark{Name: name, Metric: fam, Unit: unit, Direction: d, Samples: s, Summary: stats.Summarize(s)}
+}
+
+func TestCheckMarksVerdictsTheSamplesDoNotSettle(t *testing.T) {
+	// 300 samples spread evenly over 0.9–1.1: the one-sided 95% bounds of
+	// the p50 are the 136th and 165th, about 0.990 and 1.010.
+	cases := []struct {
+		name     string
+		b        results.Benchmark
+		stat     Statistic
+		bound    float64
+		status   Status
+		marginal bool
+	}{
+		{"p50 near the bound, 300 samples", spread("parsing.per_file", "ms/file", results.LowerIsBetter, 0.9, 1.1, 300), P50, 1.005, Pass, true},
+		{"p50 near the bound, over it", spread("parsing.per_file", "ms/file", results.LowerIsBetter, 0.9, 1.1, 300), P50, 0.995, Fail, true},
+		{"p50 far under the bound", spread("parsing.per_file", "ms/file", results.LowerIsBetter, 0.5, 0.7, 300), P50, 1, Pass, false},
+		{"p50 far over the bound", spread("parsing.per_file", "ms/file", results.LowerIsBetter, 1.5, 1.7, 300), P50, 1, Fail, false},
+		{"a tight p50 with many samples", spread("parsing.per_file", "ms/file", results.LowerIsBetter, 0.9, 1.06, 20000), P50, 1, Pass, false},
+		{"p99 of 100 samples: nothing bounds it from above", spread("consensus.overhead", "ms", results.LowerIsBetter, 0.1, 0.5, 100), P99, 2, Pass, true},
+		{"p99 of 300 samples: the maximum does", spread("consensus.overhead", "ms", results.LowerIsBetter, 0.1, 0.5, 300), P99, 2, Pass, false},
+		{"higher is better, near the floor", spread("parsing.files_per_sec", "files/s", results.HigherIsBetter, 900, 1100, 300), P50, 995, Pass, true},
+		{"higher is better, far over the floor", spread("parsing.files_per_sec", "files/s", results.HigherIsBetter, 1900, 2100, 300), P50, 990, Pass, false},
+		{"max carries no bounds", spread("memory.idle_rss", "MB", results.LowerIsBetter, 10, 30, 300), Max, 25, Fail, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tier := Tier{Name: "t", Targets: []Target{{Metric: c.b.Name, Statistic: c.stat, Bound: c.bound, Unit: c.b.Unit}}}
+			out := Check(tier, &results.File{Complete: true, Benchmarks: []results.Benchmark{c.b}})
+			require.Len(t, out, 1)
+			assert.Equal(t, c.status, out[0].Status)
+			assert.Equal(t, c.marginal, out[0].Marginal, out[0].Detail)
+			if c.marginal {
+				assert.Contains(t, out[0].Detail, "marginal")
+			} else {
+				assert.NotContains(t, out[0].Detail, "marginal")
+			}
+			if q, ok := quantileOf(c.stat); ok {
+				require.NotNil(t, out[0].Bounds)
+				assert.Equal(t, q, out[0].Bounds.Q)
+			} else {
+				assert.Nil(t, out[0].Bounds)
+			}
+		})
+	}
+}
+
+func TestBoundsAreInTheTargetsUnit(t *testing.T) {
+	b := spread("database.cache_get", "ns", results.LowerIsBetter, 40e3, 60e3, 300)
+	tier := Tier{Name: "t", Targets: []Target{{Metric: b.Name, Statistic: P50, Bound: 100, Unit: "µs"}}}
+	out := Check(tier, &results.File{Complete: true, Benchmarks: []results.Benchmark{b}})
+	require.NotNil(t, out[0].Bounds)
+	assert.InDelta(t, 50, out[0].Bounds.Lo, 2, "µs, not ns")
+	assert.InDelta(t, 50, out[0].Bounds.Hi, 2)
+	assert.False(t, out[0].Marginal)
 }
 
 func TestCheck(t *testing.T) {
@@ -69,7 +144,7 @@ func TestCheck(t *testing.T) {
 func TestCheckFamilyPatternAndDirection(t *testing.T) {
 	throughput := results.Benchmark{
 		Name: "parsing.throughput", Metric: results.Parsing, Unit: "files/s", Direction: results.HigherIsBetter,
-		Samples: []float64{900}, Summary: stats.Summary{N: 1, P50: 900, Max: 900, Min: 900},
+		Samples: repeat(900, 300), Summary: stats.Summary{N: 300, P50: 900, Max: 900, Min: 900},
 	}
 	f := &results.File{Complete: true, Benchmarks: []results.Benchmark{
 		bench("database.cache_get", "ns", 50e3, 0, 0, 0),

@@ -33,6 +33,11 @@ results file with --results, and checks the figures against a target tier:
 one line per target with the measured figure and the bound. Exits 1 when a
 target is missed or has no measurement, 0 when every one is met.
 
+A percentile target is marked ? (✅? or ❌?) when its samples do not
+settle it: the bound lies within the percentile's one-sided 95%% confidence
+bounds, so a rerun may give the other verdict. With --strict such a pass
+does not count as met (certifying a release); take more --rounds.
+
 Flags:
 `)
 		fs.PrintDefaults()
@@ -42,6 +47,7 @@ Flags:
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
 	resultsFile := fs.String("results", "", "check this results `file` instead of measuring")
 	out := fs.String("out", "", "also write the measured results JSON to this `file`")
+	strict := fs.Bool("strict", false, "count a pass only when the samples settle it (no ? mark): a marginal pass is not met")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -111,10 +117,23 @@ Flags:
 		return runErr
 	}
 	pass, fail, missing := targets.Tally(outcomes)
+	unsettled := 0
+	for _, o := range outcomes {
+		if o.Status == targets.Pass && o.Marginal {
+			unsettled++
+		}
+	}
 	if fail+missing > 0 {
 		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.tier.Name, pass, len(outcomes), fail, missing)
 	}
+	if *strict && unsettled > 0 {
+		return exitcode.RegressionError("hivebench validate --strict: tier %s: %d of %d targets met, but the samples settle only %d; the other %d are marked ?: measure again with more --rounds",
+			ts.tier.Name, pass, len(outcomes), pass-unsettled, unsettled)
+	}
 	fmt.Fprintf(env.Stdout, "tier %s: all %d targets met (%s)\n", ts.tier.Name, pass, f.Label())
+	if unsettled > 0 {
+		fmt.Fprintf(env.Stdout, "%d of them marked ?: the samples do not settle them (--strict would not count them)\n", unsettled)
+	}
 	return nil
 }
 
@@ -131,6 +150,12 @@ func printOutcomes(env *cli.Env, tier string, outcomes []targets.Outcome) {
 		case targets.Missing:
 			mark, measured = "❌", "not measured ("+o.Detail+")"
 		}
+		if o.Marginal {
+			mark += "?"
+			if b := o.Bounds; b != nil {
+				measured += " (95% bounds " + boundText(b.Lo, b.LoOK) + "–" + boundText(b.Hi, b.HiOK) + ")"
+			}
+		}
 		name := o.Benchmark
 		if name == "" {
 			name = o.Target.Metric
@@ -142,6 +167,13 @@ func printOutcomes(env *cli.Env, tier string, outcomes []targets.Outcome) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", mark, name, o.Target.Statistic, measured, "target "+strings.TrimPrefix(o.Target.Condition(d), string(o.Target.Statistic)+" ")+" ("+tier+")")
 	}
 	tw.Flush()
+}
+
+func boundText(v float64, ok bool) string {
+	if !ok {
+		return "?"
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
 func tierNames() string {
