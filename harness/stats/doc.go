@@ -1,6 +1,7 @@
 // Package stats turns raw benchmark samples into the numbers hive stores and
-// decides on: descriptive summaries, bootstrap confidence intervals, the
-// Mann–Whitney U test and Holm–Bonferroni adjustment.
+// decides on: descriptive summaries, bootstrap confidence intervals,
+// distribution-free confidence bounds on percentiles, the Mann–Whitney U
+// test and Holm–Bonferroni adjustment.
 //
 // It builds on github.com/montanaflynn/stats (mean, standard deviation, the
 // normal distribution) and adds what that library lacks: percentiles on data
@@ -14,6 +15,7 @@
 //	ci := stats.BootstrapRatioCI(base, head, 0.95, 2000, 1) // CI of median(head)/median(base)
 //	u, p := stats.MannWhitneyU(base, head)
 //	adj := stats.HolmBonferroni([]float64{p1, p2, p3})
+//	b := stats.BoundQuantile(samples, 0.99, 0.95)           // one-sided bounds on the true p99
 //
 // Every function is deterministic: randomness comes from a PCG generator
 // seeded by the caller (Summarize defaults to DefaultSeed), so the same input
