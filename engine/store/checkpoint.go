@@ -2,9 +2,8 @@ package store
 
 import (
 	"database/sql"
-	"encoding/binary"
-	"os"
 	"sync"
+	"sync/atomic"
 )
 
 // checkpointer copies the WAL back into the database file on a goroutine of
@@ -16,23 +15,35 @@ import (
 // that was more than the put itself: 127 µs per 2 KB put with it, 70 µs with
 // no checkpoint at all (wall, same process, alternating; load 4).
 //
-// The writer keeps wal_autocheckpoint at SQLite's default, so durability is
-// what it was: with synchronous=NORMAL a commit is on disk once a checkpoint
-// has synced the WAL, and the writer still checkpoints itself when 1000
-// frames have piled up. The background checkpoint starts at half of that
-// (backgroundFrames), so the writer's own only runs when the background one
-// falls behind, as under a write load that outruns the disk; the same
-// synchronous setting applies on both connections.
+// The writer keeps its own checkpoint at SQLite's default threshold, so
+// durability is what it was: with synchronous=NORMAL a commit is on disk
+// once a checkpoint has synced the WAL, and the writer still checkpoints
+// itself when 1000 frames have piled up. The background checkpoint starts at
+// half of that (backgroundFrames), so the writer's own only runs when the
+// background one falls behind, as under a write load that outruns the disk;
+// the same synchronous setting applies on both connections.
 //
-// After a write, noteWrite reads the WAL-index header from the -shm file
-// (one pread of 136 bytes; the layout is SQLite's documented wal-index
-// format) to see how many frames wait, and wakes the goroutine only past the
-// threshold. The checkpoint is PASSIVE, on a connection of its own: it never
-// waits for readers or the writer.
+// How many frames wait is known without touching SQLite's files: the
+// writer connection's WAL hook (sqliteconfig.go) records the WAL's length
+// after every commit, and each checkpoint reports how far it copied. An
+// earlier version read the -shm file through a file descriptor of its own,
+// and closing it released every POSIX lock this process held on that file,
+// SQLite's included: another process could then take the shared memory for
+// unused and rebuild it under this one (sqlite.org/howtocorrupt.html §2.2).
+// The store opens nothing of the database's files but through SQLite.
+//
+// The checkpoint is PASSIVE, on a connection of its own: it never waits for
+// readers or the writer.
 type checkpointer struct {
-	shm  *os.File      // the -shm file, read with ReadAt (safe for concurrent use)
-	dsn  string        // for the checkpoint connection
-	db   *sql.DB       // opened by the goroutine on its first checkpoint
+	wal  walFrames
+	dsn  string
+	open func(dsn string) *sql.DB
+	db   *sql.DB // opened by the goroutine on its first checkpoint
+
+	// copied is how many frames of the current WAL the last checkpoint
+	// copied back; a WAL shorter than that has been restarted since.
+	copied atomic.Uint32
+
 	wake chan struct{} // capacity 1
 	stop chan struct{}
 	done chan struct{} // closed when the goroutine has exited
@@ -44,36 +55,29 @@ type checkpointer struct {
 // backgroundFrames is how many WAL frames not yet copied back start a
 // background checkpoint: half of SQLite's default wal_autocheckpoint, so
 // that it runs before the writer's own would.
-const backgroundFrames = 500
+const backgroundFrames = autoCheckpointFrames / 2
 
-// Offsets in the -shm file (https://sqlite.org/walformat.html): the first
-// copy of the wal-index header holds mxFrame, the last valid frame, at 16;
-// the checkpoint info that follows both header copies holds nBackfill, the
-// last frame copied back, at 96. Both are 32-bit in native byte order.
-const (
-	shmMxFrame   = 16
-	shmNBackfill = 96
-	shmHeader    = 136
-)
-
-// newCheckpointer starts the goroutine for the database at path, whose
-// writer connection is open (so the -shm file exists). It returns nil, and
-// the writer's own checkpoints do all the work as before, if the -shm file
-// cannot be opened.
-func newCheckpointer(path, dsn string) *checkpointer {
-	shm, err := os.Open(path + "-shm")
-	if err != nil {
-		return nil
-	}
-	c := &checkpointer{shm: shm, dsn: dsn, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+// newCheckpointer starts the goroutine; open makes its connection (a
+// query-only one like the readers': a checkpoint changes no content, and
+// SQLite allows it there).
+func newCheckpointer(wal walFrames, dsn string, open func(string) *sql.DB) *checkpointer {
+	c := &checkpointer{wal: wal, dsn: dsn, open: open, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c
 }
 
-// noteWrite is called after a write commits. It costs one pread while the
-// WAL is short.
+// noteWrite is called after a write commits, on the writer's goroutine. It
+// costs two atomic loads while the WAL is short.
 func (c *checkpointer) noteWrite() {
-	if c == nil || c.pending() < backgroundFrames {
+	if c == nil {
+		return
+	}
+	if frames, copied := c.wal.frames(), c.copied.Load(); frames < copied {
+		// The WAL restarted from its first frame since the last
+		// checkpoint: none of it has been copied.
+		c.copied.CompareAndSwap(copied, 0)
+	}
+	if c.pending() < backgroundFrames {
 		return
 	}
 	select {
@@ -82,19 +86,14 @@ func (c *checkpointer) noteWrite() {
 	}
 }
 
-// pending returns how many WAL frames wait to be copied back, 0 when that
-// cannot be read.
+// pending is how many frames of the WAL wait to be copied back, as far as
+// the last commit and the last checkpoint tell.
 func (c *checkpointer) pending() uint32 {
-	var hdr [shmHeader]byte
-	if n, err := c.shm.ReadAt(hdr[:], 0); n < shmHeader || err != nil {
+	frames, copied := c.wal.frames(), c.copied.Load()
+	if frames <= copied {
 		return 0
 	}
-	mx := binary.NativeEndian.Uint32(hdr[shmMxFrame:])
-	backfilled := binary.NativeEndian.Uint32(hdr[shmNBackfill:])
-	if mx <= backfilled {
-		return 0
-	}
-	return mx - backfilled
+	return frames - copied
 }
 
 func (c *checkpointer) run() {
@@ -106,26 +105,23 @@ func (c *checkpointer) run() {
 		case <-c.wake:
 		}
 		if c.db == nil {
-			// A query-only connection like the readers': a checkpoint
-			// changes no content, and SQLite allows it there.
-			db, err := sql.Open(readerDriver, c.dsn)
-			if err != nil {
-				return // the writer's own checkpoints go on as before
-			}
-			db.SetMaxOpenConns(1)
-			c.db = db
+			c.db = c.open(c.dsn)
+			c.db.SetMaxOpenConns(1)
 		}
 		// Again while writes made during the last one keep the WAL past
 		// the threshold and it still makes progress. An error (SQLITE_BUSY
 		// while the writer's own checkpoint runs) leaves the work to the
 		// next wake or to the writer.
-		for before := c.pending(); before >= backgroundFrames; {
-			_, _ = c.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-			after := c.pending()
-			if after >= before {
+		for {
+			var busy, log, copied int64
+			if err := c.db.QueryRow("PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err != nil || log < 0 {
 				break
 			}
-			before = after
+			before := c.pending()
+			c.copied.Store(uint32(copied))
+			if log-copied < backgroundFrames || c.pending() >= before {
+				break
+			}
 		}
 	}
 }
@@ -143,7 +139,6 @@ func (c *checkpointer) close() error {
 		if c.db != nil {
 			c.closeErr = c.db.Close()
 		}
-		c.shm.Close()
 	})
 	return c.closeErr
 }

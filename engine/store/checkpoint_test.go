@@ -12,14 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// pending reads the -shm file; it must agree with the WAL file, which
-// after a TRUNCATE checkpoint holds exactly the frames written since.
-func TestCheckpointerPendingMatchesWAL(t *testing.T) {
+// The WAL hook's count must agree with the WAL file, which after a
+// TRUNCATE checkpoint holds exactly the frames written since.
+func TestWALHookCountsFrames(t *testing.T) {
 	s := openTemp(t)
 	require.NotNil(t, s.ckpt)
 	ctx := context.Background()
 	value := make([]byte, 2048)
-	for _, puts := range []int{0, 1, 10, 60} {
+	for _, puts := range []int{1, 10, 60} {
 		t.Run(fmt.Sprint(puts), func(t *testing.T) {
 			_, err := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 			require.NoError(t, err)
@@ -28,17 +28,35 @@ func TestCheckpointerPendingMatchesWAL(t *testing.T) {
 			}
 			fi, err := os.Stat(s.path + "-wal")
 			require.NoError(t, err)
-			frames := uint32(0)
-			if fi.Size() > 32 {
-				frames = uint32((fi.Size() - 32) / (4096 + 24))
-			}
+			frames := uint32((fi.Size() - 32) / (4096 + 24))
 			require.Less(t, frames, uint32(backgroundFrames), "below the threshold: nothing checkpointed behind the test's back")
+			assert.Equal(t, frames, s.wal.frames())
 			assert.Equal(t, frames, s.ckpt.pending())
-			if puts > 0 {
-				assert.Greater(t, frames, uint32(puts), "a put writes more than one page")
-			}
+			assert.Greater(t, frames, uint32(puts), "a put writes more than one page")
 		})
 	}
+}
+
+// Replacing SQLite's automatic checkpoint with the WAL hook keeps its
+// backstop: with the background checkpoint stopped, the writer still
+// checkpoints itself at autoCheckpointFrames and the WAL starts over.
+func TestWriterCheckpointsItselfAtTheThreshold(t *testing.T) {
+	s := openTemp(t)
+	require.NoError(t, s.ckpt.close())
+	ctx := context.Background()
+	value := make([]byte, 2048)
+	var most uint32
+	restarts := 0
+	for i := 0; i < 1500; i++ {
+		before := s.wal.frames()
+		require.NoError(t, s.CachePut(ctx, fmt.Sprint("k", i), value, 0))
+		most = max(most, s.wal.frames())
+		if s.wal.frames() < before {
+			restarts++
+		}
+	}
+	assert.Less(t, most, uint32(autoCheckpointFrames+50), "the WAL outgrew the writer's own checkpoint")
+	assert.GreaterOrEqual(t, restarts, 1, "the WAL never started over")
 }
 
 // With the writer's own automatic checkpoint off, only the background one
@@ -71,8 +89,7 @@ func TestBackgroundCheckpoint(t *testing.T) {
 			s, err := Open(filepath.Join(t.TempDir(), "hive.db"))
 			require.NoError(t, err)
 			defer s.Close()
-			_, err = s.w.Exec("PRAGMA wal_autocheckpoint = 0")
-			require.NoError(t, err)
+			s.wal.setAutoCheckpoint(0) // not PRAGMA wal_autocheckpoint: it would remove the WAL hook
 			for i := 0; i < 400; i++ {
 				require.NoError(t, w.write(s, i))
 			}
@@ -116,10 +133,9 @@ func TestCloseAfterBackgroundCheckpoints(t *testing.T) {
 	assert.Len(t, v, 2048)
 }
 
-// A nil checkpointer (no -shm file could be opened) is a no-op.
+// A nil checkpointer (a Store whose Open failed half-way) is a no-op.
 func TestNilCheckpointer(t *testing.T) {
 	var c *checkpointer
 	assert.NotPanics(t, c.noteWrite)
 	assert.NoError(t, c.close())
-	assert.Nil(t, newCheckpointer(filepath.Join(t.TempDir(), "missing.db"), ""))
 }

@@ -19,7 +19,16 @@
 // goroutine on a connection of its own once 500 frames wait, instead of
 // inside whichever commit takes the WAL past SQLite's automatic threshold
 // (1000 frames, still in force as the backstop, so as much and no more
-// waits for a sync as before); see checkpointer.
+// waits for a sync as before); see checkpointer. The WAL's length comes from
+// SQLite's WAL hook on the writer, not from reading the -shm file: the store
+// opens no descriptor of the database's files besides SQLite's own, because
+// closing one would drop the POSIX locks SQLite holds on that file for the
+// whole process (sqlite.org/howtocorrupt.html §2.2).
+//
+// Check runs PRAGMA integrity_check on a connection opened for it (FTS5's
+// integrity method trusts a pooled connection's cached index structure
+// without revalidating it) and FTS5's own comparison of the symbol index
+// with the symbols table.
 //
 // Migrations are embedded SQL files (migrations/NNNN_name.sql), each applied
 // in its own transaction and recorded in schema_migrations; running them
@@ -33,5 +42,8 @@
 // Bad input — a path that is a directory, a file that is not a SQLite
 // database, a truncated database, a place that cannot be written — fails
 // Open with an error naming the path and the problem (exit code 2), and the
-// file is not modified: the header is checked before SQLite opens the file.
+// file is not modified: the header is checked before SQLite opens the file
+// (and skipped when another Store of this process has it open). The path
+// is escaped into SQLite's URI, so the file opened is exactly the one named,
+// '#', '?' and '%' included.
 package store

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +24,11 @@ type Store struct {
 	r    *sql.DB // query-only pool
 
 	stmts statements
-	ckpt  *checkpointer // nil: the writer's own checkpoints do it all
+	wal   walFrames // the writer's WAL length, from its WAL hook
+	ckpt  *checkpointer
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 type options struct {
@@ -40,13 +45,6 @@ func WithReaders(n int) Option { return func(o *options) { o.readers = max(1, n)
 // WithBusyTimeout sets how long a connection waits for another process's
 // write lock before failing (default 10 s).
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
-
-const (
-	writerDriver = "sqlite3_hive_writer"
-	readerDriver = "sqlite3_hive_reader"
-)
-
-var registerOnce sync.Once
 
 // pragmas run on every new connection. mmap and cache are modest on purpose:
 // the idle server's RSS is a headline metric.
@@ -77,11 +75,44 @@ func connectHook(readOnly bool) func(*sqlite3.SQLiteConn) error {
 	}
 }
 
-func registerDrivers() {
-	registerOnce.Do(func() {
-		sql.Register(writerDriver, &sqlite3.SQLiteDriver{ConnectHook: connectHook(false)})
-		sql.Register(readerDriver, &sqlite3.SQLiteDriver{ConnectHook: connectHook(true)})
-	})
+// connector opens connections of one kind for one Store: each Store has
+// its own, so that the writer's connect hook can hand SQLite that Store's
+// WAL counter (a driver registered by name is shared by the process).
+type connector struct {
+	driver *sqlite3.SQLiteDriver
+	dsn    string
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.driver.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.driver }
+
+func openPool(dsn string, hook func(*sqlite3.SQLiteConn) error) *sql.DB {
+	return sql.OpenDB(connector{driver: &sqlite3.SQLiteDriver{ConnectHook: hook}, dsn: dsn})
+}
+
+func openReaders(dsn string) *sql.DB { return openPool(dsn, connectHook(true)) }
+
+// fileURI is the SQLite URI of the file at path, with query. SQLite decodes
+// %XX escapes in a URI's path and ends the path at '?' or '#', so those
+// three characters are escaped: the file opened is exactly path (a --db of
+// /tmp/a#b/hive.db once opened /tmp/a).
+func fileURI(path, query string) string {
+	var b strings.Builder
+	b.Grow(len("file:") + len(path) + 1 + len(query))
+	b.WriteString("file:")
+	for i := 0; i < len(path); i++ {
+		switch c := path[i]; c {
+		case '%', '?', '#':
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if query != "" {
+		b.WriteByte('?')
+		b.WriteString(query)
+	}
+	return b.String()
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -99,49 +130,55 @@ func Open(path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, exitcode.UsageError("store: %s: %v", path, err)
 	}
-	if err := checkFile(abs); err != nil {
-		return nil, err
+	// The header check opens the file with a descriptor of its own, which
+	// must not happen while SQLite holds locks on it in this process
+	// (closing any descriptor of a file drops all of them): openFiles says
+	// whether another Store here has it open, and holds other Opens off
+	// meanwhile.
+	openFiles.Lock()
+	defer openFiles.Unlock()
+	if !openFiles.has(abs) {
+		if err := checkFile(abs); err != nil {
+			return nil, err
+		}
 	}
-	registerDrivers()
 
 	// _mutex=no opens each connection without its own SQLite mutex
 	// (SQLITE_OPEN_NOMUTEX): database/sql already hands a connection to one
 	// goroutine at a time, and the serialized mode's lock and unlock around
 	// every SQLite call (each bind, step and column read, and each step of
 	// FTS5's internal statements) were a tenth of a symbol search.
-	busy := fmt.Sprintf("_busy_timeout=%d&_mutex=no", o.busyTimeout.Milliseconds())
-	w, err := sql.Open(writerDriver, "file:"+abs+"?_txlock=immediate&"+busy)
-	if err != nil {
-		return nil, fileError(abs, err)
+	query := fmt.Sprintf("_busy_timeout=%d&_mutex=no", o.busyTimeout.Milliseconds())
+	s := &Store{path: abs, wal: newWALFrames()}
+	writerHook := connectHook(false)
+	s.w = openPool(fileURI(abs, "_txlock=immediate&"+query), func(c *sqlite3.SQLiteConn) error {
+		if err := writerHook(c); err != nil {
+			return err
+		}
+		return installWALHook(c, s.wal)
+	})
+	s.w.SetMaxOpenConns(1)
+	s.w.SetMaxIdleConns(1)
+	s.w.SetConnMaxLifetime(0)
+	s.w.SetConnMaxIdleTime(0)
+	fail := func(err error) (*Store, error) {
+		s.close()
+		return nil, err
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetConnMaxIdleTime(0)
-
-	s := &Store{path: abs, w: w}
 	if err := s.ensureFTS5(); err != nil {
-		w.Close()
-		return nil, err
+		return fail(err)
 	}
-	if err := migrate(context.Background(), w, abs); err != nil {
-		w.Close()
-		return nil, err
+	if err := migrate(context.Background(), s.w, abs); err != nil {
+		return fail(err)
 	}
-
-	r, err := sql.Open(readerDriver, "file:"+abs+"?"+busy)
-	if err != nil {
-		w.Close()
-		return nil, fileError(abs, err)
-	}
-	r.SetMaxOpenConns(o.readers)
-	r.SetMaxIdleConns(o.readers)
-	s.r = r
+	s.r = openReaders(fileURI(abs, query))
+	s.r.SetMaxOpenConns(o.readers)
+	s.r.SetMaxIdleConns(o.readers)
 	if err := s.prepare(); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("store: %s: preparing statements: %w", abs, err)
+		return fail(fmt.Errorf("store: %s: preparing statements: %w", abs, err))
 	}
-	s.ckpt = newCheckpointer(abs, "file:"+abs+"?"+busy)
+	s.ckpt = newCheckpointer(s.wal, fileURI(abs, query), openReaders)
+	openFiles.add(abs)
 	return s, nil
 }
 
@@ -151,8 +188,19 @@ func (s *Store) wrote() { s.ckpt.noteWrite() }
 // Path is the absolute path of the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close closes statements and both pools, checkpointing the WAL.
+// Close closes statements and both pools, checkpointing the WAL. A second
+// call returns the first's result.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		openFiles.Lock()
+		defer openFiles.Unlock()
+		s.closeErr = s.close()
+		openFiles.remove(s.path)
+	})
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	s.stmts.close()
 	var errs []error
 	if s.r != nil {
@@ -164,7 +212,24 @@ func (s *Store) Close() error {
 		_, _ = s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		errs = append(errs, s.w.Close())
 	}
+	s.wal.free() // after the writer: its hook writes there
 	return errors.Join(errs...)
+}
+
+// openFiles counts the Stores of this process open on each file.
+var openFiles = fileSet{n: map[string]int{}}
+
+type fileSet struct {
+	sync.Mutex
+	n map[string]int
+}
+
+func (f *fileSet) has(path string) bool { return f.n[path] > 0 }
+func (f *fileSet) add(path string)      { f.n[path]++ }
+func (f *fileSet) remove(path string) {
+	if f.n[path]--; f.n[path] <= 0 {
+		delete(f.n, path)
+	}
 }
 
 // ensureFTS5 turns the obscure "no such module: fts5" of a binary built
