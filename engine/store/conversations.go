@@ -18,7 +18,7 @@ func (s *Store) CreateConversation(ctx context.Context, c *Conversation) (int64,
 		c.Status = "running"
 	}
 	res, err := s.stmts.insertConversation.ExecContext(ctx, c.CreatedAt.UnixNano(), c.Question, c.Context, c.Profile,
-		c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency))
+		c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency), s.owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: create conversation: %w", err)
 	}
@@ -68,7 +68,7 @@ func (s *Store) RecordRun(ctx context.Context, c *Conversation, msgs []Message) 
 		c.CreatedAt = time.Now()
 	}
 	res, err := tx.StmtContext(ctx, s.stmts.insertConversation).ExecContext(ctx, c.CreatedAt.UnixNano(), c.Question, c.Context,
-		c.Profile, c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency))
+		c.Profile, c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency), s.owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: record run: %w", err)
 	}

@@ -340,7 +340,7 @@ func (r *RunRecorder) inTx(ops []runOp) error {
 			}
 			c := op.w.conv
 			res, err := insConv.ExecContext(ctx, c.CreatedAt.UnixNano(), c.Question, c.Context,
-				c.Profile, c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency))
+				c.Profile, c.CacheKey, c.Status, c.Final, c.TotalCost, int64(c.Latency), r.s.owner)
 			if err != nil {
 				return err
 			}

@@ -54,8 +54,8 @@ func (s *Store) prepare() error {
 	w := func(dst **sql.Stmt, q string) error { return st.prep(s.w, dst, q) }
 	r := func(dst **sql.Stmt, q string) error { return st.prep(s.r, dst, q) }
 	steps := []error{
-		w(&st.insertConversation, `INSERT INTO conversations(created_at, question, context, profile, cache_key, status, final, total_cost, latency_ns)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		w(&st.insertConversation, `INSERT INTO conversations(created_at, question, context, profile, cache_key, status, final, total_cost, latency_ns, owner)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		w(&st.finishConversation, `UPDATE conversations SET status = ?, final = ?, total_cost = ?, latency_ns = ? WHERE id = ?`),
 		r(&st.getConversation, `SELECT id, created_at, question, context, profile, cache_key, status, final, total_cost, latency_ns
 			FROM conversations WHERE id = ?`),

@@ -26,6 +26,7 @@ type Store struct {
 	stmts statements
 	wal   walFrames // the writer's WAL length, from its WAL hook
 	ckpt  *checkpointer
+	owner string // what marks this process's running rows (owner.go)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -176,6 +177,12 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.r.SetMaxIdleConns(o.readers)
 	if err := s.prepare(); err != nil {
 		return fail(fmt.Errorf("store: %s: preparing statements: %w", abs, err))
+	}
+	if s.owner, err = processOwner(); err != nil {
+		return fail(fmt.Errorf("store: %s: %w", abs, err))
+	}
+	if err := s.markAbandoned(context.Background()); err != nil {
+		return fail(err)
 	}
 	s.ckpt = newCheckpointer(s.wal, fileURI(abs, query), openReaders)
 	openFiles.add(abs)

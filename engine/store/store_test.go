@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -641,5 +642,53 @@ func TestOpenUsesExactlyThePathGiven(t *testing.T) {
 			assert.True(t, ok)
 			assert.Equal(t, "v", string(v))
 		})
+	}
+}
+
+// Open marks "abandoned" the running rows of processes that have died, and
+// leaves those of live processes (another hive serve using the same file)
+// and of owners it cannot read alone.
+func TestOpenMarksRunsOfDeadProcessesAbandoned(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	s, err := Open(path)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	live := exec.Command("sleep", "30")
+	require.NoError(t, live.Start())
+	t.Cleanup(func() { live.Process.Kill(); live.Wait() })
+	liveOwner, err := ownerOf(live.Process.Pid)
+	require.NoError(t, err)
+	dead := exec.Command("sleep", "30")
+	require.NoError(t, dead.Start())
+	deadOwner, err := ownerOf(dead.Process.Pid)
+	require.NoError(t, err)
+	require.NoError(t, dead.Process.Kill())
+	_ = dead.Wait()
+
+	rows := []struct {
+		owner, status, want string
+	}{
+		{deadOwner, "running", StatusAbandoned},
+		{liveOwner, "running", "running"},
+		{s.owner, "running", "running"}, // this process, which is about to open it again
+		{"not an owner", "running", "running"},
+		{deadOwner, "ok", "ok"},
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		res, err := s.w.ExecContext(ctx, `INSERT INTO conversations(created_at, question, profile, status, owner) VALUES (1, 'q', 'p', ?, ?)`, r.status, r.owner)
+		require.NoError(t, err)
+		ids[i], _ = res.LastInsertId()
+	}
+	require.NoError(t, s.Close())
+
+	s, err = Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	for i, r := range rows {
+		c, _, err := s.Conversation(ctx, ids[i])
+		require.NoError(t, err)
+		assert.Equal(t, r.want, c.Status, "owner %q, was %s", r.owner, r.status)
 	}
 }

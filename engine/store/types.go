@@ -16,7 +16,7 @@ type Conversation struct {
 	Context   string
 	Profile   string // "balanced", "speed", ... or "direct"
 	CacheKey  string
-	Status    string // "running", "ok", "failed", "canceled", "budget"
+	Status    string // "running", "ok", "failed", "canceled", "budget", "abandoned"
 	Final     string // the Curator's (or direct stage's) answer
 	TotalCost float64
 	Latency   time.Duration
