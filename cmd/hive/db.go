@@ -72,6 +72,14 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 		for _, n := range names {
 			fmt.Fprintf(out, "rows      %-15s %d\n", n, st.Rows[n])
 		}
+		statuses := make([]string, 0, len(st.Runs))
+		for s := range st.Runs {
+			statuses = append(statuses, s)
+		}
+		sort.Strings(statuses)
+		for _, s := range statuses {
+			fmt.Fprintf(out, "runs      %-15s %d\n", s, st.Runs[s])
+		}
 	case "migrate":
 		before, after, err := s.Migrate(ctx)
 		if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
 )
 
 // run executes the hive app in-process with captured output.
@@ -36,6 +38,7 @@ func TestVersion(t *testing.T) {
 func TestDBCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "x.db")
+	odd := filepath.Join(dir, "a#b?c%41", "hive.db")
 	notDB := filepath.Join(dir, "hostname")
 	require.NoError(t, os.WriteFile(notDB, []byte("host\n"), 0o644))
 
@@ -50,8 +53,9 @@ func TestDBCommands(t *testing.T) {
 		{"path from flag", nil, []string{"db", "path", "--db", db}, 0, db, ""},
 		{"path from env", map[string]string{"HIVE_DB": "/e/h.db"}, []string{"db", "path"}, 0, "/e/h.db", ""},
 		{"stats creates and counts", nil, []string{"db", "stats", "--db", db}, 0, "rows      conversations   0", ""},
+		{"stats of a path with # ? %", nil, []string{"db", "stats", "--db", odd}, 0, "database  " + odd + "\n", ""},
 		{"check", nil, []string{"db", "check", "--db", db}, 0, "integrity ok", ""},
-		{"migrate is a no-op", nil, []string{"db", "migrate", "--db", db}, 0, "schema 3 -> 3", ""},
+		{"migrate is a no-op", nil, []string{"db", "migrate", "--db", db}, 0, fmt.Sprintf("schema %d -> %d", store.LatestSchema(), store.LatestSchema()), ""},
 		{"vacuum", nil, []string{"db", "vacuum", "--db", db}, 0, "bytes", ""},
 		{"bench", nil, []string{"db", "bench", "--db", db, "--ops", "3", "--json"}, 0, `"upsert_file_50_symbols":[`, ""},
 		{"bench bad ops", nil, []string{"db", "bench", "--db", db, "--ops", "0"}, exitcode.Usage, "", "--ops must be"},
@@ -68,4 +72,8 @@ func TestDBCommands(t *testing.T) {
 			assert.Contains(t, errs, c.wantErr)
 		})
 	}
+	_, err := os.Stat(odd)
+	assert.NoError(t, err, "the database is exactly at the path given")
+	_, err = os.Stat(filepath.Join(dir, "a"))
+	assert.True(t, os.IsNotExist(err), "nothing at the path cut at '#'")
 }

@@ -17,6 +17,9 @@ type Stats struct {
 	FileBytes int64            `json:"file_bytes"` // main file
 	WALBytes  int64            `json:"wal_bytes"`
 	Rows      map[string]int64 `json:"rows"`
+	// Runs counts conversations by status: "running" ones belong to live
+	// processes (Open marks those of dead ones "abandoned").
+	Runs map[string]int64 `json:"runs"`
 }
 
 // Tables whose row counts Stats reports.
@@ -24,7 +27,7 @@ var statTables = []string{"conversations", "messages", "response_cache", "files"
 
 // Stats counts rows per table and measures the files on disk.
 func (s *Store) Stats(ctx context.Context) (*Stats, error) {
-	st := &Stats{Path: s.path, Rows: map[string]int64{}}
+	st := &Stats{Path: s.path, Rows: map[string]int64{}, Runs: map[string]int64{}}
 	var err error
 	if st.Schema, err = s.SchemaVersion(ctx); err != nil {
 		return nil, err
@@ -35,6 +38,22 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 			return nil, fmt.Errorf("store: count %s: %w", t, err)
 		}
 		st.Rows[t] = n
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT status, count(*) FROM conversations GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("store: count runs: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var status string
+		var n int64
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("store: count runs: %w", err)
+		}
+		st.Runs[status] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: count runs: %w", err)
 	}
 	if fi, err := os.Stat(s.path); err == nil {
 		st.FileBytes = fi.Size()
