@@ -6,15 +6,14 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/sqlitefile"
 )
 
 // Store is an open hive database. It is safe for concurrent use.
@@ -93,28 +92,8 @@ func openPool(dsn string, hook func(*sqlite3.SQLiteConn) error) *sql.DB {
 
 func openReaders(dsn string) *sql.DB { return openPool(dsn, connectHook(true)) }
 
-// fileURI is the SQLite URI of the file at path, with query. SQLite decodes
-// %XX escapes in a URI's path and ends the path at '?' or '#', so those
-// three characters are escaped: the file opened is exactly path (a --db of
-// /tmp/a#b/hive.db once opened /tmp/a).
-func fileURI(path, query string) string {
-	var b strings.Builder
-	b.Grow(len("file:") + len(path) + 1 + len(query))
-	b.WriteString("file:")
-	for i := 0; i < len(path); i++ {
-		switch c := path[i]; c {
-		case '%', '?', '#':
-			fmt.Fprintf(&b, "%%%02X", c)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	if query != "" {
-		b.WriteByte('?')
-		b.WriteString(query)
-	}
-	return b.String()
-}
+// fileURI is the URI of the file at path: exactly that file (sqlitefile.URI).
+func fileURI(path, query string) string { return sqlitefile.URI(path, query) }
 
 // Open opens (creating if needed) the database at path and applies pending
 // migrations. Errors caused by the path or file are exit-code-2 errors that
@@ -253,85 +232,12 @@ func (s *Store) ensureFTS5() error {
 	return nil
 }
 
-// sqliteHeader is the first 16 bytes of every SQLite 3 database file.
-const sqliteHeader = "SQLite format 3\x00"
-
-// checkFile refuses, before SQLite touches the file, a path that is a
-// directory, a file that is not a SQLite database or one that is truncated,
-// and a location where the database cannot be created.
+// checkFile is sqlitefile.Check with the store's prefix and exit code.
 func checkFile(path string) error {
-	fi, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		dir := filepath.Dir(path)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return exitcode.UsageError("store: %s: cannot create the directory for the database: %v", path, unwrapPathErr(err))
-		}
-		return checkWritableDir(path, dir)
-	case err != nil:
-		return exitcode.UsageError("store: %s: %v", path, unwrapPathErr(err))
-	case fi.IsDir():
-		return exitcode.UsageError("store: %s is a directory; --db wants a database file path, e.g. %s", path, filepath.Join(path, "hive.db"))
-	case !fi.Mode().IsRegular():
-		return exitcode.UsageError("store: %s is not a regular file", path)
-	case fi.Size() == 0:
-		// SQLite treats an empty file as a new database.
-		return checkWritableFile(path)
+	if err := sqlitefile.Check(path); err != nil {
+		return exitcode.UsageError("store: %v", err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return exitcode.UsageError("store: %s: cannot read: %v", path, unwrapPathErr(err))
-	}
-	defer f.Close()
-	var hdr [100]byte
-	n, _ := f.ReadAt(hdr[:], 0)
-	if n < len(sqliteHeader) || string(hdr[:len(sqliteHeader)]) != sqliteHeader {
-		return exitcode.UsageError("store: %s is not a SQLite database (its header is not %q); point --db at a hive database or at a new path", path, strings.TrimRight(sqliteHeader, "\x00"))
-	}
-	if n < 100 {
-		return exitcode.UsageError("store: %s is truncated: %d bytes, shorter than the 100-byte SQLite header", path, fi.Size())
-	}
-	pageSize := int64(hdr[16])<<8 | int64(hdr[17])
-	if pageSize == 1 {
-		pageSize = 65536
-	}
-	pages := int64(hdr[28])<<24 | int64(hdr[29])<<16 | int64(hdr[30])<<8 | int64(hdr[31])
-	changeCounter := string(hdr[24:28])
-	validFor := string(hdr[92:96])
-	// The in-header page count is trustworthy only when "version-valid-for"
-	// matches the change counter (SQLite file format §1.3.7).
-	if pages > 0 && changeCounter == validFor && fi.Size() < pages*pageSize {
-		return exitcode.UsageError("store: %s is truncated: %d bytes, but its header says %d pages of %d bytes (%d bytes)", path, fi.Size(), pages, pageSize, pages*pageSize)
-	}
-	return checkWritableFile(path)
-}
-
-func checkWritableDir(path, dir string) error {
-	f, err := os.CreateTemp(dir, ".hive-write-check-*")
-	if err != nil {
-		return exitcode.UsageError("store: %s: cannot create a database there: %v", path, unwrapPathErr(err))
-	}
-	name := f.Name()
-	f.Close()
-	os.Remove(name)
 	return nil
-}
-
-func checkWritableFile(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return exitcode.UsageError("store: %s: cannot open for writing: %v", path, unwrapPathErr(err))
-	}
-	f.Close()
-	return checkWritableDir(path, filepath.Dir(path)) // WAL and SHM files live beside it
-}
-
-func unwrapPathErr(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // fileError names the path on errors SQLite raises about the file itself,
