@@ -23,7 +23,7 @@ type Stats struct {
 }
 
 // Tables whose row counts Stats reports.
-var statTables = []string{"conversations", "messages", "response_cache", "files", "symbols", "bench_runs", "bench_results"}
+var statTables = []string{"conversations", "messages", "response_cache", "files", "symbols"}
 
 // Stats counts rows per table and measures the files on disk.
 func (s *Store) Stats(ctx context.Context) (*Stats, error) {

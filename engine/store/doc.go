@@ -1,7 +1,8 @@
 // Package store is hive's SQLite database (github.com/mattn/go-sqlite3):
 // consensus conversations and their per-stage messages, the response cache,
-// analysed source files with their symbols (FTS5-indexed by name), and the
-// harness's benchmark history.
+// and analysed source files with their symbols (FTS5-indexed by name). It
+// knows nothing of benchmarks: the harness keeps its history in tables of
+// its own (harness/history), by default in the same file.
 //
 // One Store holds two connection pools on the same file: a single writer
 // connection (so writers in this process never contend with each other, and

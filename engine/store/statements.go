@@ -30,8 +30,6 @@ type statements struct {
 	fileStates          *sql.Stmt
 	countFiles          *sql.Stmt
 	searchSymbols       *sql.Stmt
-	insertBenchRun      *sql.Stmt
-	insertBenchRes      *sql.Stmt
 
 	// symbolInserts[k] inserts 1<<k symbol rows in one statement: a file's
 	// symbols go in a few round trips (50 = 32+16+2) instead of one each.
@@ -93,10 +91,6 @@ func (s *Store) prepare() error {
 		r(&st.searchSymbols, `SELECT s.name, s.kind, s.parent, s.start_line, s.end_line, s.complexity, f.path, f.language
 			FROM symbols_fts JOIN symbols s ON s.id = symbols_fts.rowid JOIN files f ON f.id = s.file_id
 			WHERE symbols_fts MATCH ? ORDER BY length(s.name), s.name, f.path, s.start_line LIMIT CAST(? AS INTEGER)`),
-		w(&st.insertBenchRun, `INSERT INTO bench_runs(created_at, suite, commit_id, dirty, workload_hash, complete, document)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		w(&st.insertBenchRes, `INSERT INTO bench_results(run_id, name, unit, n, p50, p95, p99, mean, min, max)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 	}
 	for k := range st.symbolInserts {
 		steps = append(steps, w(&st.symbolInserts[k], symbolInsertSQL(1<<k)))

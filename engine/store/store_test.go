@@ -338,21 +338,6 @@ func TestSearchSymbolsOrderAndLimit(t *testing.T) {
 	assert.Len(t, hits, 6, "limit 0 means the default")
 }
 
-func TestBenchHistory(t *testing.T) {
-	s := openTemp(t)
-	ctx := context.Background()
-	for i := 1; i <= 3; i++ {
-		_, err := s.RecordBenchRun(ctx, &BenchRun{Suite: "quick", Commit: fmt.Sprintf("c%d", i), Complete: true, Document: []byte("{}"),
-			Results: []BenchResult{{Name: "startup.serve", Unit: "ms", N: 10, P50: float64(i)}}})
-		require.NoError(t, err)
-	}
-	pts, err := s.BenchHistory(ctx, "startup.serve", 2)
-	require.NoError(t, err)
-	require.Len(t, pts, 2)
-	assert.Equal(t, "c2", pts[0].Commit, "oldest of the newest two first")
-	assert.Equal(t, 3.0, pts[1].P50)
-}
-
 // Two Stores on one file behave like two processes: each has its own writer
 // connection, and busy_timeout plus BEGIN IMMEDIATE must keep either from
 // failing with "database is locked".

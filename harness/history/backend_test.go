@@ -2,6 +2,7 @@ package history
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/results"
 )
 
@@ -129,3 +132,91 @@ func TestSQLiteBackendReopen(t *testing.T) {
 }
 
 var getenv = os.Getenv
+
+// A hive database whose history the engine's store kept (its first
+// migration created bench_runs and bench_results, without document
+// hashes) is adopted as it is: its runs list, its documents are hashed, and
+// recording one of them again adds nothing.
+func TestSQLiteAdoptsTheEnginesOldHistoryTables(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	old, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	_, err = old.Exec(`CREATE TABLE bench_runs (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL, suite TEXT NOT NULL DEFAULT '',
+		commit_id TEXT NOT NULL DEFAULT '', dirty INTEGER NOT NULL DEFAULT 0, workload_hash TEXT NOT NULL DEFAULT '',
+		complete INTEGER NOT NULL DEFAULT 1, document BLOB NOT NULL);
+	CREATE TABLE bench_results (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES bench_runs(id) ON DELETE CASCADE,
+		name TEXT NOT NULL, unit TEXT NOT NULL, n INTEGER NOT NULL, p50 REAL NOT NULL, p95 REAL NOT NULL, p99 REAL NOT NULL,
+		mean REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL);
+	CREATE INDEX bench_results_name ON bench_results(name, run_id);`)
+	require.NoError(t, err)
+	f, doc := synthRun(t, 3, 10)
+	_, err = old.Exec(`INSERT INTO bench_runs(created_at, suite, commit_id, complete, document) VALUES (?, 'test', 'c003', 1, ?)`,
+		f.Env.Date.UnixNano(), doc)
+	require.NoError(t, err)
+	_, err = old.Exec(`INSERT INTO bench_results(run_id, name, unit, n, p50, p95, p99, mean, min, max) VALUES (1, 'startup.serve', 'ms', 3, 10, 10.5, 10.5, 10, 9.5, 10.5)`)
+	require.NoError(t, err)
+	require.NoError(t, old.Close())
+
+	b, err := OpenSQLite(path)
+	require.NoError(t, err)
+	defer b.Close()
+	ctx := context.Background()
+	runs, err := b.Runs(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	assert.Equal(t, "c003", runs[0].Commit)
+	assert.Equal(t, 1, runs[0].Benchmarks)
+	id, added, err := b.Record(ctx, f, doc)
+	require.NoError(t, err)
+	assert.False(t, added, "the adopted document was hashed")
+	assert.Equal(t, int64(1), id)
+}
+
+// The history lives in the engine's database file by default, beside the
+// engine's tables, each with its own migrations: neither disturbs the other.
+func TestSQLiteSharesTheEnginesFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	ctx := context.Background()
+	st, err := store.Open(path)
+	require.NoError(t, err)
+	require.NoError(t, st.CachePut(ctx, "k", []byte("v"), 0))
+	require.NoError(t, st.Close())
+
+	b, err := OpenSQLite(path)
+	require.NoError(t, err)
+	f, doc := synthRun(t, 1, 10)
+	_, added, err := b.Record(ctx, f, doc)
+	require.NoError(t, err)
+	assert.True(t, added)
+	require.NoError(t, b.Close())
+
+	st, err = store.Open(path)
+	require.NoError(t, err)
+	defer st.Close()
+	check, err := st.Check(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ok"}, check)
+	v, ok, err := st.CacheGet(ctx, "k")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "v", string(v))
+	b, err = OpenSQLite(path)
+	require.NoError(t, err)
+	defer b.Close()
+	runs, err := b.Runs(ctx, 0)
+	require.NoError(t, err)
+	assert.Len(t, runs, 1)
+}
+
+// A path that is not a place for a database is refused with a line naming it.
+func TestOpenSQLiteRefusesBadPaths(t *testing.T) {
+	dir := t.TempDir()
+	notDB := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(notDB, []byte("not a database\n"), 0o644))
+	for _, c := range []struct{ path, want string }{{dir, "is a directory"}, {notDB, "is not a SQLite database"}} {
+		_, err := OpenSQLite(c.path)
+		require.Error(t, err)
+		assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+		assert.Contains(t, err.Error(), c.want)
+	}
+}

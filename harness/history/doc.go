@@ -7,9 +7,12 @@
 // answers three questions: which runs are there (Runs), which metrics
 // (Metrics), and the per-run summary of one metric (Series). Two backends:
 //
-//   - OpenSQLite: the local hive database (engine/store, the same file as
-//     `--db`), so one machine's history sits next to everything else hive
-//     keeps and needs no setup.
+//   - OpenSQLite: a SQLite file, by default the local hive database (the
+//     same file as `--db`), so one machine's history sits next to
+//     everything else hive keeps and needs no setup. The history's tables
+//     and schema version are its own (history_schema), apart from the
+//     engine's migrations; the tables of an older hive database, which the
+//     engine once created, are adopted as they are.
 //   - OpenPostgres: a PostgreSQL database (pgx), so ephemeral CI runners
 //     share one history. Tables hive_history_* are created on first use,
 //     under a version table and an advisory lock, so concurrent runners

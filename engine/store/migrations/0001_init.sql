@@ -1,5 +1,10 @@
 -- 0001: the engine's tables: consensus runs, response cache, analysed files
--- and symbols (with an FTS5 index on names), benchmark history.
+-- and symbols (with an FTS5 index on names).
+--
+-- Until the harness's history got a schema of its own, this migration also
+-- created its tables (bench_runs, bench_results). A database made then keeps
+-- them, and the history (harness/history) adopts them; an applied migration
+-- never runs again, so removing them here changes only new databases.
 
 CREATE TABLE conversations (
     id          INTEGER PRIMARY KEY,
@@ -83,29 +88,3 @@ END;
 CREATE TRIGGER symbols_fts_delete AFTER DELETE ON symbols BEGIN
     INSERT INTO symbols_fts(symbols_fts, rowid, name) VALUES ('delete', old.id, old.name);
 END;
-
-CREATE TABLE bench_runs (
-    id            INTEGER PRIMARY KEY,
-    created_at    INTEGER NOT NULL,
-    suite         TEXT    NOT NULL DEFAULT '',
-    commit_id     TEXT    NOT NULL DEFAULT '',
-    dirty         INTEGER NOT NULL DEFAULT 0,
-    workload_hash TEXT    NOT NULL DEFAULT '',
-    complete      INTEGER NOT NULL DEFAULT 1,
-    document      BLOB    NOT NULL            -- the whole results file (JSON)
-);
-
-CREATE TABLE bench_results (
-    id      INTEGER PRIMARY KEY,
-    run_id  INTEGER NOT NULL REFERENCES bench_runs(id) ON DELETE CASCADE,
-    name    TEXT    NOT NULL,
-    unit    TEXT    NOT NULL,
-    n       INTEGER NOT NULL,
-    p50     REAL    NOT NULL,
-    p95     REAL    NOT NULL,
-    p99     REAL    NOT NULL,
-    mean    REAL    NOT NULL,
-    min     REAL    NOT NULL,
-    max     REAL    NOT NULL
-);
-CREATE INDEX bench_results_name ON bench_results(name, run_id);
