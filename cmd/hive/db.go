@@ -64,22 +64,8 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 			return json.NewEncoder(out).Encode(st)
 		}
 		fmt.Fprintf(out, "database  %s\nschema    %d\nsize      %d bytes (+ %d bytes WAL)\n", st.Path, st.Schema, st.FileBytes, st.WALBytes)
-		names := make([]string, 0, len(st.Rows))
-		for n := range st.Rows {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(out, "rows      %-15s %d\n", n, st.Rows[n])
-		}
-		statuses := make([]string, 0, len(st.Runs))
-		for s := range st.Runs {
-			statuses = append(statuses, s)
-		}
-		sort.Strings(statuses)
-		for _, s := range statuses {
-			fmt.Fprintf(out, "runs      %-15s %d\n", s, st.Runs[s])
-		}
+		printCounts(out, "rows", st.Rows)
+		printCounts(out, "runs", st.Runs)
 	case "migrate":
 		before, after, err := s.Migrate(ctx)
 		if err != nil {
@@ -109,6 +95,18 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(out, "%s: %d -> %d bytes\n", path, before, after)
 	}
 	return nil
+}
+
+// printCounts prints one "label  name  count" line per name, sorted.
+func printCounts(out io.Writer, label string, counts map[string]int64) {
+	names := make([]string, 0, len(counts))
+	for n := range counts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(out, "%-9s %-15s %d\n", label, n, counts[n])
+	}
 }
 
 // dbBench times each hot store operation inside this binary, so the harness
