@@ -10,10 +10,11 @@
 //
 //	s, _ := suite.Lookup("quick")                       // or "test", "ci", "full"
 //	s, _ = s.ResolveWorkload(ctx, families)             // GOROOT/src/net → absolute
+//	fp, _ := suite.FingerprintWorkload(s.Probe.Workload) // before measuring, never after
 //	probes, _ := probe.All(s.Probe)
 //	sel, _ := suite.Select(probes, "startup,database.cache_get")
 //	rec, err := suite.Run(ctx, s, sel, probe.Target{Name: "hive", HiveBin: "bin/hive"}, progress)
-//	f, _ := suite.NewFile(rec, suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload})
+//	f, _ := suite.NewFile(rec, suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload, Fingerprint: &fp})
 //
 //	gs := s.ForGate()                                   // short rounds: GateSamples per round
 //	gprobes, _ := probe.All(gs.Probe)
