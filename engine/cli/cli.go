@@ -160,9 +160,34 @@ func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			return pos, nil
 		}
 		// flag stops at the first non-flag, or after consuming "--".
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		if endedByDoubleDash(fs, args[:len(args)-len(rest)]) {
 			return append(pos, rest...), nil
 		}
 		pos, args = append(pos, rest[0]), rest[1:]
 	}
+}
+
+// endedByDoubleDash reports whether the tokens the flag package consumed
+// end with a "--" that ended the flags, rather than a "--" that was the
+// value of a flag ("--format -- a -q": format is "--", and -q is still a
+// flag). It walks them as the flag package did; they parsed, so each is a
+// flag, a flag's value or that final "--".
+func endedByDoubleDash(fs *flag.FlagSet, consumed []string) bool {
+	for i := 0; i < len(consumed); i++ {
+		a := consumed[i]
+		if a == "--" {
+			return i == len(consumed)-1
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if hasValue {
+			continue
+		}
+		if fl := fs.Lookup(name); fl != nil {
+			if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+		}
+		i++ // the next token is this flag's value
+	}
+	return false
 }
