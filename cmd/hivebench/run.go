@@ -43,7 +43,9 @@ the run table (metric | p50 | p95 | p99 | target (tier) | vs TypeScript |
 verdict) and writes the results JSON. Suites: %s (go doc
 github.com/hiveperf/hive/harness/suite). A missed target shows in the table;
 use hivebench validate for an exit code that says so. An interrupted run
-(SIGINT) writes the rounds it finished, marked incomplete, and exits 3.
+(SIGINT, SIGTERM, SIGHUP) writes the rounds it finished, marked incomplete,
+and exits 3; the workload is fingerprinted before measuring, so that holds
+whatever becomes of the tree.
 
 Flags:
 `, strings.Join(suite.Names(), ", "))

@@ -170,10 +170,13 @@
 //
 // # Interruption
 //
-// A canceled context (SIGINT, SIGTERM: engine/cli cancels it) stops the
+// A canceled context (SIGINT, SIGTERM, SIGHUP: engine/cli cancels it) stops the
 // current round; Run and Gate return an *Interrupted error, which exits 3
 // (engine/exitcode: the measurement did not happen, which is neither a
 // regression nor bad input). The rounds that finished are kept: `hivebench
 // run` writes them as a results file marked incomplete ("interrupted by a
-// signal"), which reports show and a baseline refuses.
+// signal"), which reports show and a baseline refuses. The workload's
+// fingerprint is taken before measuring (FingerprintWorkload), so saving
+// them never needs the tree again. A second signal exits at once (exit 3),
+// abandoning the cleanup and whatever it had not written yet.
 package suite

@@ -69,7 +69,7 @@ func runFamily(ctx context.Context, p probe.Probe, metrics []probe.Metric, t pro
 }
 
 // Interrupted is the error of a run or gate stopped by its context
-// (SIGINT, SIGTERM): exit code 3, because the measurement did not happen,
+// (SIGINT, SIGTERM, SIGHUP): exit code 3, because the measurement did not happen,
 // not because it said no.
 type Interrupted struct{ Cause error }
 
