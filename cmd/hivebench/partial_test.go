@@ -192,7 +192,7 @@ func TestRunSIGHUPKeepsTheFinishedRounds(t *testing.T) {
 	code := p.wait(t)
 	stderr := p.Stderr()
 	assert.Equal(t, exitcode.Infra, code, stderr)
-	assert.Contains(t, stderr, "hivebench: hangup received: stopping")
+	assert.Contains(t, stderr, "hivebench: SIGHUP received: stopping")
 	assert.Contains(t, stderr, "marked incomplete")
 
 	f, err := results.Read(out)
@@ -230,7 +230,7 @@ func TestLoadSecondInterruptExitsAtOnce(t *testing.T) {
 	p.waitLine(t, "hivebench load: adhoc —")
 	t.Cleanup(func() { killServeGroup(p.Stderr()) })
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))
-	p.waitLine(t, "hivebench: interrupt received: stopping; a second signal exits at once")
+	p.waitLine(t, "hivebench: SIGINT received: stopping; a second signal exits at once")
 	// Once the report is saved the harness stops hive serve, which ignores
 	// SIGTERM: the cleanup now hangs for the stop grace.
 	waitFile(t, jsonOut)
@@ -239,7 +239,7 @@ func TestLoadSecondInterruptExitsAtOnce(t *testing.T) {
 	stderr := p.Stderr()
 	assert.Equal(t, cli.ForcedExitCode, code, stderr)
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	assert.Equal(t, "hivebench: second signal (interrupt) during the cleanup: exiting at once with code 3, cleanup abandoned", lines[len(lines)-1])
+	assert.Equal(t, "hivebench: second signal (SIGINT) during the cleanup: exiting at once with code 3, cleanup abandoned", lines[len(lines)-1])
 	assert.NotContains(t, stderr, "report above is partial", "the command did not get to return")
 }
 

@@ -50,11 +50,11 @@ func notifyStop(name string, stderr io.Writer, exit func(int)) (context.Context,
 			case s := <-sigs:
 				if first == nil {
 					first = s
-					fmt.Fprintf(stderr, "%s: %v received: stopping; a second signal exits at once\n", name, s)
-					cancel(errors.New(s.String() + " signal received"))
+					fmt.Fprintf(stderr, "%s: %s received: stopping; a second signal exits at once\n", name, signalName(s))
+					cancel(errors.New(signalName(s) + " received"))
 					continue
 				}
-				fmt.Fprintf(stderr, "%s: second signal (%v) during the cleanup: exiting at once with code %d, cleanup abandoned\n", name, s, ForcedExitCode)
+				fmt.Fprintf(stderr, "%s: second signal (%s) during the cleanup: exiting at once with code %d, cleanup abandoned\n", name, signalName(s), ForcedExitCode)
 				exit(ForcedExitCode)
 				return
 			case <-done:
@@ -68,4 +68,18 @@ func notifyStop(name string, stderr io.Writer, exit func(int)) (context.Context,
 		close(done)
 		cancel(nil)
 	}
+}
+
+// signalName is the name people know a stop signal by ("SIGHUP"), where
+// os.Signal's String says "hangup".
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
 }

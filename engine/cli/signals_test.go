@@ -156,15 +156,15 @@ func exitedWith(t *testing.T, state *os.ProcessState, code int, stderr string) {
 // cleanup). SIGHUP is what a closed ssh session sends.
 func TestStopSignalCancelsContext(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
-		t.Run(sig.String(), func(t *testing.T) {
+		t.Run(signalName(sig), func(t *testing.T) {
 			c := startHelper(t, "wait", "0s")
 			require.NoError(t, c.cmd.Process.Signal(sig))
 			rest, state := c.wait(t)
 			stderr := c.stderr.String()
 			exitedWith(t, state, exitcode.Infra, stderr)
-			assert.Contains(t, rest, "cause: "+sig.String()+" signal received")
+			assert.Contains(t, rest, "cause: "+signalName(sig)+" received")
 			assert.Contains(t, rest, "cleaned", "the cleanup ran to its end")
-			assert.Contains(t, stderr, "helper: "+sig.String()+" received: stopping; a second signal exits at once")
+			assert.Contains(t, stderr, "helper: "+signalName(sig)+" received: stopping; a second signal exits at once")
 			assert.Contains(t, stderr, "helper: interrupted", "the command's error is printed")
 		})
 	}
@@ -179,7 +179,7 @@ func TestSecondSignalForcesExit(t *testing.T) {
 		{syscall.SIGHUP, syscall.SIGTERM},
 	}
 	for _, tc := range cases {
-		t.Run(tc.first.String()+" then "+tc.second.String(), func(t *testing.T) {
+		t.Run(signalName(tc.first)+" then "+signalName(tc.second), func(t *testing.T) {
 			c := startHelper(t, "wait", "1m")
 			require.NoError(t, c.cmd.Process.Signal(tc.first))
 			c.expect(t, "cleaning")
@@ -190,7 +190,7 @@ func TestSecondSignalForcesExit(t *testing.T) {
 			assert.NotContains(t, rest, "cleaned", "the process did not wait for its cleanup")
 			lines := strings.Split(strings.TrimSpace(stderr), "\n")
 			require.Len(t, lines, 2, "one line per signal: %q", stderr)
-			assert.Equal(t, fmt.Sprintf("helper: second signal (%v) during the cleanup: exiting at once with code %d, cleanup abandoned", tc.second, ForcedExitCode), lines[1])
+			assert.Equal(t, fmt.Sprintf("helper: second signal (%s) during the cleanup: exiting at once with code %d, cleanup abandoned", signalName(tc.second), ForcedExitCode), lines[1])
 		})
 	}
 }
