@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/hiveperf/hive/engine/exitcode"
@@ -329,7 +330,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	}
 	peak, perr := p.Peak(ctx)
 	if ctx.Err() != nil {
-		return Run{}, ctx.Err()
+		return Run{}, stopInterrupted(ctx, p)
 	}
 	cmdline := "hive " + strings.Join(args, " ")
 	if peak.ExitCode != 0 {
@@ -377,6 +378,79 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	run.PerFileMS = perFile
 	_ = os.Remove(filesOut) // a kernel's NDJSON is tens of MB, hundreds with symbols
 	return run, nil
+}
+
+// stopInterrupted stops the analyze of an interrupted replay and returns
+// only once it is gone, so that the caller may remove the work directory:
+// proc stops the child when ctx ends (SIGTERM, SIGKILL after its grace),
+// but Peak returns at once, and the database and per-file output the child
+// is still closing live in that directory.
+func stopInterrupted(ctx context.Context, p *proc.PeakProcess) error {
+	// Terminate returns once the trampoline is reaped, and the trampoline
+	// waits for hive analyze, unless it had to be killed: then hive
+	// analyze dies of Pdeathsig and its exit is seen in the process group
+	// the trampoline leads.
+	err := p.Terminate()
+	if gerr := waitGroupGone(p.Pid(), 10*time.Second); gerr != nil {
+		err = errors.Join(err, gerr)
+	}
+	if err != nil {
+		return errors.Join(ctx.Err(), exitcode.InfraError("replay: stopping %s: %v", p.Path(), err))
+	}
+	return ctx.Err()
+}
+
+// waitGroupGone waits until no running process is left in process group
+// pgid (zombies do not count: they hold no files), SIGKILLing the group
+// once half of limit has passed. It reads /proc.
+func waitGroupGone(pgid int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	killed := false
+	for {
+		alive, err := groupAlive(pgid)
+		if err != nil || !alive {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process group %d still has a running process %v after SIGKILL", pgid, limit)
+		}
+		if !killed && time.Until(deadline) < limit/2 {
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			killed = true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// groupAlive reports whether a process that is not a zombie is in group
+// pgid.
+func groupAlive(pgid int) (bool, error) {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return false, err
+	}
+	for _, e := range ents {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // exited meanwhile
+		}
+		// "pid (comm) state ppid pgrp …"; comm may hold spaces and parens.
+		i := strings.LastIndexByte(string(stat), ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 3 || f[0] == "Z" || f[0] == "X" {
+			continue
+		}
+		if g, err := strconv.Atoi(f[2]); err == nil && g == pgid {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // The benchmark ids a replay writes. The cold ones are the ids

@@ -109,6 +109,13 @@ Flags:
 	if fs.NArg() > 0 {
 		return exitcode.UsageError("hivebench load: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
 	}
+	for name, path := range map[string]string{"--out": *out, "--json": *jsonOut} {
+		if path != "" {
+			if err := checkOutDir(name, path); err != nil {
+				return err
+			}
+		}
+	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 
@@ -276,29 +283,47 @@ Flags:
 	if served != nil && served.Exited() {
 		fmt.Fprintf(env.Stderr, "hivebench load: warning: hive serve exited during the run; last lines of its stderr:\n  %s\n", strings.ReplaceAll(served.Tail(), "\n", "\n  "))
 	}
-	if err := load.WriteText(env.Stdout, rep); err != nil {
-		return exitcode.InfraError("hivebench load: writing the report: %v", err)
-	}
-	if *jsonOut != "" {
-		data, err := rep.MarshalIndent()
-		if err != nil {
-			return exitcode.InfraError("hivebench load: encoding the report: %v", err)
+	// The files first: they are the record, and a stdout closed by its
+	// reader (`| head`) or by a hung-up terminal must not cost them.
+	var saved []string
+	var failed []error
+	save := func(path string, write func(string) error) {
+		if path == "" {
+			return
 		}
-		if err := os.WriteFile(*jsonOut, data, 0o644); err != nil {
-			return exitcode.UsageError("hivebench load: --json %s: %v", *jsonOut, err)
+		if err := write(path); err != nil {
+			failed = append(failed, err)
+			return
 		}
+		saved = append(saved, path)
 	}
-	if *out != "" {
+	save(*jsonOut, rep.WriteJSON)
+	save(*out, func(path string) error {
 		f := load.ToResults(rep)
 		if served != nil {
 			stampHiveBuild(ctx, f, *hiveBin, env)
 		}
-		if err := f.Write(*out); err != nil {
+		if err := f.Write(path); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stderr, "hivebench load: results written to %s\n", *out)
+		fmt.Fprintf(env.Stderr, "hivebench load: results written to %s\n", path)
+		return nil
+	})
+	if err := load.WriteText(env.Stdout, rep); err != nil {
+		note := ""
+		if len(saved) > 0 {
+			note = "; the run is saved in " + strings.Join(saved, " and ")
+		}
+		failed = append(failed, exitcode.InfraError("hivebench load: writing the report to stdout: %v%s", err, note))
 	}
+	// The verdict first, so that a failed threshold keeps exit 1 whatever
+	// else went wrong.
+	return errors.Join(loadVerdict(ctx, sc, rep), errors.Join(failed...))
+}
 
+// loadVerdict is the exit status of a finished run: interrupted (3), a
+// failed threshold or soak (1), or nil.
+func loadVerdict(ctx context.Context, sc load.Scenario, rep *load.Report) error {
 	switch {
 	case !rep.Complete && ctx.Err() != nil:
 		return exitcode.InfraError("hivebench load: %s (report above is partial)", rep.IncompleteReason)

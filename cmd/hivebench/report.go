@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/atomicfile"
 	"github.com/hiveperf/hive/reports"
 	"github.com/hiveperf/hive/targets"
 )
@@ -90,8 +92,8 @@ Flags:
 type writer = io.Writer
 
 // writeTo renders into path, or onto stdout when path is empty. A file is
-// written next to its final name and renamed into place, so a CI artifact
-// is never half a report.
+// written atomically and durably (internal/atomicfile), so a CI artifact is
+// never half a report.
 func writeTo(env *cli.Env, path string, render func(w writer) error) error {
 	if path == "" {
 		return render(env.Stdout)
@@ -100,24 +102,18 @@ func writeTo(env *cli.Env, path string, render func(w writer) error) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return exitcode.UsageError("cannot write %s: directory %s does not exist", path, dir)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return exitcode.UsageError("cannot write %s: %v", path, err)
+	var renderErr error
+	err := atomicfile.WriteWith(path, 0o644, func(w io.Writer) error {
+		renderErr = render(w)
+		return renderErr
+	})
+	switch {
+	case err == nil:
+		return nil
+	case renderErr != nil:
+		return renderErr
+	case errors.Is(err, os.ErrPermission):
+		return exitcode.UsageError("cannot %v", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return exitcode.InfraError("chmod %s: %v", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return exitcode.InfraError("write %s: %v", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return exitcode.InfraError("rename %s to %s: %v", tmp.Name(), path, err)
-	}
-	return nil
+	return exitcode.InfraError("%v", err)
 }

@@ -43,7 +43,9 @@ the run table (metric | p50 | p95 | p99 | target (tier) | vs TypeScript |
 verdict) and writes the results JSON. Suites: %s (go doc
 github.com/hiveperf/hive/harness/suite). A missed target shows in the table;
 use hivebench validate for an exit code that says so. An interrupted run
-(SIGINT) writes the rounds it finished, marked incomplete, and exits 3.
+(SIGINT, SIGTERM, SIGHUP) writes the rounds it finished, marked incomplete,
+and exits 3; the workload is fingerprinted before measuring, so that holds
+whatever becomes of the tree.
 
 Flags:
 `, strings.Join(suite.Names(), ", "))
@@ -123,6 +125,9 @@ type measurement struct {
 	suite suite.Suite
 	sel   suite.Selection
 	bin   string
+	// fingerprint is the workload's, taken before measuring; nil without
+	// a workload.
+	fingerprint *results.Fingerprint
 }
 
 // prepare resolves the flags into a suite and a selection; every mistake
@@ -152,7 +157,17 @@ func prepareSuite(ctx context.Context, name string, o suite.Options, metrics, bi
 	if sel, err = selectProbes(s, metrics); err != nil {
 		return nil, err
 	}
-	return &measurement{suite: s, sel: sel, bin: bin}, nil
+	m := &measurement{suite: s, sel: sel, bin: bin}
+	// Now, not after measuring: an interrupted run must be able to save
+	// its results whatever became of the tree.
+	if s.Probe.Workload != "" {
+		fp, err := suite.FingerprintWorkload(s.Probe.Workload)
+		if err != nil {
+			return nil, err
+		}
+		m.fingerprint = &fp
+	}
+	return m, nil
 }
 
 func selectProbes(s suite.Suite, metrics string) (suite.Selection, error) {
@@ -175,7 +190,7 @@ func (m *measurement) measure(ctx context.Context, env *cli.Env) (*results.File,
 	progress("%s; measuring %s", m.suite, info.Label())
 	start := time.Now()
 	rec, runErr := suite.Run(ctx, m.suite, m.sel, probe.Target{Name: "hive", HiveBin: m.bin}, progress)
-	file, err := suite.NewFile(rec, suite.FileOptions{Suite: m.suite.Name, Workload: m.suite.Probe.Workload, Hive: info})
+	file, err := suite.NewFile(rec, suite.FileOptions{Suite: m.suite.Name, Workload: m.suite.Probe.Workload, Fingerprint: m.fingerprint, Hive: info})
 	if err != nil {
 		return nil, errors.Join(runErr, err)
 	}

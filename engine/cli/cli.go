@@ -11,10 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/engine/exitcode"
@@ -71,7 +69,7 @@ func (a *App) Usage(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\n", n, a.commands[n].Summary)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\nExit codes: 0 ok, 1 regression or target missed, 2 usage or bad input, 3 infrastructure failure.\n", a.Name)
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\nExit codes: 0 ok, 1 regression or target missed, 2 usage or bad input, 3 infrastructure failure.\nSIGINT, SIGTERM or SIGHUP asks a command to stop; a second one exits at once with code 3, abandoning its cleanup.\n", a.Name)
 }
 
 // Run dispatches args (without the program name) and returns the command's error.
@@ -99,10 +97,13 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 }
 
 // Main runs the app with the process's arguments and environment, prints a
-// failing error on stderr as one line, and exits with its code. SIGINT and
-// SIGTERM cancel the context so commands can flush partial results.
+// failing error on stderr as one line, and exits with its code. A stop
+// signal (StopSignals: SIGINT, SIGTERM, SIGHUP) cancels the context so
+// commands can stop their children and flush partial results; a second one
+// exits at once with ForcedExitCode. A write to a stdout closed by its
+// reader fails with EPIPE instead of killing the process (see notifyStop).
 func (a *App) Main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyStop(a.Name, os.Stderr, os.Exit)
 	env := &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	after := func() {}
 	if a.Around != nil {
@@ -110,7 +111,6 @@ func (a *App) Main() {
 	}
 	err := a.Run(ctx, env, os.Args[1:])
 	after()
-	stop()
 	if err != nil {
 		msg := err.Error()
 		if !strings.HasPrefix(msg, a.Name+":") && !strings.HasPrefix(msg, a.Name+" ") {
@@ -118,6 +118,9 @@ func (a *App) Main() {
 		}
 		fmt.Fprintln(os.Stderr, msg)
 	}
+	// Only now: stderr may be a closed pipe too, and the exit code must
+	// survive writing the error there.
+	stop()
 	os.Exit(exitcode.Code(err))
 }
 
@@ -157,9 +160,34 @@ func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			return pos, nil
 		}
 		// flag stops at the first non-flag, or after consuming "--".
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+		if endedByDoubleDash(fs, args[:len(args)-len(rest)]) {
 			return append(pos, rest...), nil
 		}
 		pos, args = append(pos, rest[0]), rest[1:]
 	}
+}
+
+// endedByDoubleDash reports whether the tokens the flag package consumed
+// end with a "--" that ended the flags, rather than a "--" that was the
+// value of a flag ("--format -- a -q": format is "--", and -q is still a
+// flag). It walks them as the flag package did; they parsed, so each is a
+// flag, a flag's value or that final "--".
+func endedByDoubleDash(fs *flag.FlagSet, consumed []string) bool {
+	for i := 0; i < len(consumed); i++ {
+		a := consumed[i]
+		if a == "--" {
+			return i == len(consumed)-1
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if hasValue {
+			continue
+		}
+		if fl := fs.Lookup(name); fl != nil {
+			if b, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+				continue
+			}
+		}
+		i++ // the next token is this flag's value
+	}
+	return false
 }

@@ -23,6 +23,8 @@ func TestParseInterspersed(t *testing.T) {
 		{"flags after", []string{"a", "--format", "json", "b", "-q"}, []string{"a", "b"}, "json", true},
 		{"double dash ends flags", []string{"a", "--", "-q", "--format"}, []string{"a", "-q", "--format"}, "table", false},
 		{"nothing", nil, nil, "table", false},
+		{"a flag's value may be --", []string{"--format", "--", "a", "-q"}, []string{"a"}, "--", true},
+		{"-- after a flag's value -- ends flags", []string{"--format", "--", "--", "-q"}, []string{"-q"}, "--", false},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

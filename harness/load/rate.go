@@ -21,8 +21,31 @@ var perUnit = map[string]float64{
 	"h": 3600, "hour": 3600,
 }
 
-// ParseRate parses "1000/min", "16.7/s" or "2/h".
+// The bounds of an arrival rate. Slower than one arrival per MaxDuration,
+// no run sees a second arrival (and the interval overflows a Duration near
+// 1e-10/s); faster than one per microsecond is far beyond what one
+// generator issues (BenchmarkGeneratorMaxRate), and near 1e9/s the interval
+// rounds to nothing.
+const (
+	MinRate Rate = Rate(time.Second) / Rate(MaxDuration)
+	MaxRate Rate = 1e6
+)
+
+// ParseRate parses "1000/min", "16.7/s" or "2/h": an arrival rate between
+// MinRate and MaxRate.
 func ParseRate(s string) (Rate, error) {
+	r, err := parsePerTime(s)
+	if err != nil {
+		return 0, err
+	}
+	if r < MinRate || r > MaxRate {
+		return 0, fmt.Errorf("rate %q is out of range; want at least 1 arrival per %v and at most %.0f/s", s, MaxDuration, float64(MaxRate))
+	}
+	return r, nil
+}
+
+// parsePerTime parses COUNT/TIME into a positive, finite count per second.
+func parsePerTime(s string) (Rate, error) {
 	num, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
 	if !ok {
 		return 0, fmt.Errorf("rate %q has no unit; want R/s, R/min or R/h such as 1000/min", s)
@@ -32,7 +55,7 @@ func ParseRate(s string) (Rate, error) {
 		return 0, fmt.Errorf("rate %q: unknown time unit %q; want s, min or h (e.g. 1000/min)", s, unit)
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v/secs == 0 {
 		return 0, fmt.Errorf("rate %q: %q is not a positive number; want R/s, R/min or R/h such as 1000/min", s, num)
 	}
 	return Rate(v / secs), nil
@@ -122,14 +145,25 @@ func ParseBytesPerMinute(s string) (PerMinute, error) {
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
 		return 0, fmt.Errorf("growth bound %q: %q is not a positive number", s, num)
 	}
-	return PerMinute(v * mult * 60 / secs), nil
+	return perMinute(s, v*mult*60/secs)
+}
+
+// perMinute refuses a bound that overflowed on its way to a per-minute
+// figure ("1e308GB/s" is +Inf bytes per minute).
+func perMinute(s string, v float64) (PerMinute, error) {
+	if math.IsInf(v, 0) || v <= 0 {
+		return 0, fmt.Errorf("growth bound %q is out of range: %g per minute", s, v)
+	}
+	return PerMinute(v), nil
 }
 
 // ParseCountPerMinute parses a count growth rate such as "1/min" or "10/h".
 func ParseCountPerMinute(s string) (PerMinute, error) {
-	r, err := ParseRate(s)
+	// Not ParseRate: a bound is not an arrival rate, so its range is only
+	// what a float holds.
+	r, err := parsePerTime(s)
 	if err != nil {
 		return 0, fmt.Errorf("growth bound %q: want COUNT/TIME such as 1/min", s)
 	}
-	return PerMinute(float64(r) * 60), nil
+	return perMinute(s, float64(r)*60)
 }

@@ -36,6 +36,11 @@ func TestParseRate(t *testing.T) {
 		{"fast/s", "not a positive number"},
 		{"NaN/s", "not a positive number"},
 		{"", "no unit"},
+		{"1e-300/s", "out of range"}, // the interval overflowed to a negative Duration
+		{"1e300/s", "out of range"},  // the interval rounded to 0
+		{"2000000/s", "out of range"},
+		{"1/day", "unknown time unit"},
+		{"0.04/h", "out of range"}, // under one arrival per 24h
 	}
 	for _, c := range invalid {
 		_, err := ParseRate(c.in)
@@ -67,7 +72,7 @@ func TestParseGrowthBounds(t *testing.T) {
 		require.NoError(t, err, c.in)
 		assert.InDelta(t, c.want, float64(v), 1e-6, c.in)
 	}
-	for _, in := range []string{"1MB", "1/min", "1XB/min", "-1MB/min", "MB/min", "1MB/day"} {
+	for _, in := range []string{"1MB", "1/min", "1XB/min", "-1MB/min", "MB/min", "1MB/day", "1e308GB/s"} {
 		_, err := ParseBytesPerMinute(in)
 		assert.Error(t, err, in)
 	}
@@ -76,4 +81,9 @@ func TestParseGrowthBounds(t *testing.T) {
 	assert.InDelta(t, 10.0/60, float64(n), 1e-12)
 	_, err = ParseCountPerMinute("10")
 	assert.Error(t, err)
+	n, err = ParseCountPerMinute("0.01/h")
+	require.NoError(t, err, "a bound is not an arrival rate: no lower limit")
+	assert.InDelta(t, 0.01/60, float64(n), 1e-15)
+	_, err = ParseCountPerMinute("1e308/s")
+	assert.Error(t, err, "+Inf per minute")
 }

@@ -3,10 +3,14 @@ package load
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
+	"os"
 	"slices"
 	"time"
 
+	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/atomicfile"
 )
 
 // Report is the outcome of one run. Its JSON form (WriteJSON) is the load
@@ -253,4 +257,21 @@ func (rep *Report) MarshalIndent() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// WriteJSON writes the report's JSON form to path atomically and durably
+// (internal/atomicfile): a reader never sees half a report, and one that
+// WriteJSON returned nil for survives a crash.
+func (rep *Report) WriteJSON(path string) error {
+	data, err := rep.MarshalIndent()
+	if err != nil {
+		return exitcode.InfraError("encoding the load report: %v", err)
+	}
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
+		if errors.Is(err, os.ErrPermission) || errors.Is(err, os.ErrNotExist) {
+			return exitcode.UsageError("--json: %v", err)
+		}
+		return exitcode.InfraError("--json: %v", err)
+	}
+	return nil
 }

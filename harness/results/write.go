@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/atomicfile"
 )
 
 // Encode validates f and returns its JSON form (indented, newline-ended, so
@@ -24,10 +25,9 @@ func Encode(f *File) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// Write writes f to path atomically: it writes a temporary file in the same
-// directory, syncs it and renames it over path, so a reader (or a CI job
-// uploading the artifact) never sees half a file, even when the run is
-// killed mid-write.
+// Write writes f to path atomically and durably (internal/atomicfile), so
+// a reader (or a CI job uploading the artifact) never sees half a file,
+// even when the run is killed mid-write.
 func (f *File) Write(path string) error {
 	data, err := Encode(f)
 	if err != nil {
@@ -40,7 +40,7 @@ func (f *File) Write(path string) error {
 	return nil
 }
 
-func writeAtomic(path string, data []byte) (err error) {
+func writeAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if fi, statErr := os.Stat(dir); statErr != nil {
 		if errors.Is(statErr, os.ErrNotExist) {
@@ -53,39 +53,11 @@ func writeAtomic(path string, data []byte) (err error) {
 	if fi, statErr := os.Stat(path); statErr == nil && fi.IsDir() {
 		return exitcode.UsageError("cannot write results file %s: it is a directory", path)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		if errors.Is(err, os.ErrPermission) {
-			return exitcode.UsageError("cannot write results file %s: %v", path, err)
+			return exitcode.UsageError("cannot write results file: %v", err)
 		}
-		return exitcode.InfraError("cannot write results file %s: %v", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return exitcode.InfraError("write results file %s: %v", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return exitcode.InfraError("sync results file %s: %v", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return exitcode.InfraError("chmod results file %s: %v", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return exitcode.InfraError("close results file %s: %v", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return exitcode.InfraError("rename %s to %s: %v", tmp.Name(), path, err)
-	}
-	// Sync the directory so the rename itself survives a crash; failure here
-	// is not worth failing a run over (some filesystems refuse it).
-	if d, derr := os.Open(dir); derr == nil {
-		_ = d.Sync()
-		d.Close()
+		return exitcode.InfraError("cannot write results file: %v", err)
 	}
 	return nil
 }

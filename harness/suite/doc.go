@@ -10,10 +10,11 @@
 //
 //	s, _ := suite.Lookup("quick")                       // or "test", "ci", "full"
 //	s, _ = s.ResolveWorkload(ctx, families)             // GOROOT/src/net → absolute
+//	fp, _ := suite.FingerprintWorkload(s.Probe.Workload) // before measuring, never after
 //	probes, _ := probe.All(s.Probe)
 //	sel, _ := suite.Select(probes, "startup,database.cache_get")
 //	rec, err := suite.Run(ctx, s, sel, probe.Target{Name: "hive", HiveBin: "bin/hive"}, progress)
-//	f, _ := suite.NewFile(rec, suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload})
+//	f, _ := suite.NewFile(rec, suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload, Fingerprint: &fp})
 //
 //	gs := s.ForGate()                                   // short rounds: GateSamples per round
 //	gprobes, _ := probe.All(gs.Probe)
@@ -169,10 +170,13 @@
 //
 // # Interruption
 //
-// A canceled context (SIGINT, SIGTERM: engine/cli cancels it) stops the
+// A canceled context (SIGINT, SIGTERM, SIGHUP: engine/cli cancels it) stops the
 // current round; Run and Gate return an *Interrupted error, which exits 3
 // (engine/exitcode: the measurement did not happen, which is neither a
 // regression nor bad input). The rounds that finished are kept: `hivebench
 // run` writes them as a results file marked incomplete ("interrupted by a
-// signal"), which reports show and a baseline refuses.
+// signal"), which reports show and a baseline refuses. The workload's
+// fingerprint is taken before measuring (FingerprintWorkload), so saving
+// them never needs the tree again. A second signal exits at once (exit 3),
+// abandoning the cleanup and whatever it had not written yet.
 package suite

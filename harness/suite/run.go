@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/hiveperf/hive/engine/exitcode"
@@ -67,7 +69,7 @@ func runFamily(ctx context.Context, p probe.Probe, metrics []probe.Metric, t pro
 }
 
 // Interrupted is the error of a run or gate stopped by its context
-// (SIGINT, SIGTERM): exit code 3, because the measurement did not happen,
+// (SIGINT, SIGTERM, SIGHUP): exit code 3, because the measurement did not happen,
 // not because it said no.
 type Interrupted struct{ Cause error }
 
@@ -98,21 +100,62 @@ type FileOptions struct {
 	// Workload is the tree the parsing and memory probes read; "" records
 	// no workload.
 	Workload string
+	// Fingerprint is Workload's fingerprint, taken before measuring
+	// (FingerprintWorkload). Nil uses the one FingerprintWorkload took of
+	// Workload in this process.
+	Fingerprint *results.Fingerprint
 	// Hive is the identity of the binary that was measured, from
 	// HiveVersion; its commit replaces the harness's own in Env.
 	Hive *HiveInfo
 }
 
+// taken holds the fingerprint FingerprintWorkload took of each tree, by
+// path, so that NewFile finds it for a caller that names only the tree.
+var taken struct {
+	sync.Mutex
+	fp map[string]results.Fingerprint
+}
+
+// FingerprintWorkload fingerprints the tree at dir and keeps the result for
+// NewFile. Call it before measuring: NewFile never reads the tree, because
+// after an interrupt the tree may be unreadable or changed (an unmounted
+// disk, a checkout switched under a long run), and the record of what was
+// measured must not depend on it. Each call fingerprints again and replaces
+// what an earlier call kept.
+func FingerprintWorkload(dir string) (results.Fingerprint, error) {
+	fp, err := results.FingerprintTree(dir)
+	if err != nil {
+		return results.Fingerprint{}, err
+	}
+	taken.Lock()
+	defer taken.Unlock()
+	if taken.fp == nil {
+		taken.fp = map[string]results.Fingerprint{}
+	}
+	taken.fp[filepath.Clean(dir)] = fp
+	return fp, nil
+}
+
 // NewFile turns a record into a results file: benchmarks, the workload
 // fingerprint and the measured binary's commit. It is incomplete until the
 // caller calls MarkComplete.
+//
+// NewFile does not read the workload: its fingerprint is o.Fingerprint, or
+// the one FingerprintWorkload took before measuring. A workload that was
+// never fingerprinted is an error (a harness bug), not a file without one.
 func NewFile(rec *Record, o FileOptions) (*results.File, error) {
 	var fp results.Fingerprint
-	if o.Workload != "" {
-		var err error
-		if fp, err = results.FingerprintTree(o.Workload); err != nil {
-			return nil, err
+	switch {
+	case o.Fingerprint != nil:
+		fp = *o.Fingerprint
+	case o.Workload != "":
+		taken.Lock()
+		got, ok := taken.fp[filepath.Clean(o.Workload)]
+		taken.Unlock()
+		if !ok {
+			return nil, exitcode.InfraError("results file: workload %s was not fingerprinted before measuring (suite.FingerprintWorkload)", o.Workload)
 		}
+		fp = got
 	}
 	f := results.NewFile(o.Suite, fp)
 	if o.Hive != nil {

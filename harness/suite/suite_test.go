@@ -196,6 +196,10 @@ func writeFile(t *testing.T, dir, name string, workload string, samples []float6
 	for i := 0; i+1 < len(samples); i += 2 { // rounds of two samples
 		rec.Add("startup", []probe.Metric{m}, map[string][]float64{"startup.serve": samples[i : i+2]})
 	}
+	if workload != "" {
+		_, err := FingerprintWorkload(workload)
+		require.NoError(t, err)
+	}
 	f, err := NewFile(rec, FileOptions{Suite: "test", Workload: workload, Hive: &HiveInfo{Version: "v1", Commit: "abc123"}})
 	require.NoError(t, err)
 	f.MarkComplete()
@@ -467,4 +471,60 @@ func TestHiveVersionRefusesBrokenBinaries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "c0ffee", info.Commit)
 	assert.Equal(t, "hive v9 (commit c0ffee-dirty)", info.Label())
+}
+
+// NewFile never reads the workload: the fingerprint is the one taken
+// before measuring, so a run interrupted after its tree vanished (or
+// changed) still records what it measured, on the tree it measured.
+func TestNewFileUsesTheFingerprintTakenBeforeMeasuring(t *testing.T) {
+	rec := NewRecord()
+	m := probe.Metric{Name: "parsing.wall", Family: "parsing", Unit: "s"}
+	rec.Add("parsing", []probe.Metric{m}, map[string][]float64{"parsing.wall": {1.5}})
+	explicit := results.Fingerprint{Name: "given", Files: 7, Bytes: 70, Hash: "sha256:given"}
+	cases := []struct {
+		name    string
+		opts    func(dir string) FileOptions
+		taken   bool   // FingerprintWorkload ran before measuring
+		want    string // "taken", "given" or "none"
+		wantErr string
+	}{
+		{"taken before, tree gone since", func(dir string) FileOptions { return FileOptions{Suite: "test", Workload: dir} }, true, "taken", ""},
+		{"given explicitly", func(dir string) FileOptions {
+			return FileOptions{Suite: "test", Workload: dir, Fingerprint: &explicit}
+		}, false, "given", ""},
+		{"no workload", func(string) FileOptions { return FileOptions{Suite: "test"} }, false, "none", ""},
+		{"never fingerprinted", func(dir string) FileOptions { return FileOptions{Suite: "test", Workload: dir} }, false, "", "was not fingerprinted before measuring"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "tree")
+			require.NoError(t, os.MkdirAll(dir, 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "a.go"), []byte("package a\n"), 0o644))
+			var before results.Fingerprint
+			if c.taken {
+				var err error
+				before, err = FingerprintWorkload(dir)
+				require.NoError(t, err)
+				require.Equal(t, 1, before.Files)
+			}
+			require.NoError(t, os.RemoveAll(dir), "the tree is gone when the interrupted run saves itself")
+			f, err := NewFile(rec, c.opts(dir))
+			if c.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			switch c.want {
+			case "taken":
+				assert.Equal(t, before, f.Workload)
+			case "given":
+				assert.Equal(t, explicit, f.Workload)
+			case "none":
+				assert.True(t, f.Workload.IsZero())
+			}
+			_, ok := f.Benchmark("parsing.wall")
+			assert.True(t, ok, "the measurements are in the file")
+		})
+	}
 }

@@ -1,6 +1,6 @@
-// Package testhive builds the real hive binary for tests that run it as a
-// process (the harness measures bin/hive, so its tests do too). It is only
-// imported by _test.go files.
+// Package testhive builds the real hive (and hivebench) binaries for tests
+// that run them as processes (the harness measures bin/hive, so its tests
+// do too). It is only imported by _test.go files.
 package testhive
 
 import (
@@ -17,7 +17,14 @@ import (
 // Build builds ./cmd/hive of this module, with the FTS5 build tag the
 // store needs, into dir and returns the binary's path. The error carries
 // the compiler's output.
-func Build(dir string) (string, error) {
+func Build(dir string) (string, error) { return build(dir, "hive") }
+
+// BuildHivebench builds ./cmd/hivebench into dir, for tests that need the
+// harness itself as a process: a real signal, a real closed pipe, a real
+// exit code.
+func BuildHivebench(dir string) (string, error) { return build(dir, "hivebench") }
+
+func build(dir, cmdName string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
@@ -28,13 +35,13 @@ func Build(dir string) (string, error) {
 	if gomod == "" || gomod == os.DevNull {
 		return "", fmt.Errorf("go env GOMOD is %q: not inside the hive module", gomod)
 	}
-	bin := filepath.Join(dir, "hive")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/hive")
+	bin := filepath.Join(dir, cmdName)
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "sqlite_fts5", "-o", bin, "./cmd/"+cmdName)
 	cmd.Dir = filepath.Dir(gomod)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/hive: %w\n%s", err, stderr.String())
+		return "", fmt.Errorf("go build ./cmd/%s: %w\n%s", cmdName, err, stderr.String())
 	}
 	return bin, nil
 }
