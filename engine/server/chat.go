@@ -109,17 +109,23 @@ type chatHive struct {
 	OverheadMS     float64 `json:"overhead_ms"`
 }
 
+// openAIError is OpenAI's error envelope; param and code are null when
+// there is nothing to say, as OpenAI sends them.
 type openAIError struct {
 	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    string `json:"code,omitempty"`
+		Message string  `json:"message"`
+		Type    string  `json:"type"`
+		Param   *string `json:"param"`
+		Code    *string `json:"code"`
 	} `json:"error"`
 }
 
 func writeOpenAIError(w http.ResponseWriter, status int, typ, code, msg string) {
 	var e openAIError
-	e.Error.Message, e.Error.Type, e.Error.Code = msg, typ, code
+	e.Error.Message, e.Error.Type = msg, typ
+	if code != "" {
+		e.Error.Code = &code
+	}
 	writeJSON(w, status, e)
 }
 
