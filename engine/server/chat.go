@@ -59,12 +59,16 @@ func (c *chatContent) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &parts); err != nil {
 		return errors.New("message content must be a string or an array of {type, text} parts")
 	}
+	// One newline between each two text parts, empty ones included, so
+	// that where a part stands does not change what it contributes.
 	var sb strings.Builder
+	first := true
 	for _, p := range parts {
 		if p.Type == "text" {
-			if sb.Len() > 0 {
+			if !first {
 				sb.WriteByte('\n')
 			}
+			first = false
 			sb.WriteString(p.Text)
 		}
 	}
