@@ -255,7 +255,7 @@ curl -sS "http://127.0.0.1:$HIVE_PORT/metrics" | grep -E '^hive_http_(refusals_t
 echo
 echo "== hive db stats"
 HOME="$TMP" "$TMP/hive" db stats --db "$DB"
-convs="$(HOME="$TMP" "$TMP/hive" db stats --db "$DB" | sed -n 's/.*conversations *\([0-9][0-9]*\).*/\1/p')"
+convs="$(HOME="$TMP" "$TMP/hive" db stats --db "$DB" | sed -n 's/^rows *conversations *\([0-9][0-9]*\)$/\1/p')"
 if [ "$convs" != "0" ]; then
 	echo "FAIL: $convs conversation(s) recorded; want 0" >&2
 	status=1
