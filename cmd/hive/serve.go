@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -25,7 +26,7 @@ func init() {
 func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hive", "serve")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: hive serve [flags]\n\nServe POST /v1/consensus, POST /v1/chat/completions (model hive/<profile>),\nGET /v1/conversations/{id}, /healthz, /metrics, /debug/pprof/ and /debug/fgprof.\nListening off loopback requires HIVE_API_TOKEN (sent as Authorization: Bearer).\nSIGINT/SIGTERM shut down gracefully.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: hive serve [flags]\n\nServe POST /v1/consensus, POST /v1/chat/completions (model hive/<profile>),\nGET /v1/conversations/{id}, /healthz, /metrics, /debug/pprof/ and /debug/fgprof.\nListening off loopback requires HIVE_API_TOKEN (sent as Authorization: Bearer).\nRequests whose Host or Origin does not name the server are refused (403), and\nrun requests must be sent as application/json (415).\nSIGINT/SIGTERM shut down gracefully.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	addr := fs.String("addr", server.DefaultAddr, "listen `address` (host:port; port 0 picks a free one)")
@@ -35,6 +36,10 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	configPath := fs.String("config", "", "profiles config `file` (default $HIVE_CONFIG, else ~/.config/hive/config.yaml if present)")
 	grace := fs.Duration("shutdown-grace", server.DefaultShutdownGrace, "how long in-flight runs may finish after SIGINT/SIGTERM before they are canceled")
 	runTimeout := fs.Duration("run-timeout", server.DefaultRunTimeout, "upper bound of one run")
+	var allowedHosts hostList
+	fs.Var(&allowedHosts, "allowed-host", "also accept this `name[:port]` in Host and Origin, e.g. behind a reverse proxy (repeatable, or comma-separated)")
+	maxInflight := fs.Int("max-inflight", 0, "refuse (429) run requests beyond `N` in flight; 0: no limit")
+	maxCost := fs.Float64("max-cost-per-hour", 0, "refuse (429) new runs while the runs that ended in the last rolling hour cost this many `USD`; 0: no cap")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
@@ -50,6 +55,12 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	// /healthz does not need: startup is measured as exec → first 200.
 	token := env.Getenv("HIVE_API_TOKEN")
 	if err := server.CheckAuth(*addr, token); err != nil {
+		return err
+	}
+	if err := server.CheckAllowedHosts(allowedHosts); err != nil {
+		return err
+	}
+	if err := server.CheckLimits(*maxInflight, *maxCost); err != nil {
 		return err
 	}
 	client, err := newLLMClient(env, *baseURL)
@@ -82,7 +93,8 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	defer eng.Close() // runs before st.Close: queued cache writes reach the store
 	srv, err := server.New(server.Config{Addr: *addr, Token: token, Engine: eng, Conversations: st, Registry: reg,
-		RunTimeout: *runTimeout, ShutdownGrace: *grace, Logger: log})
+		RunTimeout: *runTimeout, ShutdownGrace: *grace, Logger: log,
+		AllowedHosts: allowedHosts, MaxInflight: *maxInflight, MaxCostPerHour: *maxCost})
 	if err != nil {
 		return err
 	}
@@ -126,6 +138,18 @@ func loadProfiles(env *cli.Env, configPath, defaultProfile string) (*consensus.C
 		cfg.DefaultProfile = defaultProfile
 	}
 	return cfg, nil
+}
+
+// hostList collects --allowed-host; server.CheckAllowedHosts checks it.
+type hostList []string
+
+func (h *hostList) String() string { return strings.Join(*h, ",") }
+
+func (h *hostList) Set(v string) error {
+	for _, e := range strings.Split(v, ",") {
+		*h = append(*h, strings.TrimSpace(e))
+	}
+	return nil
 }
 
 func unwrapOp(err error) error {

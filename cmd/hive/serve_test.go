@@ -117,6 +117,16 @@ func TestServeRefusals(t *testing.T) {
 		{"stray argument", map[string]string{}, []string{"now"}, "unexpected argument"},
 		{"db is a directory", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
 			[]string{"--addr", "127.0.0.1:0", "--db", home}, "is a directory"},
+		{"allowed host with a scheme", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--allowed-host", "hive.example.invalid,http://hive.example.invalid"}, `--allowed-host "http://hive.example.invalid"`},
+		{"empty allowed host", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--allowed-host", ""}, `--allowed-host ""`},
+		{"negative max-inflight", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--max-inflight", "-1"}, "--max-inflight is -1"},
+		{"negative spend cap", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--max-cost-per-hour", "-0.5"}, "--max-cost-per-hour is -0.5"},
+		{"NaN spend cap", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
+			[]string{"--addr", "127.0.0.1:0", "--max-cost-per-hour", "NaN"}, "--max-cost-per-hour is NaN"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -128,4 +138,65 @@ func TestServeRefusals(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// TestServeGuardFlags is the issue's acceptance check through the CLI: a
+// cross-site request is refused and `hive db stats` shows no conversation
+// for it; --allowed-host, --max-inflight and --max-cost-per-hour reach the
+// server.
+func TestServeGuardFlags(t *testing.T) {
+	m := mockllm.New(mockllm.Config{Seed: 9, Latency: mockllm.Latency{Tokens: 8}, Prices: mockllm.Prices{Prompt: 1e-6, Completion: 1e-6}})
+	up := httptest.NewServer(m)
+	defer up.Close()
+	home := t.TempDir()
+	db := filepath.Join(home, "hive.db")
+	vars := map[string]string{"HOME": home, "HIVE_LLM_BASE_URL": up.URL + "/v1"}
+	stderr := &syncBuffer{}
+	env := &cli.Env{Stdout: &bytes.Buffer{}, Stderr: stderr, Getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--profile", "speed",
+			"--allowed-host", "hive.example.invalid", "--max-inflight", "4", "--max-cost-per-hour", "1e-9"})
+	}()
+	var base string
+	require.Eventually(t, func() bool {
+		if mm := listeningLine.FindStringSubmatch(stderr.String()); mm != nil {
+			base = mm[1]
+			return true
+		}
+		return false
+	}, 10*time.Second, 5*time.Millisecond, "no listening line; stderr: %s", stderr)
+
+	send := func(host, origin, ctype, body string) int {
+		req, err := http.NewRequest(http.MethodPost, base+"/v1/consensus", strings.NewReader(body))
+		require.NoError(t, err)
+		if host != "" {
+			req.Host = host
+		}
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusForbidden, send("attacker.example", "http://attacker.example", "text/plain", `{"question":"x"}`))
+	assert.Equal(t, http.StatusUnsupportedMediaType, send("", "", "text/plain", `{"question":"x"}`))
+	assert.Equal(t, http.StatusOK, send("hive.example.invalid", "", "application/json", `{"question":"first"}`), "--allowed-host")
+	assert.Equal(t, http.StatusTooManyRequests, send("", "", "application/json", `{"question":"second"}`), "--max-cost-per-hour")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context was canceled")
+	}
+	out, errs, code := run(t, vars, "db", "stats", "--db", db)
+	require.Equal(t, 0, code, errs)
+	assert.Regexp(t, `conversations\s+1\n`, out, "only the allowed run was recorded")
 }

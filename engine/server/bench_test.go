@@ -74,6 +74,10 @@ func BenchmarkCacheHitHandler(b *testing.B) {
 	e := start(b, nil)
 	body := []byte(`{"question": "How do B-trees stay balanced?", "profile": "plain"}`)
 	req := httptest.NewRequest(http.MethodPost, "/v1/consensus", nil)
+	// The guard learns the port when Serve starts (start runs it in a
+	// goroutine), and refuses httptest's Host example.com.
+	require.Equal(b, http.StatusOK, e.get(b, "/healthz").StatusCode)
+	req.Host = e.hostPort()
 	req.Header.Set("Content-Type", "application/json")
 	req.ContentLength = int64(len(body))
 	w := &discardWriter{h: http.Header{}}

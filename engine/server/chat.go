@@ -59,12 +59,16 @@ func (c *chatContent) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &parts); err != nil {
 		return errors.New("message content must be a string or an array of {type, text} parts")
 	}
+	// One newline between each two text parts, empty ones included, so
+	// that where a part stands does not change what it contributes.
 	var sb strings.Builder
+	first := true
 	for _, p := range parts {
 		if p.Type == "text" {
-			if sb.Len() > 0 {
+			if !first {
 				sb.WriteByte('\n')
 			}
+			first = false
 			sb.WriteString(p.Text)
 		}
 	}
@@ -109,17 +113,23 @@ type chatHive struct {
 	OverheadMS     float64 `json:"overhead_ms"`
 }
 
+// openAIError is OpenAI's error envelope; param and code are null when
+// there is nothing to say, as OpenAI sends them.
 type openAIError struct {
 	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    string `json:"code,omitempty"`
+		Message string  `json:"message"`
+		Type    string  `json:"type"`
+		Param   *string `json:"param"`
+		Code    *string `json:"code"`
 	} `json:"error"`
 }
 
 func writeOpenAIError(w http.ResponseWriter, status int, typ, code, msg string) {
 	var e openAIError
-	e.Error.Message, e.Error.Type, e.Error.Code = msg, typ, code
+	e.Error.Message, e.Error.Type = msg, typ
+	if code != "" {
+		e.Error.Code = &code
+	}
 	writeJSON(w, status, e)
 }
 

@@ -177,11 +177,15 @@ type doneJSON struct {
 	Result consensus.ResultJSON `json:"result"`
 }
 
-// logRun logs what an operator needs to act on: failed runs and runs that
-// could not be recorded. Successful runs are in /metrics, not the log.
+// logRun follows every Engine.Run: it charges the run's cost to the spend
+// window and logs what an operator needs to act on: failed runs and runs
+// that could not be recorded. Successful runs are in /metrics, not the log.
 func (s *Server) logRun(res *consensus.Result, err error) {
 	if res == nil {
 		return
+	}
+	if model := s.admission.charge(res); model != "" && !s.admission.unpricedWarned.Swap(true) {
+		s.log.Warn("the spend cap counts this model's runs as free: upstream reported no cost and the config has no price for it; add it to the config's prices (logged once)", "model", model)
 	}
 	if err != nil {
 		s.log.Info("run did not finish", "conversation", res.ConversationID, "status", res.Status, "err", err)

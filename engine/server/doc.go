@@ -19,7 +19,8 @@
 // "status": "budget"), 400 for bad input (empty question, unknown profile,
 // unknown JSON field, negative max_cost), 413 for a body over the cap
 // (default 1 MiB), 502 {"error", "result"} when a stage failed upstream,
-// 503 when the run was canceled by shutdown.
+// 503 when the run was canceled by shutdown; 403, 415 and 429 are the
+// refusals described under Host, Origin and Content-Type, and Limits.
 //
 // With "stream": true the answer is Server-Sent Events, one JSON object per
 // event: stage_started {index, stage, model}, token {index, stage, delta},
@@ -54,6 +55,84 @@
 // "Authorization: Bearer <token>" (401 otherwise). New refuses a config
 // whose address is not loopback (127.0.0.0/8, ::1, localhost) and has no
 // token: pprof and the API must not be open to the network.
+//
+// # Host, Origin and Content-Type (browsers)
+//
+// Loopback is not enough against a browser: any page the user visits may
+// POST to 127.0.0.1 (a no-cors fetch with Content-Type text/plain needs no
+// preflight), and after DNS rebinding a page on attacker.example reads the
+// API as its own origin. So, on every route, /healthz and /metrics
+// included, and before the token is checked:
+//
+//   - Host must name the server, else 403 with code "host_not_allowed".
+//     Listening on a loopback address, the names are 127.0.0.1, localhost
+//     and [::1] at the listening port (and the loopback address listened
+//     on); on every interface (0.0.0.0, [::], ":port"), localhost and any
+//     IP literal at the port (an IP literal cannot be rebound); on another
+//     address, that address and port. A Host without a port means port 80.
+//     Each --allowed-host entry (Config.AllowedHosts) adds a name: "name"
+//     at any port, "name:port" at that port only. A reverse proxy that
+//     forwards its own Host needs its name here. Probes that address the
+//     server by its listening address (harness, Kubernetes probes to the
+//     pod IP on a server listening on every interface) pass unchanged.
+//   - An Origin header, when present, must be http(s)://<a name the Host
+//     rule accepts>, with the scheme's default port when it names none,
+//     else 403 with code "origin_not_allowed". Browsers send Origin on
+//     every POST and on cross-origin fetches in cors mode; programs send
+//     none. "null" (sandboxed frames, file:// pages) is refused. A
+//     cross-origin GET without CORS (an <img>, a no-cors fetch) carries no
+//     Origin and passes, but the page cannot read the answer, and no GET
+//     route spends anything.
+//   - POST /v1/consensus and POST /v1/chat/completions must declare
+//     Content-Type application/json (any case, parameters such as
+//     charset=utf-8 allowed), else 415 with code "unsupported_content_type".
+//     A page can send application/json cross-origin only after a CORS
+//     preflight, which this server never grants.
+//
+// # Limits: runs in flight, spend per hour
+//
+// Two adapters on the run routes (POST /v1/consensus, POST
+// /v1/chat/completions) bound what any client can make the server do;
+// /healthz, /metrics and the other routes are not counted nor refused.
+//
+//   - MaxInflight (--max-inflight N, 0 = no limit): a run request holds a
+//     slot from admission until its answer is written (the whole stream for
+//     SSE; a cache hit too, briefly). Beyond N: 429, Retry-After: 1, code
+//     "too_many_inflight_runs".
+//   - MaxCostPerHour (--max-cost-per-hour USD, 0 = no cap): the cost of
+//     the runs that ended in the last rolling hour (Result.Totals.Cost, as
+//     the engine reports it: upstream's usage.cost or the config's prices;
+//     a failed or canceled run counts what its finished stages cost; a
+//     cache hit counts 0), kept in one-second buckets. While that sum is at
+//     or over the cap, new run requests get 429 with code
+//     "spend_cap_reached", a message naming the cap and when room frees up
+//     (when enough of the hour's runs have left the window to fall below
+//     the cap), and Retry-After in seconds until then. A cache hit is
+//     refused too: the check is made before the body is read. The cap is
+//     checked when a run is admitted and charged when it ends, so runs
+//     admitted under the cap can take the total over it by at most the cost
+//     of the runs in flight at that moment (with --max-inflight N, at most N
+//     runs). A stage that used tokens for which upstream reported no cost
+//     and the config has no price counts 0: the server logs a warning once,
+//     naming the model; add its price to the config.
+//
+// # Refusals
+//
+// The refusals above (403, 415, 429) answer with OpenAI's error envelope,
+// as POST /v1/chat/completions does for its own errors, so OpenAI client
+// libraries raise their usual exceptions: {"error": {"message", "type",
+// "param": null, "code"}}, type "permission_error" (403),
+// "invalid_request_error" (415) or "rate_limit_error" (429). The
+// handlers' own errors on POST /v1/consensus and the 401 keep their
+// {"error": "<message>"} form.
+//
+// # Metrics of the server itself
+//
+//	hive_http_requests_total{route,code}         counter
+//	hive_http_request_duration_seconds{route}    histogram
+//	hive_http_refusals_total{reason}             counter, reason = host|origin|content_type|inflight|spend_cap
+//	hive_http_run_requests_in_flight             gauge, what --max-inflight bounds
+//	hive_http_spend_window_usd                   gauge, USD of the runs that ended in the last rolling hour
 //
 // # Timeouts and shutdown
 //

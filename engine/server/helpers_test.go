@@ -44,6 +44,8 @@ profiles:
     direct: {model: "@fail-400/broken"}
   long:
     direct: {model: "@tokens-2000/long"}
+  hang:
+    direct: {model: "@ttft-10m/hang"}
 `
 
 type env struct {

@@ -48,8 +48,9 @@ type Conversations interface {
 
 // Config configures a Server.
 type Config struct {
-	// Addr is the address the server listens on. Only its host is used
-	// here, to decide whether a token is required.
+	// Addr is the address the server listens on. Its host decides whether
+	// a token is required, and it names the server for the Host check
+	// (Serve adds the listener's actual address, e.g. the port of ":0").
 	Addr string
 	// Token, when set, is required as "Authorization: Bearer <token>".
 	Token         string
@@ -63,6 +64,15 @@ type Config struct {
 	RunTimeout    time.Duration // default 10 min
 	ShutdownGrace time.Duration // default 10 s
 	Logger        *slog.Logger  // default: discard
+	// AllowedHosts are names accepted in Host and Origin besides the
+	// listening address ("name" at any port, or "name:port"); see
+	// CheckAllowedHosts.
+	AllowedHosts []string
+	// MaxInflight bounds the run requests in flight (0: no limit).
+	MaxInflight int
+	// MaxCostPerHour caps the USD cost of the runs that ended in the last
+	// rolling hour (0: no cap).
+	MaxCostPerHour float64
 }
 
 // Server serves the API. Create it with New, run it with Serve.
@@ -74,6 +84,10 @@ type Server struct {
 
 	reqs    *prometheus.CounterVec
 	reqTime *prometheus.HistogramVec
+
+	guardState guardState
+	admission  admission
+	refusals   map[string]prometheus.Counter
 }
 
 // IsLoopback reports whether addr's host is a loopback address or
@@ -121,10 +135,22 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
+	allowed, err := parseAllowedHosts(cfg.AllowedHosts)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckLimits(cfg.MaxInflight, cfg.MaxCostPerHour); err != nil {
+		return nil, err
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.guardState.allowed = allowed
+	s.guardState.listening(cfg.Addr)
+	s.admission.maxInflight = int64(cfg.MaxInflight)
+	s.admission.spend.cap = cfg.MaxCostPerHour
+	s.admission.now = time.Now
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "hive_http_requests_total",
 		Help: "HTTP requests by route pattern and status code.",
@@ -139,10 +165,16 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: registering metrics: %w", err)
 		}
 	}
+	if s.refusals, err = newRefusals(cfg.Registry); err == nil {
+		err = s.registerAdmissionMetrics(cfg.Registry)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("server: registering metrics: %w", err)
+	}
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/consensus", s.handleConsensus)
-	mux.HandleFunc("POST /v1/chat/completions", s.handleChat)
+	mux.Handle("POST /v1/consensus", s.requireJSON(s.admit(http.HandlerFunc(s.handleConsensus))))
+	mux.Handle("POST /v1/chat/completions", s.requireJSON(s.admit(http.HandlerFunc(s.handleChat))))
 	mux.HandleFunc("GET /v1/models", s.handleModels)
 	mux.HandleFunc("GET /v1/conversations/{id}", s.handleConversation)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
@@ -156,11 +188,13 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.Handle("/debug/fgprof", fgprof.Handler())
 
-	s.handler = s.instrument(s.authenticate(mux), mux)
+	s.handler = s.instrument(s.guard(s.authenticate(mux)), mux)
 	return s, nil
 }
 
-// Handler returns the server's root handler (auth, metrics, routes).
+// Handler returns the server's root handler (guard, auth, metrics,
+// routes). Until Serve runs, the guard knows only Config.Addr: with port 0
+// it accepts no Host but the AllowedHosts.
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // SetReady flips /healthz between 200 and 503. Serve sets it; tests that
@@ -172,6 +206,7 @@ func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 // finish, and then their contexts are canceled (runs stop and are recorded
 // as canceled). It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.guardState.listening(s.cfg.Addr, ln.Addr().String())
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	srv := &http.Server{

@@ -131,6 +131,7 @@ func TestStreamClientDisconnectAbortsUpstream(t *testing.T) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url+"/v1/consensus",
 		strings.NewReader(`{"question": "q", "profile": "slow", "stream": true}`))
 	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -196,6 +197,7 @@ func TestBodyCapWithoutContentLength(t *testing.T) {
 	body := io.MultiReader(strings.NewReader(`{"question": "`), strings.NewReader(strings.Repeat("a", 4096)), strings.NewReader(`"}`))
 	req, err := http.NewRequest(http.MethodPost, e.url+"/v1/consensus", body)
 	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

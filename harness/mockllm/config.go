@@ -170,9 +170,11 @@ func LoadConfig(path string, defaults Config) (Config, error) {
 }
 
 // oneLine flattens yaml's multi-line "unmarshal errors:" list so the CLI
-// prints it as the single error line it promises.
+// prints it as the single error line it promises; a newline inside a quoted
+// value is written as \n.
 func oneLine(err error) string {
 	s := strings.TrimPrefix(err.Error(), "yaml: ")
 	s = strings.ReplaceAll(s, "unmarshal errors:\n  ", "")
-	return strings.ReplaceAll(s, "\n  ", "; ")
+	s = strings.ReplaceAll(s, "\n  line ", "; line ")
+	return strings.ReplaceAll(s, "\n", `\n`)
 }

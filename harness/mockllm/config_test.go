@@ -77,6 +77,8 @@ func TestLoadConfigIsStrict(t *testing.T) {
 		{"rate above 1", "faults: {cut: 1.5}\n", []string{"faults.cut (--fault-cut) is 1.5", "[0, 1]"}},
 		{"fractional retry-after", "faults: {retry_after: 1500ms}\n", []string{"faults.retry_after", "whole seconds"}},
 		{"empty model", "models: [a, '']\n", []string{"models[1]"}},
+		{"a multi-line value where a mapping belongs", "\"a\\nb\"\n", []string{"cannot unmarshal !!str `a\\nb`"}},
+		{"a multi-line value in a list of errors", "seed: \"1\\n2\"\nlatency: {tokens: \"x\\ny\"}\n", []string{"`1\\n2`", "; ", "`x\\ny`"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
