@@ -5,7 +5,7 @@
 // for how baselines are made and what they mean.
 //
 //	err := baselines.Save("baselines", "main", f)  // refuses incomplete runs
-//	base, err := baselines.Load("baselines", "main")
+//	base, err := baselines.Load("baselines", "main") // and so does Load
 //	infos, err := baselines.List("baselines")
 package baselines
 
@@ -59,8 +59,8 @@ func Save(dir, name string, f *results.File) error {
 	if f == nil {
 		return exitcode.UsageError("baseline %s: no results to save", name)
 	}
-	if !f.Complete {
-		return exitcode.UsageError("results %s are incomplete (%s); a baseline must be a complete run — re-run the suite", f.Label(), f.IncompleteReason)
+	if err := CheckComplete(f); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return exitcode.InfraError("create baselines directory %s: %v", dir, err)
@@ -70,8 +70,21 @@ func Save(dir, name string, f *results.File) error {
 	return cp.Write(Path(dir, name))
 }
 
+// CheckComplete refuses results that cannot serve as a baseline: an
+// incomplete run (interrupted, a failed benchmark). Its missing benchmarks
+// would make every later regression in them "not compared". Save, Load
+// and every comparison against a base (hivebench gate --baseline,
+// hivebench compare) apply this one check.
+func CheckComplete(f *results.File) error {
+	if !f.Complete {
+		return exitcode.UsageError("results %s are incomplete (%s); a baseline must be a complete run — re-run the suite", f.Label(), f.IncompleteReason)
+	}
+	return nil
+}
+
 // Load reads baseline name from dir. A missing baseline is a usage error
-// that lists the baselines that do exist.
+// that lists the baselines that do exist; an incomplete one is refused as
+// Save refuses it (CheckComplete).
 func Load(dir, name string) (*results.File, error) {
 	if err := CheckName(name); err != nil {
 		return nil, err
@@ -84,7 +97,14 @@ func Load(dir, name string) (*results.File, error) {
 		}
 		return nil, exitcode.UsageError("baseline %q not found (%s does not exist); baselines in %s: %s", name, path, dir, strings.Join(known, ", "))
 	}
-	return results.Read(path)
+	f, err := results.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckComplete(f); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // Info is one line of a baseline listing.

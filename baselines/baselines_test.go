@@ -94,6 +94,15 @@ func TestLoadRejects(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(Path(dir, "truncated"), good[:len(good)/2], 0o644))
 	require.NoError(t, os.WriteFile(Path(dir, "future"), []byte(strings.Replace(string(good), `"schema": 1`, `"schema": 7`, 1)), 0o644))
+	// Written past Save, as a copied file or a hand edit would be: Load
+	// must not take what Save refuses.
+	partial := runFile("abc", 20)
+	partial.MarkIncomplete("interrupted by SIGINT")
+	require.NoError(t, partial.Write(Path(dir, "partial")))
+	empty := runFile("abc", 20)
+	empty.Benchmarks = nil
+	empty.MarkIncomplete("startup: set-up failed")
+	require.NoError(t, empty.Write(Path(dir, "empty")))
 
 	cases := []struct {
 		name string
@@ -101,7 +110,9 @@ func TestLoadRejects(t *testing.T) {
 	}{
 		{"truncated", []string{filepath.Join(dir, "truncated.json"), "corrupt or truncated JSON at byte offset"}},
 		{"future", []string{filepath.Join(dir, "future.json") + " has schema 7; this hivebench reads schema 1"}},
-		{"release", []string{`baseline "release" not found`, "baselines in " + dir + ": future, main, truncated"}},
+		{"release", []string{`baseline "release" not found`, "baselines in " + dir + ": empty, future, main, partial, truncated"}},
+		{"partial", []string{filepath.Join(dir, "partial.json") + " are incomplete (interrupted by SIGINT); a baseline must be a complete run"}},
+		{"empty", []string{filepath.Join(dir, "empty.json") + " are incomplete (startup: set-up failed)"}},
 		{"../etc/passwd", []string{"path separator"}},
 	}
 	for _, c := range cases {
@@ -115,7 +126,7 @@ func TestLoadRejects(t *testing.T) {
 		})
 	}
 
-	_, err = Load(filepath.Join(dir, "empty"), "main")
+	_, err = Load(filepath.Join(dir, "nothing"), "main")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "holds no baselines")
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/targets"
 )
@@ -77,6 +79,43 @@ func TestGoldenComparison(t *testing.T) {
 			var buf bytes.Buffer
 			require.NoError(t, WriteComparison(&buf, f, fixtureComparison(t)))
 			golden(t, "comparison."+extensions[f], buf.Bytes())
+		})
+	}
+}
+
+// fixtureMissing is a gate that compared two metrics and was allowed
+// (--allow-missing) to pass over a metric the baseline lacks and a family
+// the time budget never reached.
+func fixtureMissing() Comparison {
+	base, head := fixtureBase(), fixtureHead()
+	rs := fixtureResults(base, head)[:2]
+	var kept []results.Benchmark
+	for _, b := range base.Benchmarks {
+		if b.Name != "parsing.per_file" {
+			kept = append(kept, b)
+		}
+	}
+	base.Benchmarks = kept
+	return Comparison{
+		Base: base, Head: head, BaseLabel: "baseline main", HeadLabel: "head bin/hive",
+		Results: rs,
+		Missing: []gate.Missing{
+			{Name: "parsing.per_file", Why: "not in the base run 1111111aaaaaaa.json", Code: exitcode.Usage},
+			{Name: "database", Why: "no samples on either side: sampling stopped before its first round pair (time budget of 10m0s reached after 10m3s)", Code: exitcode.Infra},
+		},
+		MissingAllowed: true,
+	}
+}
+
+func TestGoldenComparisonMissing(t *testing.T) {
+	for _, f := range Formats {
+		if f == Benchfmt {
+			continue // samples only: it has no place for what was not measured
+		}
+		t.Run(string(f), func(t *testing.T) {
+			var buf bytes.Buffer
+			require.NoError(t, WriteComparison(&buf, f, fixtureMissing()))
+			golden(t, "comparison-missing."+extensions[f], buf.Bytes())
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/targets"
 )
@@ -64,7 +65,11 @@ type htmlPage struct {
 	Tier     string
 	Targets  []htmlTarget
 	Warnings []string
-	Metrics  []htmlMetric
+	// MissingNote and Missing are the gate's missing metrics (see
+	// Comparison.Missing).
+	MissingNote string
+	Missing     []gate.Missing
+	Metrics     []htmlMetric
 }
 
 func cells(num []bool, texts ...string) []htmlCell {
@@ -129,6 +134,10 @@ func comparisonHTML(w io.Writer, c Comparison) error {
 		Tier:     c.Tier,
 		Targets:  htmlTargets(c.Outcomes),
 		Warnings: c.Warnings,
+		Missing:  c.Missing,
+	}
+	if len(c.Missing) > 0 {
+		page.MissingNote = c.missingNote()
 	}
 	num := []bool{false, true, true, true, true, true, true, true, false}
 	for _, r := range c.rows() {

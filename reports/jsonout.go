@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/targets"
 )
@@ -35,6 +36,9 @@ type comparisonDoc struct {
 	Tier     string            `json:"tier,omitempty"`
 	Outcomes []targets.Outcome `json:"outcomes,omitempty"`
 	Warnings []string          `json:"warnings,omitempty"`
+	// Missing and MissingAllowed: see Comparison.
+	Missing        []gate.Missing `json:"missing,omitempty"`
+	MissingAllowed bool           `json:"missing_allowed,omitempty"`
 }
 
 type runDoc struct {
@@ -57,6 +61,7 @@ func comparisonJSON(w io.Writer, c Comparison) error {
 		Kind: "comparison", Schema: JSONSchema, Base: c.baseID(), Head: c.headID(),
 		Counts:  verdictCounts{reg, imp, same, inc},
 		Results: rs, Tier: c.Tier, Outcomes: c.Outcomes, Warnings: c.Warnings,
+		Missing: c.Missing, MissingAllowed: c.MissingAllowed && len(c.Missing) > 0,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/targets"
 )
@@ -45,7 +46,14 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+// junitSkipped marks a case that was not run: a missing metric the gate
+// was allowed to pass over (--allow-missing).
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -61,10 +69,25 @@ type caseBuilder struct {
 	failures map[string][]string
 	errors   map[string][]string
 	out      map[string][]string
+	skipped  map[string][]string
 }
 
 func newCaseBuilder() *caseBuilder {
-	return &caseBuilder{failures: map[string][]string{}, errors: map[string][]string{}, out: map[string][]string{}}
+	return &caseBuilder{failures: map[string][]string{}, errors: map[string][]string{}, out: map[string][]string{}, skipped: map[string][]string{}}
+}
+
+// addMissing gives every missing metric (or family) a test case: an error
+// when the gate fails on it, skipped when it was allowed to pass over it.
+func (b *caseBuilder) addMissing(ms []gate.Missing, allowed bool) {
+	for _, m := range ms {
+		b.touch(m.Name)
+		line := "not compared: " + m.Why
+		if allowed {
+			b.skipped[m.Name] = append(b.skipped[m.Name], line+" (allowed by --allow-missing)")
+		} else {
+			b.errors[m.Name] = append(b.errors[m.Name], line)
+		}
+	}
 }
 
 func (b *caseBuilder) touch(metric string) {
@@ -102,6 +125,9 @@ func (b *caseBuilder) suite(name, timestamp string, props []junitProperty) junit
 		} else if e := b.errors[m]; len(e) > 0 {
 			c.Error = &junitProblem{Message: e[0], Type: "missing-measurement", Text: strings.Join(e, "\n")}
 			s.Errors++
+		} else if k := b.skipped[m]; len(k) > 0 {
+			c.Skipped = &junitSkipped{Message: strings.Join(k, "; ")}
+			s.Skipped++
 		}
 		s.Cases = append(s.Cases, c)
 	}
@@ -168,6 +194,7 @@ func comparisonJUnit(w io.Writer, c Comparison) error {
 		}
 	}
 	b.addOutcomes(c.Tier, c.Outcomes)
+	b.addMissing(c.Missing, c.MissingAllowed)
 	props := append(identityProps("base.", c.baseID()), identityProps("head.", c.headID())...)
 	return writeJUnit(w, b.suite("hivebench compare", timestamp(c.Head), props))
 }

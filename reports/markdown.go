@@ -108,6 +108,14 @@ func comparisonMarkdown(w io.Writer, c Comparison) error {
 		ew.printf("## Targets (%s)\n\n", mdCell(c.Tier))
 		writeOutcomeTable(ew, c.Outcomes)
 	}
+	if len(c.Missing) > 0 {
+		ew.printf("## Missing metrics\n\n%s\n\n", c.missingNote())
+		mdHeader(ew, "ll", "metric", "why")
+		for _, m := range c.Missing {
+			mdRow(ew, m.Name, m.Why)
+		}
+		ew.printf("\n")
+	}
 	if len(c.Warnings) > 0 {
 		ew.printf("## Warnings\n\n")
 		for _, wr := range c.Warnings {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/targets"
@@ -32,6 +33,21 @@ type Comparison struct {
 	// Warnings are shown as given (benchstat style: values, not log lines),
 	// e.g. from compare and results.EnvDiff.
 	Warnings []string
+	// Missing are the metrics a gate was asked to judge and did not
+	// compare (gate.Verdict.Missing), listed under their own heading so a
+	// metric that was never measured cannot pass unseen. MissingAllowed
+	// says the gate let them through as warnings (--allow-missing) rather
+	// than failing on them.
+	Missing        []gate.Missing
+	MissingAllowed bool
+}
+
+// missingNote says what the missing metrics did to the gate.
+func (c Comparison) missingNote() string {
+	if c.MissingAllowed {
+		return fmt.Sprintf("%d not compared; allowed by --allow-missing: warnings, not failures.", len(c.Missing))
+	}
+	return fmt.Sprintf("%d not compared; the gate fails on them (a metric asked for and not compared never passes).", len(c.Missing))
 }
 
 // Run is a results file with its target outcomes: the input of the run

@@ -310,3 +310,44 @@ func TestVerdictOf(t *testing.T) {
 	assert.Empty(t, marginalLegend([]targets.Outcome{pass, fail}))
 	assert.Contains(t, marginalLegend([]targets.Outcome{pass, marginalFail}), "1 of 2 targets")
 }
+
+// Missing metrics have their own heading in every report, which says
+// whether the gate failed on them or was allowed to pass over them; JUnit
+// marks each as an error (the gate fails) or skipped (allowed).
+func TestMissingMetricsHeading(t *testing.T) {
+	cases := []struct {
+		name    string
+		allowed bool
+		format  Format
+		want    []string
+		notWant []string
+	}{
+		{"markdown allowed", true, Markdown, []string{"## Missing metrics", "allowed by --allow-missing", "| database | no samples on either side"}, []string{"the gate fails on them"}},
+		{"markdown failing", false, Markdown, []string{"## Missing metrics", "the gate fails on them", "| parsing.per_file | not in the base run"}, []string{"allowed by --allow-missing"}},
+		{"html allowed", true, HTML, []string{"<h2>Missing metrics</h2>", "allowed by --allow-missing", `<tr class="missing"><td>database</td>`}, nil},
+		{"html failing", false, HTML, []string{"<h2>Missing metrics</h2>", "the gate fails on them"}, []string{"allowed by --allow-missing"}},
+		{"table failing", false, Table, []string{"missing metrics: 2 not compared; the gate fails on them", "  database: no samples"}, nil},
+		{"json failing", false, JSON, []string{`"missing": [`, `"name": "database"`, `"code": 3`}, []string{"missing_allowed"}},
+		{"json allowed", true, JSON, []string{`"missing_allowed": true`}, nil},
+		{"junit allowed", true, JUnit, []string{`<testcase name="database" classname="hive.database">`, `<skipped message="not compared: no samples`, `skipped="2"`}, []string{"missing-measurement"}},
+		{"junit failing", false, JUnit, []string{`<error message="not compared: not in the base run`, `type="missing-measurement"`, `errors="2"`}, []string{"<skipped"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmp := fixtureMissing()
+			cmp.MissingAllowed = c.allowed
+			var buf bytes.Buffer
+			require.NoError(t, WriteComparison(&buf, c.format, cmp))
+			for _, w := range c.want {
+				assert.Contains(t, buf.String(), w)
+			}
+			for _, w := range c.notWant {
+				assert.NotContains(t, buf.String(), w)
+			}
+		})
+	}
+	// No missing metrics, no heading: compare's reports are unchanged.
+	var buf bytes.Buffer
+	require.NoError(t, WriteComparison(&buf, Markdown, fixtureComparison(t)))
+	assert.NotContains(t, buf.String(), "Missing metrics")
+}

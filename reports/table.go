@@ -51,6 +51,12 @@ func comparisonTable(w io.Writer, c Comparison) error {
 	}
 	ew.printf("noise is the robust CV, 1.4826·MAD/median; ratio CI is head/base of the median\n")
 	writeOutcomeLines(ew, c.Tier, c.Outcomes)
+	if len(c.Missing) > 0 {
+		ew.printf("missing metrics: %s\n", c.missingNote())
+		for _, m := range c.Missing {
+			ew.printf("  %s: %s\n", m.Name, m.Why)
+		}
+	}
 	writeWarningLines(ew, c.Warnings)
 	return ew.err
 }

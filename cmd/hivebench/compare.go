@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/hiveperf/hive/baselines"
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
@@ -29,8 +31,11 @@ bootstrap CI of median(head)/median(base), the Mann–Whitney p-value after
 Holm–Bonferroni, and the verdict (improved, same, regressed, inconclusive;
 the rule is in go doc github.com/hiveperf/hive/harness/compare). Metrics
 whose samples within a round are correlated are compared round by round.
-Files of different schema versions or workloads are refused (exit 2).
-compare informs and exits 0 whatever the verdicts; hivebench gate decides.
+Files of different schema versions or workloads are refused (exit 2), and
+so is an incomplete BASE (a baseline must be a complete run, as hivebench
+gate and baseline save require) and a --metrics item the two files do
+not both have. compare informs and exits 0 whatever the verdicts;
+hivebench gate decides.
 
 Flags:
 `)
@@ -72,6 +77,9 @@ Flags:
 
 // compareFiles is the comparison of two results files, ready to render.
 func compareFiles(base, head *results.File, th suite.Thresholds, metrics string) (reports.Comparison, error) {
+	if err := baselines.CheckComplete(base); err != nil {
+		return reports.Comparison{}, err
+	}
 	keep, err := metricFilter(metrics, base, head)
 	if err != nil {
 		return reports.Comparison{}, err
@@ -95,7 +103,8 @@ func filterNote(metrics string) string {
 
 // metricFilter turns --metrics into a predicate on benchmark names: a
 // family keeps its metrics, a metric id keeps itself. A name that is in
-// neither file is a usage error.
+// neither file is a usage error, and so is one that only one file has:
+// asked for, it would compare nothing.
 func metricFilter(spec string, files ...*results.File) (func(string) bool, error) {
 	items := splitList(spec)
 	if len(items) == 0 {
@@ -103,16 +112,25 @@ func metricFilter(spec string, files ...*results.File) (func(string) bool, error
 	}
 	want := map[string]bool{}
 	for _, it := range items {
-		found := false
+		var in, notIn []string
 		for _, f := range files {
+			found := false
 			for _, b := range f.Benchmarks {
 				if b.Name == it || string(b.Metric) == it {
 					found = true
 				}
 			}
+			if found {
+				in = append(in, f.Label())
+			} else {
+				notIn = append(notIn, f.Label())
+			}
 		}
-		if !found {
+		switch {
+		case len(in) == 0:
 			return nil, exitcode.UsageError("--metrics: %q is neither a family nor a benchmark of the compared files", it)
+		case len(notIn) > 0:
+			return nil, exitcode.UsageError("--metrics: %q is in %s but not in %s: nothing of it to compare", it, strings.Join(in, ", "), strings.Join(notIn, ", "))
 		}
 		want[it] = true
 	}

@@ -55,6 +55,11 @@ func TestCompare(t *testing.T) {
 		w["hash"] = "sha256:" + strings.Repeat("ab", 32)
 		w["files"] = 9999.0
 	})
+	incomplete := variant(t, path, "partial.json", func(m map[string]any) {
+		m["complete"] = false
+		m["incomplete_reason"] = "interrupted by a signal"
+	})
+	startupOnly := variant(t, path, "startup.json", keepOnly("startup", ""))
 	cases := []struct {
 		name    string
 		args    []string
@@ -63,6 +68,10 @@ func TestCompare(t *testing.T) {
 		wantErr string
 	}{
 		{"table", []string{path, path}, 0, []string{"startup.serve", "ratio CI", "verdict"}, ""},
+		{"incomplete base", []string{incomplete, path}, exitcode.Usage, nil, "partial.json are incomplete (interrupted by a signal); a baseline must be a complete run"},
+		{"incomplete head is shown as such", []string{path, incomplete}, 0, []string{"INCOMPLETE (interrupted by a signal)"}, ""},
+		{"a metric only one file has", []string{"--metrics", "startup,database", startupOnly, path}, exitcode.Usage, nil, `--metrics: "database" is in ` + path + ` but not in ` + startupOnly + `: nothing of it to compare`},
+		{"no metric in common", []string{startupOnly, variant(t, path, "db.json", keepOnly("database", ""))}, exitcode.Usage, nil, "share no benchmark to compare"},
 		{"markdown", []string{"--format", "md", path, path}, 0, []string{"| metric |", "startup.serve"}, ""},
 		{"json", []string{path, path, "--format", "json"}, 0, []string{`"kind": "comparison"`, `"verdict"`}, ""},
 		{"one family", []string{"--metrics", "startup", path, path}, 0, []string{"startup.serve"}, ""},

@@ -17,11 +17,11 @@ import (
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/reports"
-	"github.com/hiveperf/hive/targets"
 )
 
 func init() {
@@ -46,6 +46,19 @@ harness/compare decides which metrics need more rounds (10, 20, 40, … up
 to --max-rounds per binary), within --time-budget. A metric still
 inconclusive at the end passes, with a warning: the gate fails on
 regressions it can show, never on noise.
+
+The gate fails closed. A metric it was asked for (--metrics, default all
+of the suite's) and did not compare is no regression, but it fails the
+gate too, with one line naming it, unless --allow-missing (then it is a
+warning, listed in the reports under "Missing metrics"): exit 2 when the
+input made it impossible (not in the baseline, units that do not convert,
+a target that cannot be checked), 3 when the measurement fell short (a
+probe gave no samples, the time budget ended before a family's first
+round pair); 2 when both. A gate that compared nothing fails even with
+--allow-missing, and so does --tier with no target for any gated metric
+(2). An incomplete baseline is refused (2), as baseline save refuses it.
+The rule: go doc github.com/hiveperf/hive/harness/gate.
+
 Writes summary.md, junit.xml, report.html, base.json and head.json to --out.
 
 Flags:
@@ -90,32 +103,34 @@ type gateFlags struct {
 	targets, out, md, junit, html, format            *string
 	samples, maxRounds, initial, aaRuns              *int
 	budget                                           *time.Duration
+	allowMissing                                     *bool
 	suiteGiven                                       bool // --suite was on the command line
 }
 
 func addGateFlags(fs *flag.FlagSet) *gateFlags {
 	return &gateFlags{
-		baseBin:     fs.String("base-bin", "", "A/B mode: the base hive `binary` (e.g. built from main)"),
-		headBin:     fs.String("head-bin", "", "A/B mode: the head hive `binary` (the change under test)"),
-		baseline:    fs.String("baseline", "", "baseline mode: a results `file`, or the name of a baseline in --baselines-dir"),
-		baselineDir: fs.String("baselines-dir", "baselines", "`directory` of named baselines"),
-		hiveBin:     fs.String("hive-bin", defaultHiveBin, "baseline mode: the hive `binary` to measure"),
-		suite:       fs.String("suite", "ci", "`suite` whose probe configuration every round uses (baseline mode: default the baseline's)"),
-		metrics:     fs.String("metrics", "", "comma-separated families or metric ids to gate (default all)"),
-		workload:    fs.String("workload", "", "source `dir` for the parsing and memory probes (default: the suite's)"),
-		samples:     fs.Int("samples", 0, "samples per round of many-sample metrics (default: the suite's gate rounds, e.g. 3 for ci)"),
-		threshold:   fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")"),
-		tier:        fs.String("tier", "", "also fail when head misses a target of this `tier` (default: none)"),
-		targets:     fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)"),
-		out:         fs.String("out", "gate-out", "`directory` for summary.md, junit.xml, report.html, base.json and head.json"),
-		md:          fs.String("md", "", "Markdown summary `file` (default OUT/summary.md)"),
-		junit:       fs.String("junit", "", "JUnit XML `file` (default OUT/junit.xml)"),
-		html:        fs.String("html", "", "HTML report `file` (default OUT/report.html)"),
-		format:      fs.String("format", "table", "`format` of the summary on stdout: table, md or json"),
-		initial:     fs.Int("initial", compare.DefaultInitial, "A/B mode: rounds per binary before the first look (each round is one gate sample per metric)"),
-		maxRounds:   fs.Int("max-rounds", compare.DefaultMax, "A/B mode: cap on rounds per binary per family; looks happen at initial·2^k rounds up to it"),
-		budget:      fs.Duration("time-budget", 10*time.Minute, "A/B mode: start no new round after this `duration`; decide on what was measured"),
-		aaRuns:      fs.Int("aa-runs", 0, "measure the gate itself: run `N` A/A gates of one binary (--head-bin, else --hive-bin) and report false alarms and the smallest change detected"),
+		baseBin:      fs.String("base-bin", "", "A/B mode: the base hive `binary` (e.g. built from main)"),
+		headBin:      fs.String("head-bin", "", "A/B mode: the head hive `binary` (the change under test)"),
+		baseline:     fs.String("baseline", "", "baseline mode: a results `file`, or the name of a baseline in --baselines-dir"),
+		baselineDir:  fs.String("baselines-dir", "baselines", "`directory` of named baselines"),
+		hiveBin:      fs.String("hive-bin", defaultHiveBin, "baseline mode: the hive `binary` to measure"),
+		suite:        fs.String("suite", "ci", "`suite` whose probe configuration every round uses (baseline mode: default the baseline's)"),
+		metrics:      fs.String("metrics", "", "comma-separated families or metric ids to gate (default all)"),
+		workload:     fs.String("workload", "", "source `dir` for the parsing and memory probes (default: the suite's)"),
+		samples:      fs.Int("samples", 0, "samples per round of many-sample metrics (default: the suite's gate rounds, e.g. 3 for ci)"),
+		threshold:    fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")"),
+		tier:         fs.String("tier", "", "also fail when head misses a target of this `tier` (default: none)"),
+		targets:      fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)"),
+		out:          fs.String("out", "gate-out", "`directory` for summary.md, junit.xml, report.html, base.json and head.json"),
+		md:           fs.String("md", "", "Markdown summary `file` (default OUT/summary.md)"),
+		junit:        fs.String("junit", "", "JUnit XML `file` (default OUT/junit.xml)"),
+		html:         fs.String("html", "", "HTML report `file` (default OUT/report.html)"),
+		format:       fs.String("format", "table", "`format` of the summary on stdout: table, md or json"),
+		initial:      fs.Int("initial", compare.DefaultInitial, "A/B mode: rounds per binary before the first look (each round is one gate sample per metric)"),
+		maxRounds:    fs.Int("max-rounds", compare.DefaultMax, "A/B mode: cap on rounds per binary per family; looks happen at initial·2^k rounds up to it"),
+		budget:       fs.Duration("time-budget", 10*time.Minute, "A/B mode: start no new round after this `duration`; decide on what was measured"),
+		aaRuns:       fs.Int("aa-runs", 0, "measure the gate itself: run `N` A/A gates of one binary (--head-bin, else --hive-bin) and report false alarms and the smallest change detected"),
+		allowMissing: fs.Bool("allow-missing", false, "pass over metrics that were asked for but not compared, as warnings listed in the reports (default: they fail the gate)"),
 	}
 }
 
@@ -212,9 +227,19 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 		}
 		return gateErr
 	}
+	missing := gate.MissingInRounds(metricNames(cfg.Selection), out.Pairs, out.Stopped, out.Results)
+	if len(missing) > 0 {
+		// Files without those metrics must not pass for complete runs
+		// (e.g. be saved as a baseline).
+		for _, f := range []*results.File{baseFile, headFile} {
+			if f != nil {
+				f.MarkIncomplete("not measured: " + gate.Summary(missing))
+			}
+		}
+	}
 	c := reports.Comparison{Base: baseFile, Head: headFile, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: out.Results}
 	c.Warnings = append(c.Warnings, gateNotes(out)...)
-	return finishGate(env, g, ts, c, cfg.Selection)
+	return finishGate(env, g, ts, c, cfg.Selection, missing)
 }
 
 // gateFile turns a gate side's record into a results file (nil when the
@@ -267,6 +292,11 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	if err != nil {
 		return err
 	}
+	want := metricNames(m.sel)
+	// What the baseline lacks is known now: refuse before measuring.
+	if err := gate.CheckBase(want, base, *g.allowMissing); err != nil {
+		return fmt.Errorf("hivebench gate: %w", err)
+	}
 	head, runErr := m.measure(ctx, env)
 	if runErr != nil {
 		if head != nil {
@@ -281,24 +311,44 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 		return err
 	}
 	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
-	return finishGate(env, g, ts, c, m.sel)
+	return finishGate(env, g, ts, c, m.sel, gate.MissingInFiles(want, base, head, rs))
 }
 
 // loadBaseline reads --baseline: a results file path, or the name of a
-// baseline in dir.
+// baseline in dir. Either way an incomplete run is refused, as Save
+// refuses it.
 func loadBaseline(arg, dir string) (*results.File, error) {
 	if fileExists(arg) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
-		return results.Read(arg)
+		f, err := results.Read(arg)
+		if err != nil {
+			return nil, err
+		}
+		if err := baselines.CheckComplete(f); err != nil {
+			return nil, err
+		}
+		return f, nil
 	}
 	return baselines.Load(dir, arg)
 }
 
-// finishGate checks targets, writes the reports and returns the verdict.
-func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, sel suite.Selection) error {
+// metricNames are the ids of the selected metrics, in report order.
+func metricNames(sel suite.Selection) []string {
+	var out []string
+	for _, m := range sel.All() {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+// finishGate checks targets, decides (harness/gate), writes the reports
+// and returns the verdict.
+func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
 	if ts.tier != nil {
 		c.Tier = ts.tier.Name
 		c.Outcomes = ts.check(c.Head, sel)
 	}
+	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
+	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
 	if err := writeGateFiles(*g.out, c.Base, c.Head); err != nil {
 		return err
 	}
@@ -318,25 +368,12 @@ func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, se
 	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
 		return exitcode.InfraError("hivebench gate: writing the summary: %v", err)
 	}
-	var regressed []string
-	for _, r := range c.Results {
-		if r.Verdict == compare.Regressed {
-			regressed = append(regressed, fmt.Sprintf("%s %+.1f%%", r.Metric, r.DeltaPct))
-		}
+	if v.Err != nil {
+		return fmt.Errorf("hivebench gate: %w", v.Err)
 	}
-	var missed []string
-	for _, o := range c.Outcomes {
-		if o.Status != targets.Pass {
-			missed = append(missed, o.Detail)
-		}
-	}
-	switch {
-	case len(regressed) > 0 && len(missed) > 0:
-		return exitcode.RegressionError("hivebench gate: FAIL: regressed: %s; targets missed (%s): %s", strings.Join(regressed, ", "), c.Tier, strings.Join(missed, "; "))
-	case len(regressed) > 0:
-		return exitcode.RegressionError("hivebench gate: FAIL: regressed: %s", strings.Join(regressed, ", "))
-	case len(missed) > 0:
-		return exitcode.RegressionError("hivebench gate: FAIL: targets missed (%s): %s", c.Tier, strings.Join(missed, "; "))
+	if len(v.Missing) > 0 {
+		fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; not compared, allowed by --allow-missing: %s; reports in %s)\n", v.Compared, gate.Summary(v.Missing), *g.out)
+		return nil
 	}
 	fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; reports in %s)\n", len(c.Results), *g.out)
 	return nil

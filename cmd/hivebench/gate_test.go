@@ -176,3 +176,136 @@ func TestGateAARuns(t *testing.T) {
 	assert.Regexp(t, `(?m)^startup\.serve\s+5%\s+\d+\s+\d+\s+\d+\s+\d+\s+[0-9.]+%\s+10\s+10\s+`, stdout, "one row per metric: threshold, verdict counts, noise, samples, cap, detection")
 	assert.NotContains(t, stdout, "startup.version", "--metrics narrows the report")
 }
+
+// lastLine is the last line of stderr: where the command's error ends up.
+func lastLine(stderr string) string {
+	stderr = strings.TrimRight(stderr, "\n")
+	return stderr[strings.LastIndex(stderr, "\n")+1:]
+}
+
+// keepOnly edits a results file's JSON to keep the benchmarks of one
+// family (none for ""), marked incomplete with reason unless reason is "".
+func keepOnly(family, reason string) func(m map[string]any) {
+	return func(m map[string]any) {
+		var kept []any
+		for _, b := range m["benchmarks"].([]any) {
+			if family != "" && b.(map[string]any)["metric"] == family {
+				kept = append(kept, b)
+			}
+		}
+		m["benchmarks"] = kept
+		if reason != "" {
+			m["complete"] = false
+			m["incomplete_reason"] = reason
+		}
+	}
+}
+
+// A gate against a baseline fails closed: a baseline that is incomplete,
+// empty, or for other metrics than the ones gated, exits non-zero with a
+// one-line reason instead of passing with "not compared" notes.
+func TestGateBaselineFailsClosed(t *testing.T) {
+	path := testRun(t)
+	empty := variant(t, path, "empty.json", keepOnly("", "startup: set-up failed"))
+	incomplete := variant(t, path, "incomplete.json", keepOnly("startup", "interrupted by a signal"))
+	otherMetrics := variant(t, path, "db.json", keepOnly("database", ""))
+	few := variant(t, path, "few.json", func(m map[string]any) {
+		keepOnly("startup", "")(m)
+		m["benchmarks"] = m["benchmarks"].([]any)[:1] // startup.serve only
+	})
+	named := t.TempDir()
+	data, err := os.ReadFile(incomplete)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(named, "partial.json"), data, 0o644))
+
+	tiersFile := filepath.Join(t.TempDir(), "tiers.yaml")
+	require.NoError(t, os.WriteFile(tiersFile, []byte(testTiers), 0o644))
+
+	startup := []string{"--hive-bin", hiveBin, "--metrics", "startup", "--suite", "test"}
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		want     string // in the last line of stderr
+		measures bool   // the head run happens before the refusal
+	}{
+		{"empty baseline", []string{"--baseline", empty}, exitcode.Usage, "are incomplete (startup: set-up failed); a baseline must be a complete run", false},
+		{"incomplete baseline", []string{"--baseline", incomplete}, exitcode.Usage, "are incomplete (interrupted by a signal); a baseline must be a complete run", false},
+		{"incomplete named baseline", []string{"--baseline", "partial", "--baselines-dir", named}, exitcode.Usage, "partial.json are incomplete (interrupted by a signal)", false},
+		{"baseline for other metrics", []string{"--baseline", otherMetrics}, exitcode.Usage,
+			"hivebench gate: FAIL: compared nothing: startup.serve, startup.version (not in the base run " + otherMetrics + ")", false},
+		{"baseline for other metrics, allowed", []string{"--baseline", otherMetrics, "--allow-missing"}, exitcode.Usage,
+			"hivebench gate: FAIL: compared nothing: startup.serve, startup.version (not in the base run " + otherMetrics + ")", false},
+		{"baseline with few of the metrics", []string{"--baseline", few}, exitcode.Usage,
+			"hivebench gate: FAIL: not compared: startup.version (not in the base run " + few + "); --allow-missing would gate on the rest", false},
+		{"tier without a target for the gated metrics", []string{"--baseline", path, "--metrics", "startup.version", "--targets", tiersFile, "--tier", "impossible"}, exitcode.Usage,
+			"hivebench gate: FAIL: tier impossible has no target for any gated metric", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			_, stderr, code := run(t, append(append([]string{"gate", "--out", out}, startup...), c.args...)...)
+			assert.Equal(t, c.code, code, stderr)
+			assert.Contains(t, lastLine(stderr), c.want, "one line says what is missing")
+			assert.NotContains(t, stderr, "PASS")
+			if !c.measures {
+				assert.NoFileExists(t, filepath.Join(out, "head.json"), "refused before measuring")
+			}
+		})
+	}
+
+	// --allow-missing gates on what the baseline has and lists the rest
+	// under its own heading in every report.
+	out := t.TempDir()
+	_, stderr, code := run(t, append([]string{"gate", "--out", out, "--baseline", few, "--allow-missing"}, startup...)...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, lastLine(stderr), "hivebench gate: PASS (1 metrics; not compared, allowed by --allow-missing: startup.version (not in the base run "+few+")")
+	for file, want := range map[string]string{
+		"summary.md":  "## Missing metrics",
+		"report.html": "<h2>Missing metrics</h2>",
+		"junit.xml":   `<skipped message="not compared: not in the base run`,
+	} {
+		data, err := os.ReadFile(filepath.Join(out, file))
+		require.NoError(t, err)
+		assert.Contains(t, string(data), want, file)
+		assert.Contains(t, string(data), "startup.version", file)
+	}
+}
+
+// An A/B gate that stops on its time budget before a family's first round
+// pair fails naming the family (exit 3: the measurement fell short), and
+// with --allow-missing passes with the family in the reports.
+func TestGateABTimeBudgetFailsOnAnUnsampledFamily(t *testing.T) {
+	// Every `hive serve` of this binary takes 1.5 s more, so one startup
+	// round pair (a warm-up and a measured exec per round) outlasts the
+	// 2 s budget: the budget check before the second startup round stops
+	// the gate, and database never gets a round. The first check comes
+	// right after set-up (a scratch directory), far inside the budget.
+	slow := filepath.Join(t.TempDir(), "hive-slow-serve")
+	require.NoError(t, os.WriteFile(slow, []byte("#!/bin/sh\nif [ \"$1\" = serve ]; then sleep 1.5; fi\nexec "+hiveBin+" \"$@\"\n"), 0o755))
+	args := []string{"gate", "--base-bin", hiveBin, "--head-bin", slow, "--suite", "test", "--metrics", "startup.serve,database.cache_get",
+		"--samples", "1", "--initial", "2", "--max-rounds", "2", "--time-budget", "2s"}
+
+	out := t.TempDir()
+	_, stderr, code := run(t, append(args, "--out", out)...)
+	assert.Equal(t, exitcode.Infra, code, stderr)
+	assert.Regexp(t, `^hivebench gate: FAIL: not compared: database \(no samples on either side: sampling stopped before its first round pair \(time budget of 2s reached after \d+s\)\); --allow-missing would gate on the rest$`, lastLine(stderr))
+	summary, err := os.ReadFile(filepath.Join(out, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(summary), "## Missing metrics")
+	assert.Contains(t, string(summary), "the gate fails on them")
+	assert.Contains(t, string(summary), "| database | no samples on either side")
+	head, err := results.Read(filepath.Join(out, "head.json"))
+	require.NoError(t, err)
+	assert.False(t, head.Complete, "a head without database is no complete run")
+	assert.Contains(t, head.IncompleteReason, "database")
+
+	out = t.TempDir()
+	_, stderr, code = run(t, append(args, "--out", out, "--allow-missing")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, lastLine(stderr), "hivebench gate: PASS (1 metrics; not compared, allowed by --allow-missing: database (no samples on either side")
+	junit, err := os.ReadFile(filepath.Join(out, "junit.xml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(junit), `<testcase name="database" classname="hive.database">`)
+	assert.Contains(t, string(junit), "<skipped")
+}
