@@ -220,3 +220,25 @@ func TestOpenSQLiteRefusesBadPaths(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 	}
 }
+
+// A run date the history cannot store exactly (nanoseconds since 1970 in
+// an int64) is refused with a line naming it, never stored as another date
+// (the fuzz target found year 5026 recorded as 2104).
+func TestRecordRefusesDatesItCannotStore(t *testing.T) {
+	b, err := OpenSQLite(filepath.Join(t.TempDir(), "hive.db"))
+	require.NoError(t, err)
+	defer b.Close()
+	for _, date := range []time.Time{time.Date(5026, 12, 7, 5, 41, 55, 0, time.UTC), time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		f, _ := synthRun(t, 1, 10)
+		f.Env.Date = date
+		doc, err := results.Encode(f)
+		require.NoError(t, err)
+		_, _, err = b.Record(context.Background(), f, doc)
+		require.Error(t, err, "%v", date)
+		assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+		assert.Contains(t, err.Error(), "env.date")
+	}
+	runs, err := b.Runs(context.Background(), 0)
+	require.NoError(t, err)
+	assert.Empty(t, runs)
+}

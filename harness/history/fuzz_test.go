@@ -1,59 +1,68 @@
 package history
 
 import (
-	"encoding/json"
+	"context"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
-	"time"
 
+	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
 )
 
-// FuzzDocHead feeds arbitrary bytes to what history decodes from a stored
-// results document (headOf for Runs, the same docHead for Metrics). It
-// must never panic; an undecodable document lists as unreadable and
-// nothing else; a decodable one lists what it says, its date in UTC; and a
-// document that is a valid results file lists exactly that file's suite,
-// commit, completeness, workload and benchmark count.
-func FuzzDocHead(f *testing.F) {
+// FuzzRecordDocument feeds arbitrary bytes through what `hivebench history
+// record FILE` does with a file: results.Decode, then Record into the
+// SQLite history. A document the decoder accepts must record (or be refused
+// with an exit-2 error when its date cannot be stored exactly), list
+// exactly as the file says (suite, commit, completeness, workload,
+// benchmark count, date), and record again as the same run, not a new one.
+func FuzzRecordDocument(f *testing.F) {
 	run, err := os.ReadFile("testdata/run.json")
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(int64(1), run)
-	f.Add(int64(7), run[:len(run)/2])
-	f.Add(int64(2), []byte(`{"suite":"ci","complete":true,"env":{"commit":"abc","date":"2025-11-20T06:00:00+02:00"},"benchmarks":[{"name":"startup.serve"}]}`))
-	f.Add(int64(3), []byte(`{"schema":0,"suite":"quick","env":{"date":"not a date"}}`))
-	f.Add(int64(4), []byte(`{"benchmarks":null,"workload":{"hash":7}}`))
-	f.Add(int64(5), []byte(`null`))
-	f.Add(int64(-1), []byte(`[]`))
-	f.Add(int64(0), []byte{})
-	f.Fuzz(func(t *testing.T, id int64, doc []byte) {
-		r := headOf(id, doc)
-		if r.ID != id {
-			t.Fatalf("ID = %d, want %d", r.ID, id)
-		}
-		var h docHead
-		if err := json.Unmarshal(doc, &h); err != nil {
-			if want := (Run{ID: id, Suite: "(unreadable document)"}); r != want {
-				t.Fatalf("undecodable document listed as %+v, want %+v", r, want)
-			}
-			return
-		}
-		if r.Suite != h.Suite || r.Commit != h.Env.Commit || r.Dirty != h.Env.Dirty || r.Complete != h.Complete ||
-			r.WorkloadHash != h.Workload.Hash || r.Benchmarks != len(h.Benchmarks) || !r.Date.Equal(h.Env.Date) {
-			t.Fatalf("listing %+v disagrees with the document %+v", r, h)
-		}
-		if r.Date.Location() != time.UTC {
-			t.Fatalf("date %v is not in UTC", r.Date)
-		}
+	f.Add(run)
+	f.Add(run[:len(run)/2])
+	f.Add([]byte(`{"schema":0,"suite":"quick","env":{"date":"not a date"}}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte{})
+	b, err := OpenSQLite(filepath.Join(f.TempDir(), "history.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { b.Close() })
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, doc []byte) {
 		file, err := results.Decode("fuzz.json", doc)
 		if err != nil {
 			return
 		}
-		if r.Suite != file.Suite || r.Commit != file.Env.Commit || r.Dirty != file.Env.Dirty || r.Complete != file.Complete ||
-			r.WorkloadHash != file.Workload.Hash || r.Benchmarks != len(file.Benchmarks) || !r.Date.Equal(file.Env.Date) {
-			t.Fatalf("listing %+v disagrees with the results file it lists", r)
+		id, _, err := b.Record(ctx, file, doc)
+		if err != nil && exitcode.Code(err) == exitcode.Usage && strings.Contains(err.Error(), "env.date") {
+			return
 		}
+		if err != nil {
+			t.Fatalf("a document the decoder accepts does not record: %v", err)
+		}
+		again, added, err := b.Record(ctx, file, doc)
+		if err != nil || added || again != id {
+			t.Fatalf("recording the same document again: id %d (first %d), added %v, err %v", again, id, added, err)
+		}
+		runs, err := b.Runs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range runs {
+			if r.ID != id {
+				continue
+			}
+			if r.Suite != file.Suite || r.Commit != file.Env.Commit || r.Dirty != file.Env.Dirty || r.Complete != file.Complete ||
+				r.WorkloadHash != file.Workload.Hash || r.Benchmarks != len(file.Benchmarks) || !r.Date.Equal(file.Env.Date) {
+				t.Fatalf("listing %+v disagrees with the results file it lists", r)
+			}
+			return
+		}
+		t.Fatalf("run %d is not listed", id)
 	})
 }

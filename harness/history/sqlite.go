@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"time"
 
@@ -194,8 +195,19 @@ func (s *SQLite) fileError(err error) error {
 	return fmt.Errorf("history: %s: %w", s.path, err)
 }
 
-// Record stores f unless the same document is already there.
+// Nanosecond timestamps (the column's unit since the engine kept history)
+// hold dates between these two; time.UnixNano is undefined outside.
+var (
+	minRunDate = time.Unix(0, math.MinInt64)
+	maxRunDate = time.Unix(0, math.MaxInt64)
+)
+
+// Record stores f unless the same document is already there. A run whose
+// date cannot be stored exactly is refused, not stored wrong.
 func (s *SQLite) Record(ctx context.Context, f *results.File, doc []byte) (int64, bool, error) {
+	if d := f.Env.Date; d.Before(minRunDate) || d.After(maxRunDate) {
+		return 0, false, exitcode.UsageError("history: env.date %s is outside the dates a run can have (%d to %d)", d.Format(time.RFC3339), minRunDate.Year(), maxRunDate.Year())
+	}
 	sum := docHash(doc)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
