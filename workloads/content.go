@@ -265,6 +265,24 @@ func openRegular(path string, follow bool) (*os.File, fs.FileInfo, error) {
 	return f, fi, nil
 }
 
+// readRegular reads a small file (at most max bytes) that must be a
+// regular file, opened as openRegular opens it.
+func readRegular(path string, follow bool, max int64) ([]byte, error) {
+	f, _, err := openRegular(path, follow)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %s", FormatBytes(max))}
+	}
+	return data, nil
+}
+
 // describeKind names a file type for messages.
 func describeKind(m fs.FileMode) string {
 	switch kindOf(m) {

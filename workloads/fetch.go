@@ -318,7 +318,7 @@ func (c *Cache) clear(name string) error {
 // source; a download for another version is worthless and goes.
 func (c *Cache) prepareStaging(m *Manifest, staging string) error {
 	keyFile := filepath.Join(staging, ".source")
-	if data, err := os.ReadFile(keyFile); err == nil {
+	if data, err := readRegular(keyFile, false, 4096); err == nil {
 		if strings.TrimSpace(string(data)) != m.Source.Key() {
 			c.logf("fetch %s: discarding an interrupted download of another source (%s)\n", m.Name, strings.TrimSpace(string(data)))
 			if err := os.RemoveAll(staging); err != nil {

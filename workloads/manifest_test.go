@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,6 +243,32 @@ func TestLoadUserManifests(t *testing.T) {
 			assert.Contains(t, err.Error(), c.want)
 		})
 	}
+}
+
+// A manifest that is a named pipe (a FIFO among --manifests DIR's *.yaml)
+// is refused at once, not waited on for a writer.
+func TestLoadRefusesANamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.yaml")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(nil, []string{dir})
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second): // a liveness bound, not a measurement
+		if f, oerr := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); oerr == nil {
+			f.Close() // release the blocked reader
+		}
+		t.Fatal("Load blocked on a manifest that is a named pipe")
+	}
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "pipe.yaml")
+	assert.Contains(t, err.Error(), "named pipe")
 }
 
 func TestGetUnknownSuggests(t *testing.T) {

@@ -24,7 +24,7 @@ import (
 const DebSrcHint = "apt-get source needs a deb-src entry in apt's sources, and there is none. hivebench does not change apt's sources by itself; as root, either " +
 	"(a) in /etc/apt/sources.list.d/debian.sources change `Types: deb` to `Types: deb deb-src` in the stanza of the suite that has the package " +
 	"(for Debian 12 security updates such as chromium, the one with `Suites: bookworm-security`), or " +
-	"(b) add the line `deb-src http://deb.debian.org/debian-security bookworm-security main` to /etc/apt/sources.list; " +
+	"(b) add to /etc/apt/sources.list a `deb-src` line for `bookworm-security main` with the same URI as apt's `deb` entry for bookworm-security; " +
 	"then run `apt-get update` and fetch again (see workloads/README.md, \"Chromium needs deb-src\")"
 
 // acquirer returns the fetcher of m's source.
