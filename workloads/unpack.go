@@ -14,9 +14,12 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hiveperf/hive/engine/exitcode"
 )
@@ -190,10 +193,47 @@ func newUnpacker(root string, limits Limits, manifest string, onBytes func(int64
 		entries: map[string]*entry{"": {kind: 'd'}}, buf: make([]byte, 256<<10)}
 }
 
+// note keeps an example of what was done to a member. Member names are the
+// archive's: they are shortened, and quoted if they hold anything that is
+// not printable, so that no name can forge a line of fetch's output or
+// bloat the marker past what readMarker accepts.
 func (u *unpacker) note(format string, args ...any) {
-	if len(u.rep.Examples) < maxExamples {
-		u.rep.Examples = append(u.rep.Examples, fmt.Sprintf(format, args...))
+	if len(u.rep.Examples) >= maxExamples {
+		return
 	}
+	for i, a := range args {
+		switch a := a.(type) {
+		case string:
+			args[i] = shown(a)
+		case quoted:
+			args[i] = strconv.Quote(truncated(string(a)))
+		case error:
+			args[i] = shown(a.Error())
+		}
+	}
+	u.rep.Examples = append(u.rep.Examples, fmt.Sprintf(format, args...))
+}
+
+// quoted is a note's argument always shown in quotes (a symlink target).
+type quoted string
+
+// maxShown bounds a name in an example.
+const maxShown = 200
+
+func truncated(s string) string {
+	if len(s) > maxShown {
+		return s[:maxShown] + "..."
+	}
+	return s
+}
+
+// shown is s as it is if it is printable, else Go-quoted.
+func shown(s string) string {
+	s = truncated(s)
+	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(s)
+	}
+	return s
 }
 
 // tarball unpacks the tarball named name, read from r (compressed as its
@@ -289,7 +329,7 @@ func (u *unpacker) member(h *tar.Header, r io.Reader, rel, prefix, name string) 
 		u.note("%s: skipped, a named pipe", h.Name)
 	default:
 		u.rep.Skipped.Other++
-		u.note("%s: skipped, a member of tar type %q", h.Name, h.Typeflag)
+		u.note("%s: skipped, a member of tar type %s", h.Name, quoted(string(h.Typeflag)))
 	}
 	return nil
 }
@@ -493,7 +533,7 @@ func (u *unpacker) finish() (string, error) {
 		switch {
 		case t == "" || strings.HasPrefix(t, "/") || strings.ContainsRune(t, 0):
 			u.rep.Skipped.SymlinksOut++
-			u.note("%s: skipped, a symlink to %q, outside the tree", p, t)
+			u.note("%s: skipped, a symlink to %s, outside the tree", p, quoted(t))
 			continue
 		case u.entries[p] != nil:
 			u.conflict(p, fmt.Errorf("a symlink where the archive also has a %s", describeKind(kindMode(u.entries[p].kind))))
@@ -521,7 +561,7 @@ func (u *unpacker) finish() (string, error) {
 	}
 	for _, p := range bad {
 		u.rep.Skipped.SymlinksOut++
-		u.note("%s: skipped, a symlink to %q, which leaves the tree or leads nowhere", p, targets[p])
+		u.note("%s: skipped, a symlink to %s, which leaves the tree or leads nowhere", p, quoted(targets[p]))
 		delete(u.entries, p)
 	}
 	for _, p := range keep {

@@ -437,3 +437,26 @@ func FuzzUnpack(f *testing.F) {
 		assert.Equal(t, walked, content)
 	})
 }
+
+// Names in the report are the archive's: one with a newline cannot forge a
+// line of fetch's output, and a long one cannot bloat the marker.
+func TestUnpackNotesAreOneLineEach(t *testing.T) {
+	root := t.TempDir()
+	long := strings.Repeat("x", 5000)
+	data := tarBytes(t, []member{
+		{tar.Header{Name: "a\nfetch demo: all good", Typeflag: tar.TypeFifo}, ""},
+		{tar.Header{Name: long, Typeflag: tar.TypeFifo}, ""},
+		{tar.Header{Name: "l", Linkname: "/x\ny", Typeflag: tar.TypeSymlink}, ""},
+	})
+	u := newUnpacker(root, DefaultLimits, "demo.yaml", nil)
+	require.NoError(t, u.tarball(context.Background(), toolbox{getenv: os.Getenv}, bytes.NewReader(data), "a.tar", ""))
+	_, err := u.finish()
+	require.NoError(t, err)
+	require.Len(t, u.rep.Examples, 3)
+	for _, e := range u.rep.Examples {
+		assert.NotContains(t, e, "\n")
+		assert.Less(t, len(e), 400)
+	}
+	assert.Contains(t, u.rep.Examples[0], `"a\nfetch demo: all good": skipped, a named pipe`)
+	assert.Contains(t, u.rep.Examples[2], `l: skipped, a symlink to "/x\ny", outside the tree`)
+}
