@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -459,4 +460,59 @@ func TestUnpackNotesAreOneLineEach(t *testing.T) {
 	}
 	assert.Contains(t, u.rep.Examples[0], `"a\nfetch demo: all good": skipped, a named pipe`)
 	assert.Contains(t, u.rep.Examples[2], `l: skipped, a symlink to "/x\ny", outside the tree`)
+}
+
+// Every compression a manifest may name unpacks to the same tree; a
+// damaged stream is exit 3, and nothing is kept.
+func TestFetchCompressions(t *testing.T) {
+	for _, tool := range []string{"xz", "bzip2"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("this test needs %s to build its archives (apt-get install xz-utils bzip2): %v", tool, err)
+		}
+	}
+	plain := tarBytes(t, []member{reg("p/a.c", 0o644, "int a;\n"), reg("p/run.sh", 0o700, "#!/bin/sh\n"), {tar.Header{Name: "p/l", Linkname: "a.c", Typeflag: tar.TypeSymlink}, ""}})
+	compress := func(tool string) []byte {
+		cmd := exec.Command(tool, "--stdout")
+		cmd.Stdin = bytes.NewReader(plain)
+		out, err := cmd.Output()
+		require.NoError(t, err)
+		return out
+	}
+	xz := compress("xz")
+	cases := []struct {
+		file string
+		data []byte
+		bad  bool
+	}{
+		{"p.tar", plain, false},
+		{"p.tar.gz", gzipBytes(t, plain), false},
+		{"p.tgz", gzipBytes(t, plain), false},
+		{"p.tar.xz", xz, false},
+		{"p.txz", xz, false},
+		{"p.tar.bz2", compress("bzip2"), false},
+		{"truncated.tar.xz", xz[:len(xz)/2], true},
+		{"not-xz.tar.xz", plain, true},
+		{"not-gzip.tar.gz", plain, true},
+	}
+	var want string
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			src := writeFile(t, filepath.Join(t.TempDir(), tc.file), tc.data)
+			c := testCache(t)
+			rep, err := c.Fetch(context.Background(), archiveManifest(src), FetchOptions{})
+			if tc.bad {
+				require.Error(t, err)
+				assert.Equal(t, exitcode.Infra, exitcode.Code(err), "%v", err)
+				assert.Contains(t, err.Error(), tc.file)
+				assert.NoDirExists(t, c.treeDir("demo"))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, 2, rep.Unpack.Files)
+			if want == "" {
+				want = rep.Tree.Content
+			}
+			assert.Equal(t, want, rep.Tree.Content, "the same tree whatever the compression")
+		})
+	}
 }
