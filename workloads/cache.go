@@ -1,6 +1,7 @@
 package workloads
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,11 +20,16 @@ import (
 // holds:
 //
 //	NAME/                  the unpacked tree, used only when NAME.complete exists
-//	NAME.complete          JSON Marker: source, artefact checksums, fingerprint
+//	NAME.complete          JSON Marker: source, artefact checksums, fingerprints, unpack report
 //	NAME.partial/          downloads in progress (kept across interruptions)
 //	.NAME.unpack-*/        an unpack in progress (never used; removed by the next fetch)
 //	FILE.bad-TIMESTAMP     a download whose checksum did not match, kept for inspection
+//	NAME.bad-TIMESTAMP     a tree that did not match its manifest's pins, kept for inspection
 //	NAME.lock              held while a fetch runs
+//
+// A second thing moved aside in the same second gets -2, -3, ... appended;
+// nothing moved aside is overwritten. Names that would alias one of these
+// entries are refused as workload and artefact names (names.go).
 //
 // A tree is renamed into place only once it is completely unpacked and
 // fingerprinted, and the marker is written after the rename: a crash at any
@@ -63,7 +69,14 @@ type Marker struct {
 	Source      string              `json:"source"`
 	Artefacts   []Artefact          `json:"artefacts,omitempty"`
 	Fingerprint results.Fingerprint `json:"fingerprint"`
-	FetchedAt   time.Time           `json:"fetched_at"`
+	// Content is the tree's content fingerprint, computed while it was
+	// unpacked. A marker without one was written by a hivebench that let
+	// the system's tar unpack (device nodes, setuid bits and all): its tree
+	// is stale.
+	Content string `json:"content,omitempty"`
+	// Unpacked is what the unpack made of the archives.
+	Unpacked  *UnpackReport `json:"unpacked,omitempty"`
+	FetchedAt time.Time     `json:"fetched_at"`
 }
 
 // Status is where a workload stands in the cache.
@@ -186,6 +199,9 @@ func (c *Cache) State(ctx context.Context, m *Manifest) State {
 		case mk.Source != m.Source.Key():
 			st.Status, st.Marker = Stale, mk
 			st.Detail = "fetched from " + mk.Source + "; the manifest now says " + m.Source.Key()
+		case mk.Content == "":
+			st.Status, st.Marker = Stale, mk
+			st.Detail = "unpacked by an older hivebench, without the checks on archive members and without a content fingerprint; fetch again"
 		case !artefactsMatch(m, mk):
 			st.Status, st.Marker = Stale, mk
 			st.Detail = "the manifest pins other artefact checksums"
@@ -229,16 +245,55 @@ func artefactsMatch(m *Manifest, mk *Marker) bool {
 }
 
 func (c *Cache) readMarker(name string) (*Marker, error) {
-	data, err := os.ReadFile(c.markerPath(name))
+	f, _, err := openRegular(c.markerPath(name), false)
 	if err != nil {
 		return nil, err
 	}
-	var mk Marker
-	if err := json.Unmarshal(data, &mk); err != nil {
-		return nil, fmt.Errorf("marker %s is corrupt: %v", c.markerPath(name), err)
+	defer f.Close()
+	// A marker is a few hundred bytes; a bound keeps a corrupt one small.
+	data, err := io.ReadAll(io.LimitReader(f, maxMarker+1))
+	if err != nil {
+		return nil, err
 	}
-	if mk.Workload != name || mk.Fingerprint.Hash == "" {
-		return nil, fmt.Errorf("marker %s does not describe workload %s", c.markerPath(name), name)
+	mk, err := parseMarker(name, data)
+	if err != nil {
+		return nil, fmt.Errorf("marker %s %v", c.markerPath(name), err)
+	}
+	return mk, nil
+}
+
+// maxMarker bounds the size of NAME.complete.
+const maxMarker = 1 << 20
+
+// parseMarker reads NAME.complete's JSON. It trusts nothing: a marker that
+// is not exactly one JSON object for workload name, with well-formed
+// fingerprints and artefacts, is an error, and the tree it describes is
+// not used. The error completes "marker FILE ...".
+func parseMarker(name string, data []byte) (*Marker, error) {
+	if len(data) > maxMarker {
+		return nil, fmt.Errorf("is corrupt: larger than %d bytes", maxMarker)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var mk Marker
+	if err := dec.Decode(&mk); err != nil {
+		return nil, fmt.Errorf("is corrupt: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("is corrupt: more than one JSON value")
+	}
+	fp := mk.Fingerprint
+	switch {
+	case mk.Workload != name:
+		return nil, fmt.Errorf("does not describe workload %s", name)
+	case !fpHashRE.MatchString(fp.Hash) || fp.Files < 0 || fp.Bytes < 0:
+		return nil, fmt.Errorf("is corrupt: its fingerprint is not files, bytes and a sha256 hash")
+	case mk.Content != "" && !fpHashRE.MatchString(mk.Content):
+		return nil, fmt.Errorf("is corrupt: its content fingerprint %q is not a sha256 hash", mk.Content)
+	}
+	for _, a := range mk.Artefacts {
+		if why := reservedName(a.File); why != "" || a.Size < 0 || (a.SHA256 != "" && !sha256RE.MatchString(a.SHA256)) {
+			return nil, fmt.Errorf("is corrupt: artefact %q", a.File)
+		}
 	}
 	return &mk, nil
 }
@@ -251,16 +306,22 @@ func (c *Cache) writeMarker(name string, mk *Marker) error {
 	return writeFileAtomic(c.markerPath(name), append(data, '\n'))
 }
 
-// Tree is a usable workload tree and its fingerprint.
+// Tree is a usable workload tree and its fingerprints.
 type Tree struct {
-	Manifest    *Manifest
-	Root        string
+	Manifest *Manifest
+	Root     string
+	// Fingerprint is harness/results' (names and sizes of the regular
+	// files), the one a results file carries.
 	Fingerprint results.Fingerprint
+	// Content is ContentHash's fingerprint: every entry's path, type, mode
+	// and bytes.
+	Content string
 }
 
-// Tree returns m's usable tree, fingerprinted now. A workload that is not
-// fetched (or only partly, or from another manifest version) is an
-// infrastructure error (exit 3) saying to run fetch.
+// Tree returns m's usable tree, fingerprinted now (which reads every file
+// of it). A workload that is not fetched (or only partly, or from another
+// manifest version) is an infrastructure error (exit 3) saying to run
+// fetch.
 func (c *Cache) Tree(ctx context.Context, m *Manifest) (*Tree, error) {
 	st := c.State(ctx, m)
 	if !st.Usable() {
@@ -270,7 +331,11 @@ func (c *Cache) Tree(ctx context.Context, m *Manifest) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tree{Manifest: m, Root: st.Root, Fingerprint: fp}, nil
+	content, err := ContentHash(st.Root)
+	if err != nil {
+		return nil, err
+	}
+	return &Tree{Manifest: m, Root: st.Root, Fingerprint: fp, Content: content}, nil
 }
 
 func notUsable(m *Manifest, st State) error {

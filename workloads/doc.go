@@ -15,8 +15,11 @@
 // duration or size is a usage error (exit 2) naming the file, the line and
 // the field. A manifest names a Source (goroot, debian-binary,
 // debian-source, npm, dir, archive), may pin its downloads (Artefacts:
-// size + sha256) and the unpacked tree (Fingerprint), and sets Targets for
-// a replay (cold_wall_max, warm_wall_max, peak_rss_max, ...).
+// size + sha256) and the unpacked tree (Fingerprint and Content), may bound
+// what a fetch unpacks (Limits: unpack.max_bytes, unpack.max_files), and
+// sets Targets for a replay (cold_wall_max, warm_wall_max, peak_rss_max,
+// ...). Workload and artefact names that would alias the cache's own
+// entries (".", "..", NAME.partial, .complete, .lock, .bad-…) are refused.
 //
 // # Cache
 //
@@ -28,19 +31,45 @@
 // The layout and its crash-safety are documented on Cache: downloads go to
 // NAME.partial/, the tree is unpacked into a hidden temporary directory and
 // renamed into place only when complete, and NAME.complete (holding the
-// fingerprint) is written last. A tree without that marker is never used.
-// A checksum mismatch moves the file aside as FILE.bad-TIMESTAMP. External
-// tools (apt-get, dpkg-deb, npm, tar, xz, gzip) are looked up on the
-// caller's PATH before anything is written; a missing one is exit 3 with
-// the package to install.
+// fingerprints and what the unpack did) is written last. A tree without
+// that marker is never used. A checksum mismatch moves the file aside as
+// FILE.bad-TIMESTAMP (-2, -3, ... if taken; nothing moved aside is
+// overwritten). A partial download is continued only where the result is
+// verified before use (a local archive's copy against its source, apt's
+// against the index's sha256). External tools (apt-get, dpkg-deb, npm, xz)
+// are looked up on the caller's PATH before anything is written; a missing
+// one is exit 3 with the package to install.
+//
+// # Unpacking
+//
+// Archives are outside input, and hivebench may run as root, so they are
+// read in process (unpack.go), not by the system's tar: only regular files
+// (mode 0644, or 0755 if executable; setuid, setgid and sticky dropped),
+// directories (0755) and symlinks that resolve inside the tree become part
+// of it, and a hard link becomes a copy. Devices, named pipes, absolute or
+// ".." names, symlinks out of the tree and the like are skipped; fetch
+// prints the counts and the first names (UnpackReport), and the marker
+// keeps them. Going over unpack.max_bytes or unpack.max_files (defaults:
+// DefaultLimits) stops the fetch with exit 3 and keeps nothing.
 //
 // # Fingerprints
 //
-// A tree's fingerprint is harness/results.FingerprintTree (file count,
-// bytes, sha256 of the sorted path/size list), named after the workload. It
-// goes into every results file, and a comparison refuses to mix two. A
-// pinned fingerprint that does not match is exit 3, not exit 1: a different
-// tree is a different input, not a slower hive.
+// A tree has two, both pinned by a manifest's fingerprint: block:
+//
+//   - files, bytes, hash: harness/results.FingerprintTree (count and bytes
+//     of the regular files, sha256 of the sorted path/size list; symlinks,
+//     directories, special files, modes and contents are not covered),
+//     named after the workload. It goes into every results file, and a
+//     comparison refuses to mix two.
+//   - content: ContentHash (content.go), a sha256 over every entry's path,
+//     type, mode, size and the sha256 of its bytes (or symlink target). A
+//     fetch computes it from the bytes as it writes them; verify, replay and
+//     local sources read the tree for it.
+//
+// A pin that does not match is exit 3, not exit 1: a different tree is a
+// different input, not a slower hive. A manifest that pins only the first
+// three is still checked on them, and fetch and verify print the content
+// line to add.
 //
 // # Replay
 //

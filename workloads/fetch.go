@@ -38,6 +38,10 @@ type FetchReport struct {
 	Resumed []string
 	// Restarted names partial downloads that were discarded.
 	Restarted []string
+	// Unpack says what the unpack made of the archives: counts of what
+	// is in the tree, what was normalised and what was skipped. For an
+	// already cached tree it is what the fetch that unpacked it recorded.
+	Unpack *UnpackReport
 }
 
 // acquirer is what differs between artefact sources: which tools they
@@ -50,13 +54,15 @@ type acquirer interface {
 	// size and sha256 where the tool's index knows them), all of them or
 	// none: an empty plan means "unknown until downloaded".
 	plan(ctx context.Context, staging string) ([]Artefact, error)
-	// continues reports whether the download tool continues a file shorter
-	// than expected (otherwise Fetch deletes it so the tool restarts).
-	continues() bool
+	// resumes reports whether the download continues a file shorter than
+	// want, in a way that is verified before the file is used: against
+	// want's sha256, or by checking the part already there (otherwise
+	// Fetch deletes it so the tool starts over).
+	resumes(want Artefact) bool
 	// download fetches into staging and returns the artefact file names.
 	download(ctx context.Context, staging string, expected []Artefact) ([]string, error)
-	// unpack unpacks the artefacts into dest (an empty directory).
-	unpack(ctx context.Context, staging string, files []string, dest string, onBytes func(int64)) error
+	// unpack unpacks the artefacts into the unpacker's (empty) tree.
+	unpack(ctx context.Context, staging string, files []string, u *unpacker) error
 }
 
 // Fetch materialises m's tree in the cache (a local source is only checked
@@ -84,7 +90,8 @@ func (c *Cache) Fetch(ctx context.Context, m *Manifest, opts FetchOptions) (*Fet
 		return nil, err
 	}
 	if st := c.State(ctx, m); st.Status == Complete && !opts.Force {
-		return &FetchReport{Tree: &Tree{Manifest: m, Root: st.Root, Fingerprint: st.Marker.Fingerprint}, AlreadyCached: true, Artefacts: st.Marker.Artefacts}, nil
+		mk := st.Marker
+		return &FetchReport{Tree: &Tree{Manifest: m, Root: st.Root, Fingerprint: mk.Fingerprint, Content: mk.Content}, AlreadyCached: true, Artefacts: mk.Artefacts, Unpack: mk.Unpacked}, nil
 	}
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return nil, exitcode.InfraError("workload cache %s: %v", c.Dir, unwrapPath(err))
@@ -128,7 +135,12 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 	if err != nil {
 		return nil, err
 	}
-	have, err := c.sortPartials(expected, staging, acq.continues(), rep)
+	for _, a := range expected {
+		if err := checkArtefactName(m, a.File, "its download tool's index"); err != nil {
+			return nil, err
+		}
+	}
+	have, err := c.sortPartials(expected, staging, acq, rep)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +165,11 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 		}
 	}
 
+	for _, f := range files {
+		if err := checkArtefactName(m, f, "the download"); err != nil {
+			return nil, err
+		}
+	}
 	// Verify every artefact against its pin (or the tool's index).
 	byName := map[string]Artefact{}
 	for _, a := range expected {
@@ -180,11 +197,13 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 		}
 	}
 
-	tree, err := c.unpackInto(ctx, m, acq, staging, files)
+	tree, unpacked, err := c.unpackInto(ctx, m, acq, staging, files)
 	if err != nil {
 		return nil, err
 	}
-	mk := &Marker{Workload: m.Name, Source: m.Source.Key(), Artefacts: rep.Artefacts, Fingerprint: tree.Fingerprint, FetchedAt: c.now().UTC().Truncate(1e9)}
+	rep.Unpack = unpacked
+	mk := &Marker{Workload: m.Name, Source: m.Source.Key(), Artefacts: rep.Artefacts, Fingerprint: tree.Fingerprint, Content: tree.Content,
+		Unpacked: unpacked, FetchedAt: c.now().UTC().Truncate(1e9)}
 	if err := c.writeMarker(m.Name, mk); err != nil {
 		return nil, exitcode.InfraError("workload %s: write %s: %v", m.Name, c.markerPath(m.Name), err)
 	}
@@ -196,11 +215,11 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 }
 
 // unpackInto unpacks into a fresh hidden directory, fingerprints it, checks
-// the pin and renames it into place.
-func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, staging string, files []string) (*Tree, error) {
+// the pins and renames it into place.
+func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, staging string, files []string) (*Tree, *UnpackReport, error) {
 	tmp, err := os.MkdirTemp(c.Dir, "."+m.Name+".unpack-")
 	if err != nil {
-		return nil, exitcode.InfraError("workload %s: %v", m.Name, unwrapPath(err))
+		return nil, nil, exitcode.InfraError("workload %s: %v", m.Name, unwrapPath(err))
 	}
 	var done atomic.Int64
 	total := int64(0)
@@ -209,26 +228,40 @@ func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, stagi
 			total += fi.Size()
 		}
 	}
+	limits := m.Limits
+	if limits == (Limits{}) {
+		limits = DefaultLimits
+	}
+	u := newUnpacker(tmp, limits, m.File, func(n int64) { done.Add(n) })
 	p := startProgress(c.Log, c.Terminal, "fetch "+m.Name+": unpacking", total, done.Load)
-	err = acq.unpack(ctx, staging, files, tmp, func(n int64) { done.Add(n) })
+	err = acq.unpack(ctx, staging, files, u)
+	var content string
+	if err == nil {
+		content, err = u.finish()
+	}
 	p.stop(err == nil)
 	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, exitcode.InfraError("workload %s: %v", m.Name, err)
 	}
+	rep := &u.rep
 	fp, err := fingerprint(m, tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, err
+		return nil, nil, err
 	}
-	if m.Pinned() && !fp.SameTree(m.Fingerprint) {
-		bad := c.badPath(m.Name)
-		if rerr := os.Rename(tmp, bad); rerr != nil {
+	tree := &Tree{Manifest: m, Root: tmp, Fingerprint: fp, Content: content}
+	if problems := pinProblems(m, tree); len(problems) > 0 {
+		bad, rerr := c.moveAside(tmp, m.Name)
+		if rerr != nil {
 			os.RemoveAll(tmp)
 			bad = "(could not keep it: " + rerr.Error() + ")"
 		}
-		return nil, exitcode.InfraError("workload %s differs from its manifest %s: unpacked %d files, %d bytes, %s; the manifest pins %d files, %d bytes, %s. The tree was moved aside to %s for inspection; if the source legitimately changed, update the fingerprint in the manifest",
-			m.Name, m.File, fp.Files, fp.Bytes, fp.Hash, m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash, bad)
+		return nil, nil, exitcode.InfraError("workload %s differs from its manifest %s: %s. The tree was moved aside to %s for inspection; if the source legitimately changed, update the fingerprint in the manifest",
+			m.Name, m.File, strings.Join(problems, "; "), bad)
 	}
 	// MkdirTemp made it private; the tree is ordinary source for anyone
 	// who may read the cache.
@@ -236,9 +269,31 @@ func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, stagi
 	dst := c.treeDir(m.Name)
 	if err := os.Rename(tmp, dst); err != nil {
 		os.RemoveAll(tmp)
-		return nil, exitcode.InfraError("workload %s: move the unpacked tree into place: %v", m.Name, err)
+		return nil, nil, exitcode.InfraError("workload %s: move the unpacked tree into place: %v", m.Name, err)
 	}
-	return &Tree{Manifest: m, Root: dst, Fingerprint: fp}, nil
+	tree.Root = dst
+	return tree, rep, nil
+}
+
+// pinProblems lists how a tree differs from what its manifest pins.
+func pinProblems(m *Manifest, t *Tree) []string {
+	var out []string
+	if m.Pinned() && !t.Fingerprint.SameTree(m.Fingerprint) {
+		out = append(out, fmt.Sprintf("its files are %s; the manifest pins %s", describeFP(t.Fingerprint), describeFP(m.Fingerprint)))
+	}
+	if m.PinsContent() && t.Content != m.Content {
+		out = append(out, fmt.Sprintf("its content is %s; the manifest pins content %s", t.Content, m.Content))
+	}
+	return out
+}
+
+// checkArtefactName refuses a file name that would alias an entry of the
+// cache (see names.go); from says who named it.
+func checkArtefactName(m *Manifest, name, from string) error {
+	if why := reservedName(name); why != "" {
+		return exitcode.InfraError("workload %s: %s names a file %q, which cannot be a download in the cache: %s", m.Name, from, name, why)
+	}
+	return nil
 }
 
 // clear removes a stale or unfinished tree, its marker and abandoned
@@ -263,7 +318,7 @@ func (c *Cache) clear(name string) error {
 // source; a download for another version is worthless and goes.
 func (c *Cache) prepareStaging(m *Manifest, staging string) error {
 	keyFile := filepath.Join(staging, ".source")
-	if data, err := os.ReadFile(keyFile); err == nil {
+	if data, err := readRegular(keyFile, false, 4096); err == nil {
 		if strings.TrimSpace(string(data)) != m.Source.Key() {
 			c.logf("fetch %s: discarding an interrupted download of another source (%s)\n", m.Name, strings.TrimSpace(string(data)))
 			if err := os.RemoveAll(staging); err != nil {
@@ -289,16 +344,18 @@ func (c *Cache) prepareStaging(m *Manifest, staging string) error {
 // sortPartials looks at files left in staging: a complete, verified file is
 // kept; a shorter one is kept if the tool continues it, else deleted; a
 // longer or corrupt one is deleted. It returns the complete ones.
-func (c *Cache) sortPartials(expected []Artefact, staging string, continues bool, rep *FetchReport) (map[string]bool, error) {
+func (c *Cache) sortPartials(expected []Artefact, staging string, acq acquirer, rep *FetchReport) (map[string]bool, error) {
 	have := map[string]bool{}
 	for _, want := range expected {
 		p := filepath.Join(staging, want.File)
-		fi, err := os.Stat(p)
+		fi, err := os.Lstat(p)
 		if err != nil {
 			continue
 		}
 		switch {
-		case want.Size > 0 && fi.Size() < want.Size && continues:
+		case !fi.Mode().IsRegular():
+			c.logf("fetch: restarting %s (a %s is where the download was)\n", want.File, describeKind(fi.Mode()))
+		case want.Size > 0 && fi.Size() < want.Size && acq.resumes(want):
 			c.logf("fetch: continuing %s from %s of %s\n", want.File, FormatBytes(fi.Size()), FormatBytes(want.Size))
 			rep.Resumed = append(rep.Resumed, want.File)
 			continue
@@ -364,17 +421,53 @@ func (c *Cache) checkArtefact(m *Manifest, staging string, want, got Artefact) e
 	default:
 		return nil
 	}
-	bad := c.badPath(want.File)
-	src := filepath.Join(staging, want.File)
-	if err := os.Rename(src, bad); err != nil {
+	bad, err := c.moveAside(filepath.Join(staging, want.File), want.File)
+	if err != nil {
 		return exitcode.InfraError("workload %s: checksum mismatch for %s: %s; moving it aside failed too: %v", m.Name, want.File, why, err)
 	}
 	return exitcode.InfraError("workload %s: checksum mismatch for %s: %s. The file was moved aside to %s for inspection; run fetch again to download it afresh, or fix the pin in %s if the source legitimately changed",
 		m.Name, want.File, why, bad, m.File)
 }
 
-func (c *Cache) badPath(name string) string {
-	return filepath.Join(c.Dir, name+".bad-"+c.now().UTC().Format("20060102T150405Z"))
+// moveAside moves src (a download or a whole tree) to NAME.bad-TIMESTAMP in
+// the cache, or NAME.bad-TIMESTAMP-2, -3, ... if that is taken: each is
+// reserved by creating it exclusively (an empty file, or an empty directory
+// for a tree) and then replaced by the rename, so nothing moved aside
+// before, in the same second or by another fetch, is ever overwritten.
+func (c *Cache) moveAside(src, name string) (string, error) {
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return "", err
+	}
+	base := filepath.Join(c.Dir, name+badMarker+c.now().UTC().Format("20060102T150405Z"))
+	for i := 1; i <= 1000; i++ {
+		bad := base
+		if i > 1 {
+			bad = fmt.Sprintf("%s-%d", base, i)
+		}
+		if fi.IsDir() {
+			err = os.Mkdir(bad, 0o700)
+		} else {
+			var f *os.File
+			if f, err = os.OpenFile(bad, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
+				f.Close()
+			}
+		}
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		// syscall.Rename, not os.Rename: os refuses to replace a directory,
+		// and the kernel replaces an empty one (the reservation) atomically.
+		if err := syscall.Rename(src, bad); err != nil {
+			os.Remove(bad)
+			return "", &os.LinkError{Op: "rename", Old: src, New: bad, Err: err}
+		}
+		return bad, nil
+	}
+	return "", fmt.Errorf("1000 entries named %s-* already exist", base)
 }
 
 // lock takes NAME.lock so that two fetches of one workload do not unpack
@@ -402,7 +495,7 @@ func (c *Cache) logf(format string, args ...any) {
 
 // measure returns a file's size and sha256.
 func measure(path string) (Artefact, error) {
-	f, err := os.Open(path)
+	f, _, err := openRegular(path, false)
 	if err != nil {
 		return Artefact{}, err
 	}

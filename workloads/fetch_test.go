@@ -169,6 +169,8 @@ func TestFetchResume(t *testing.T) {
 	full, err := os.ReadFile(src)
 	require.NoError(t, err)
 	pin := Artefact{File: "proj.tar.gz", Size: size, SHA256: sum}
+	corruptPrefix := append([]byte{}, full[:size/2]...)
+	corruptPrefix[len(corruptPrefix)/2] ^= 0xff
 
 	cases := []struct {
 		name          string
@@ -177,8 +179,11 @@ func TestFetchResume(t *testing.T) {
 		wantResumed   bool
 		wantRestarted bool
 		wantGone      string // a stray file that must not survive
+		sizeOnly      bool   // the manifest pins the size alone
 	}{
 		{name: "a prefix is continued", key: "same", partial: full[:size/2], wantResumed: true},
+		{name: "a corrupt prefix is verified and started over", key: "same", partial: corruptPrefix, wantResumed: true},
+		{name: "a corrupt prefix, no sha256 pinned, is verified and started over", key: "same", sizeOnly: true, partial: corruptPrefix, wantResumed: true},
 		{name: "a complete verified download is kept", key: "same", partial: full, wantResumed: true},
 		{name: "a longer file is restarted", key: "same", partial: append(append([]byte{}, full...), "junk"...), wantRestarted: true},
 		{name: "a full-size corrupt file is restarted", key: "same", partial: append([]byte("X"), full[1:]...), wantRestarted: true},
@@ -189,6 +194,9 @@ func TestFetchResume(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			cache := testCache(t)
 			m := archiveManifest(src, pin)
+			if c.sizeOnly {
+				m = archiveManifest(src, Artefact{File: pin.File, Size: pin.Size})
+			}
 			staging := cache.stagingDir("demo")
 			require.NoError(t, os.MkdirAll(staging, 0o755))
 			key := c.key
@@ -287,6 +295,16 @@ func TestChecksumMismatchMovesTheFileAside(t *testing.T) {
 	_, err = os.Stat(c.markerPath("demo"))
 	assert.True(t, os.IsNotExist(err))
 
+	// The same mismatch again, in the same second (the clock is fixed): the
+	// first file kept aside is not overwritten.
+	_, err = c.Fetch(context.Background(), m, FetchOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), bad+"-2")
+	first, err := os.ReadFile(bad)
+	require.NoError(t, err)
+	assert.Equal(t, data, first, "the first file moved aside is intact")
+	assert.FileExists(t, bad+"-2")
+
 	// A pinned size the source no longer has is caught before copying.
 	m.Artefacts[0] = Artefact{File: "proj.tar.gz", Size: size + 1}
 	_, err = c.Fetch(context.Background(), m, FetchOptions{})
@@ -308,6 +326,19 @@ func TestPinnedFingerprintMismatch(t *testing.T) {
 	assert.Contains(t, err.Error(), "workload demo differs")
 	assert.DirExists(t, filepath.Join(c.Dir, "demo.bad-20251126T070000Z"), "the tree is kept aside for inspection")
 	assert.False(t, c.State(context.Background(), m).Usable())
+
+	// Again in the same second: kept beside the first, not lost.
+	_, err = c.Fetch(context.Background(), m, FetchOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "moved aside to "+filepath.Join(c.Dir, "demo.bad-20251126T070000Z-2"))
+	assert.FileExists(t, filepath.Join(c.Dir, "demo.bad-20251126T070000Z", "proj", "main.go"))
+	assert.FileExists(t, filepath.Join(c.Dir, "demo.bad-20251126T070000Z-2", "proj", "main.go"))
+
+	// An artefact named like the workload lands beside its trees.
+	require.NoError(t, os.WriteFile(filepath.Join(c.Dir, "demo"), []byte("x"), 0o644))
+	moved, err := c.moveAside(filepath.Join(c.Dir, "demo"), "demo")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(c.Dir, "demo.bad-20251126T070000Z-3"), moved)
 }
 
 func TestVerifyDetectsAChangedTree(t *testing.T) {
@@ -351,7 +382,7 @@ func TestMissingToolIsExit3(t *testing.T) {
 		{"npm", &Manifest{Name: "r", Source: Source{Type: NPM, Packages: []string{"react@19.1.0"}}}, `"npm"`, "apt-get install npm"},
 		{"debian-binary", &Manifest{Name: "l", Source: Source{Type: DebianBinary, Package: "linux-source-6.12", Version: "1", Member: "usr/src/l.tar.xz"}}, `"apt-get"`, "Debian"},
 		{"debian-source", &Manifest{Name: "c", Source: Source{Type: DebianSource, Package: "chromium", Version: "1", Tarball: "c.orig.tar.xz"}}, `"apt-get"`, "dir manifest"},
-		{"archive", &Manifest{Name: "a", Source: Source{Type: Archive, Path: "/x/a.tar.xz"}}, `"tar"`, "apt-get install tar"},
+		{"archive", &Manifest{Name: "a", Source: Source{Type: Archive, Path: "/x/a.tar.xz"}}, `"xz"`, "apt-get install xz-utils"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -204,17 +204,26 @@ type Manifest struct {
 	// source without pins is still verified against what its tool reports
 	// (apt's index hashes), and fetch prints the pins to add.
 	Artefacts []Artefact
-	// Fingerprint is the expected tree; zero means "not pinned yet", in
-	// which case verify reports the measured one and says to pin it.
+	// Fingerprint is the expected tree as harness/results fingerprints it
+	// (the names and sizes of its regular files); zero means "not pinned
+	// yet", in which case verify reports the measured one and says to pin it.
 	Fingerprint results.Fingerprint
-	Estimate    Estimate
-	Targets     Targets
+	// Content is the expected ContentHash of the tree (every entry's path,
+	// type, mode and bytes), pinned beside Fingerprint; "" means not pinned.
+	Content string
+	// Limits bound what a fetch may unpack (DefaultLimits where unset).
+	Limits   Limits
+	Estimate Estimate
+	Targets  Targets
 	// File is where the manifest was read from, for messages.
 	File string
 }
 
 // Pinned reports whether the manifest pins the tree's fingerprint.
 func (m *Manifest) Pinned() bool { return m.Fingerprint.Hash != "" }
+
+// PinsContent reports whether the manifest also pins the tree's content.
+func (m *Manifest) PinsContent() bool { return m.Content != "" }
 
 // Artefact returns the pin for file, if any.
 func (m *Manifest) Artefact(file string) (Artefact, bool) {
@@ -235,6 +244,7 @@ type yamlManifest struct {
 	Source      yamlSource      `yaml:"source"`
 	Artefacts   []yamlArtefact  `yaml:"artefacts"`
 	Fingerprint yamlFingerprint `yaml:"fingerprint"`
+	Unpack      yamlUnpack      `yaml:"unpack"`
 	Estimate    yamlEstimate    `yaml:"estimate"`
 	Targets     yamlTargets     `yaml:"targets"`
 }
@@ -257,9 +267,15 @@ type yamlArtefact struct {
 }
 
 type yamlFingerprint struct {
-	Files yaml.Node `yaml:"files"`
-	Bytes yaml.Node `yaml:"bytes"`
-	Hash  yaml.Node `yaml:"hash"`
+	Files   yaml.Node `yaml:"files"`
+	Bytes   yaml.Node `yaml:"bytes"`
+	Hash    yaml.Node `yaml:"hash"`
+	Content yaml.Node `yaml:"content"`
+}
+
+type yamlUnpack struct {
+	MaxBytes yaml.Node `yaml:"max_bytes"`
+	MaxFiles yaml.Node `yaml:"max_files"`
 }
 
 type yamlEstimate struct {
@@ -282,10 +298,11 @@ type yamlTargets struct {
 // knownFields turns yaml.v3's "field x not found in type workloads.yamlX"
 // into words a manifest author can act on.
 var knownFields = map[string]string{
-	"workloads.yamlManifest":    "a manifest (known fields: name, description, source, artefacts, fingerprint, estimate, targets)",
+	"workloads.yamlManifest":    "a manifest (known fields: name, description, source, artefacts, fingerprint, unpack, estimate, targets)",
 	"workloads.yamlSource":      "source (known fields: type, package, version, member, tarball, packages, path, subdir)",
 	"workloads.yamlArtefact":    "an artefact (known fields: file, size, sha256)",
-	"workloads.yamlFingerprint": "fingerprint (known fields: files, bytes, hash)",
+	"workloads.yamlFingerprint": "fingerprint (known fields: files, bytes, hash, content)",
+	"workloads.yamlUnpack":      "unpack (known fields: max_bytes, max_files)",
 	"workloads.yamlEstimate":    "estimate (known fields: files, bytes, download)",
 	"workloads.yamlTargets":     "targets (known fields: cold_wall_max, warm_wall_max, peak_rss_max, per_file_p50_max, per_file_p99_max, files_per_sec_min, parse_only_ratio_max, note)",
 }
@@ -339,6 +356,10 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		add("missing required field name (lower case letters, digits, '.', '-', '_'; e.g. linux-6.12)")
 	case !nameRE.MatchString(y.Name):
 		add("%sfield name: %q must be lower case letters, digits, '.', '-' or '_' (it is also a directory name in the cache)", line("name"), y.Name)
+	default:
+		if why := reservedName(y.Name); why != "" {
+			add("%sfield name: %q cannot name a workload: %s", line("name"), y.Name, why)
+		}
 	}
 
 	// source
@@ -403,8 +424,8 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		art := Artefact{File: a.File}
 		if a.File == "" {
 			add("%smissing required field %s.file (the downloaded file's name)", line("artefacts"), at)
-		} else if strings.ContainsAny(a.File, `/\`) {
-			add("%sfield %s.file: %q must be a file name, not a path", line("artefacts"), at, a.File)
+		} else if why := reservedName(a.File); why != "" {
+			add("%sfield %s.file: %q cannot name a downloaded file: %s", line("artefacts"), at, a.File, why)
 		} else if seen[a.File] {
 			add("%s%s.file: %q is pinned twice", line("artefacts"), at, a.File)
 		}
@@ -459,6 +480,41 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		}
 	case nset > 0:
 		add("%sfield fingerprint: pin files, bytes and hash together, or leave all three empty (verify prints them)", line("fingerprint"))
+	}
+	if c := fp.Content; c.Kind != 0 && c.Value != "" {
+		switch {
+		case nset != 3:
+			add("line %d: field fingerprint.content: pin it with files, bytes and hash (verify prints all four)", c.Line)
+		case !fpHashRE.MatchString(c.Value):
+			add("line %d: field fingerprint.content: %q is not \"sha256:\" and 64 lower-case hex digits", c.Line, c.Value)
+		default:
+			m.Content = c.Value
+		}
+	}
+
+	// unpack limits
+	m.Limits = DefaultLimits
+	un := y.Unpack
+	if (un.MaxBytes.Kind != 0 || un.MaxFiles.Kind != 0) && m.Source.Type.Local() {
+		add("%sfield unpack does not apply to source %s: it unpacks nothing", line("unpack"), m.Source.Type)
+	}
+	if n := un.MaxBytes; n.Kind != 0 {
+		if v, err := parseSize(n.Value); err != nil {
+			add("line %d: field unpack.max_bytes: %v", n.Line, err)
+		} else if v <= 0 {
+			add("line %d: field unpack.max_bytes: %q must be positive", n.Line, n.Value)
+		} else {
+			m.Limits.MaxBytes = v
+		}
+	}
+	if n := un.MaxFiles; n.Kind != 0 {
+		if v, err := parseCount(n.Value); err != nil {
+			add("line %d: field unpack.max_files: %v", n.Line, err)
+		} else if v <= 0 {
+			add("line %d: field unpack.max_files: %q must be positive", n.Line, n.Value)
+		} else {
+			m.Limits.MaxFiles = v
+		}
 	}
 
 	// estimate
@@ -582,11 +638,19 @@ func parseCount(s string) (int, error) {
 		t, mult = strings.TrimSuffix(t, "M"), 1e6
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v < 0 || math.IsInf(v, 0) {
+	// !(v >= 0) also refuses NaN, which converts to no sensible int.
+	if err != nil || !(v >= 0) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("%q is not a file count; write e.g. 86600 or 86.6k", s)
+	}
+	if v*mult > maxCount {
+		return 0, fmt.Errorf("%q is too large for a file count (at most %d)", s, int64(maxCount))
 	}
 	return int(math.Round(v * mult)), nil
 }
+
+// maxCount bounds file counts well inside int on every platform hive
+// builds for, so the conversion cannot wrap.
+const maxCount = math.MaxInt32
 
 func isTarball(p string) bool {
 	_, ok := compressionOf(p)

@@ -1,8 +1,12 @@
 package workloads
 
 import (
+	"math"
+	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -95,6 +99,27 @@ func TestParseErrors(t *testing.T) {
 		{"type error", base + "estimate:\n  files: [1]\n", []string{"line 5"}},
 		{"two documents", base + "---\nname: other\n", []string{"second YAML document"}},
 		{"not yaml", "name: [unclosed\n", []string{"demo.yaml"}},
+		// Names that would alias one of the cache's own entries.
+		{"name ending in .partial", "name: linux.partial\nsource:\n  type: goroot\n", []string{"line 1", `"linux.partial" cannot name a workload`, ".partial"}},
+		{"name ending in .complete", "name: linux.complete\nsource:\n  type: goroot\n", []string{"line 1", ".complete"}},
+		{"name ending in .lock", "name: linux.lock\nsource:\n  type: goroot\n", []string{"line 1", ".lock"}},
+		{"name of something moved aside", "name: linux.bad-x\nsource:\n  type: goroot\n", []string{"line 1", ".bad-"}},
+		{"artefact ..", npmWith("..", ""), []string{"artefacts[0].file", `".."`, "names a directory"}},
+		{"artefact .", npmWith(".", ""), []string{"artefacts[0].file", "names a directory"}},
+		{"artefact path", npmWith("a/b.tgz", ""), []string{"artefacts[0].file", "is a path"}},
+		{"artefact .source", npmWith(".source", ""), []string{"artefacts[0].file", "starts with '.'"}},
+		{"artefact .partial", npmWith("react.partial", ""), []string{"artefacts[0].file", ".partial"}},
+		{"artefact .lock", npmWith("react.lock", ""), []string{"artefacts[0].file", ".lock"}},
+		{"artefact .complete", npmWith("react.complete", ""), []string{"artefacts[0].file", ".complete"}},
+		// Content pins and unpack limits.
+		{"content without the fingerprint", base + "fingerprint:\n  content: sha256:0000000000000000000000000000000000000000000000000000000000000000\n", []string{"line 5", "fingerprint.content", "with files, bytes and hash"}},
+		{"bad content", base + "fingerprint:\n  files: 3\n  bytes: 4\n  hash: sha256:0000000000000000000000000000000000000000000000000000000000000000\n  content: abc\n", []string{"line 8", "fingerprint.content"}},
+		{"unpack on a local source", base + "unpack:\n  max_bytes: 1GB\n", []string{"unpack does not apply to source goroot"}},
+		{"unknown unpack field", "name: demo\nsource:\n  type: archive\n  path: x.tgz\nunpack:\n  max_size: 1GB\n", []string{"line 6", `unknown field "max_size"`, "max_bytes, max_files"}},
+		{"bad max_bytes", "name: demo\nsource:\n  type: archive\n  path: x.tgz\nunpack:\n  max_bytes: lots\n", []string{"line 6", "unpack.max_bytes"}},
+		{"zero max_files", "name: demo\nsource:\n  type: archive\n  path: x.tgz\nunpack:\n  max_files: 0\n", []string{"line 6", "unpack.max_files", "positive"}},
+		{"huge max_files", "name: demo\nsource:\n  type: archive\n  path: x.tgz\nunpack:\n  max_files: 1e300\n", []string{"line 6", "unpack.max_files", "too large"}},
+		{"NaN estimate", base + "estimate:\n  files: NaN\n", []string{"line 5", "estimate.files", "not a file count"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -107,6 +132,11 @@ func TestParseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// npmWith is an npm manifest pinning one artefact named file.
+func npmWith(file, extra string) string {
+	return "name: demo\nsource:\n  type: npm\n  packages: [react@19.1.0]\nartefacts:\n  - file: " + file + "\n    size: 3\n" + extra
 }
 
 func TestParseListsEveryProblem(t *testing.T) {
@@ -215,6 +245,32 @@ func TestLoadUserManifests(t *testing.T) {
 	}
 }
 
+// A manifest that is a named pipe (a FIFO among --manifests DIR's *.yaml)
+// is refused at once, not waited on for a writer.
+func TestLoadRefusesANamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe.yaml")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	done := make(chan error, 1)
+	go func() {
+		_, err := Load(nil, []string{dir})
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second): // a liveness bound, not a measurement
+		if f, oerr := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); oerr == nil {
+			f.Close() // release the blocked reader
+		}
+		t.Fatal("Load blocked on a manifest that is a named pipe")
+	}
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "pipe.yaml")
+	assert.Contains(t, err.Error(), "named pipe")
+}
+
 func TestGetUnknownSuggests(t *testing.T) {
 	s, err := Builtin()
 	require.NoError(t, err)
@@ -247,6 +303,43 @@ func FuzzParse(f *testing.F) {
 		}
 		if m.Targets.PeakRSSMax < 0 || m.Targets.ColdWallMax < 0 {
 			t.Fatalf("accepted a negative target: %+v", m.Targets)
+		}
+	})
+}
+
+// FuzzManifestSizes holds the manifest's size and count readers (sizes of
+// artefacts, limits, targets; file counts of estimates and limits) to an
+// independent reading in arbitrary precision: what they accept is within
+// range and is the number written, to within float64's rounding.
+func FuzzManifestSizes(f *testing.F) {
+	for _, s := range []string{"200MB", "1.34 GB", "512MiB", "153476148", "1e3MB", "9e18", "NaN", "86.6k", "3M", "1e300", "-1", "0.4", "2 KiB"} {
+		f.Add(s)
+	}
+	units := map[string]float64{"": 1, "B": 1, "byte": 1, "bytes": 1, "KB": 1e3, "kB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := parseSize(s); err == nil {
+			assert.GreaterOrEqual(t, n, int64(0), "%q", s)
+			assert.LessOrEqual(t, n, int64(math.MaxInt64/2), "%q", s)
+			if m := quantityRE.FindStringSubmatch(s); m != nil {
+				if mult, ok := units[m[2]]; ok {
+					want, _, err := big.ParseFloat(m[1], 10, 200, big.ToNearestEven)
+					require.NoError(t, err)
+					want.Mul(want, big.NewFloat(mult))
+					got := new(big.Float).SetInt64(n)
+					diff := new(big.Float).Sub(got, want)
+					tol := new(big.Float).Mul(want, big.NewFloat(1e-12))
+					tol.Add(tol, big.NewFloat(0.5))
+					assert.True(t, diff.Abs(diff).Cmp(tol) <= 0, "%q read as %d, is %s", s, n, want.Text('g', 20))
+				}
+			}
+		} else {
+			assert.Contains(t, err.Error(), strconv.Quote(s))
+		}
+		if n, err := parseCount(s); err == nil {
+			assert.GreaterOrEqual(t, n, 0, "%q", s)
+			assert.LessOrEqual(t, n, maxCount, "%q", s)
+		} else {
+			assert.Contains(t, err.Error(), strconv.Quote(s))
 		}
 	})
 }

@@ -80,7 +80,7 @@ func Load(files, dirs []string) (*Set, error) {
 	paths = append(paths, files...)
 	users := map[string]string{}
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readRegular(p, true, maxManifest)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return nil, exitcode.UsageError("workload manifest %s does not exist", p)
@@ -105,6 +105,9 @@ func Load(files, dirs []string) (*Set, error) {
 	s.sort()
 	return s, nil
 }
+
+// maxManifest bounds a manifest file: a few hundred bytes in practice.
+const maxManifest = 1 << 20
 
 // DirManifest makes a manifest for a local directory given on the command
 // line as dir:PATH, so a user can replay their own repository without

@@ -2,15 +2,18 @@ package workloads
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/hiveperf/hive/engine/exitcode"
 )
@@ -21,7 +24,7 @@ import (
 const DebSrcHint = "apt-get source needs a deb-src entry in apt's sources, and there is none. hivebench does not change apt's sources by itself; as root, either " +
 	"(a) in /etc/apt/sources.list.d/debian.sources change `Types: deb` to `Types: deb deb-src` in the stanza of the suite that has the package " +
 	"(for Debian 12 security updates such as chromium, the one with `Suites: bookworm-security`), or " +
-	"(b) add the line `deb-src http://deb.debian.org/debian-security bookworm-security main` to /etc/apt/sources.list; " +
+	"(b) add to /etc/apt/sources.list a `deb-src` line for `bookworm-security main` with the same URI as apt's `deb` entry for bookworm-security; " +
 	"then run `apt-get update` and fetch again (see workloads/README.md, \"Chromium needs deb-src\")"
 
 // acquirer returns the fetcher of m's source.
@@ -35,49 +38,29 @@ func (c *Cache) acquirer(m *Manifest) (acquirer, error) {
 	case NPM:
 		return &npmPack{tb: tb, m: m}, nil
 	case Archive:
-		return &archiveCopy{tb: tb, m: m, path: c.expandHome(m.Source.Path)}, nil
+		return &archiveCopy{tb: tb, m: m, path: c.expandHome(m.Source.Path), log: c.logf}, nil
 	}
 	return nil, exitcode.UsageError("workload %s: source %q cannot be fetched", m.Name, m.Source.Type)
 }
 
-// compressionTool is the program tar runs for a compression flag.
+// compressionTool is the external program a tarball's compression needs:
+// xz only, gzip and bzip2 are read in process (see openTarStream).
 func compressionTool(name string) []string {
-	switch flag, _ := compressionOf(name); flag {
-	case "-J":
+	if flag, _ := compressionOf(name); flag == "-J" {
 		return []string{"xz"}
-	case "-z":
-		return []string{"gzip"}
-	case "-j":
-		return []string{"bzip2"}
 	}
 	return nil
 }
 
-// untar streams a tarball (compressed per name) into dest with the
-// system's tar, which knows every compression and refuses paths that
-// climb out of dest. onBytes counts the compressed bytes consumed.
-func untar(ctx context.Context, tb toolbox, r io.Reader, name, dest string, onBytes func(int64)) error {
-	tarBin, err := tb.look("tar", "unpacking "+name)
-	if err != nil {
-		return err
-	}
-	args := []string{"-x"}
-	if flag, _ := compressionOf(name); flag != "" {
-		args = append(args, flag)
-	}
-	// --no-same-owner: unpacking as root must not hand files to the uids
-	// recorded in the archive.
-	args = append(args, "-f", "-", "-C", dest, "--no-same-owner")
-	return tb.pipeInto(ctx, &countingReader{ctx: ctx, r: r, on: onBytes}, "", tarBin, args...)
-}
-
-func untarFile(ctx context.Context, tb toolbox, path, dest string, onBytes func(int64)) error {
-	f, err := os.Open(path)
+// untarFile unpacks the tarball at path (in the staging directory) into
+// the unpacker's tree, under prefix.
+func untarFile(ctx context.Context, tb toolbox, path string, u *unpacker, prefix string) error {
+	f, _, err := openRegular(path, false)
 	if err != nil {
 		return exitcode.InfraError("unpack %s: %v", path, unwrapPath(err))
 	}
 	defer f.Close()
-	return untar(ctx, tb, f, filepath.Base(path), dest, onBytes)
+	return u.tarball(ctx, tb, f, filepath.Base(path), prefix)
 }
 
 // countingReader reports progress and stops a long copy when ctx ends.
@@ -102,7 +85,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // 'URL' FILE SIZE HASHTYPE:HASH
 var aptURIRE = regexp.MustCompile(`^'([^']+)'\s+(\S+)\s+([0-9]+)(?:\s+(\S+))?`)
 
-func parseAptURIs(out string) []Artefact {
+// parseAptURIs reads the files apt would download from its --print-uris
+// output; other lines (progress, notes) are passed over. A line of that
+// shape whose size does not fit, whose SHA256 is not 64 hex digits or whose
+// file name is not a plain name is an error: a plan built on it would check
+// downloads against nothing, or write outside the download directory.
+func parseAptURIs(out string) ([]Artefact, error) {
 	var as []Artefact
 	for _, line := range strings.Split(out, "\n") {
 		m := aptURIRE.FindStringSubmatch(strings.TrimSpace(line))
@@ -110,13 +98,23 @@ func parseAptURIs(out string) []Artefact {
 			continue
 		}
 		a := Artefact{File: m[2]}
-		a.Size, _ = strconv.ParseInt(m[3], 10, 64)
+		size, err := strconv.ParseInt(m[3], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("apt lists %s with size %s, which is not a byte count", m[2], m[3])
+		}
+		a.Size = size
 		if h, ok := strings.CutPrefix(m[4], "SHA256:"); ok {
 			a.SHA256 = strings.ToLower(h)
+			if !sha256RE.MatchString(a.SHA256) {
+				return nil, fmt.Errorf("apt lists %s with SHA256 %q, which is not 64 hex digits", m[2], h)
+			}
+		}
+		if why := reservedName(a.File); why != "" {
+			return nil, fmt.Errorf("apt lists a file %q, which cannot be a download in the cache: %s", a.File, why)
 		}
 		as = append(as, a)
 	}
-	return as
+	return as, nil
 }
 
 // aptError turns apt's failure into advice.
@@ -146,14 +144,14 @@ type aptBinary struct {
 }
 
 func (a *aptBinary) tools() []string {
-	t := []string{"apt-get", "dpkg-deb", "tar"}
+	t := []string{"apt-get", "dpkg-deb"}
 	if a.m.Source.Member != "" {
 		t = append(t, compressionTool(a.m.Source.Member)...)
 	}
 	return t
 }
 
-func (a *aptBinary) continues() bool { return false } // apt-get download starts a short file over
+func (a *aptBinary) resumes(Artefact) bool { return false } // apt-get download starts a short file over
 
 func (a *aptBinary) plan(ctx context.Context, staging string) ([]Artefact, error) {
 	apt, err := a.tb.look("apt-get", "fetching "+a.m.Name)
@@ -164,7 +162,9 @@ func (a *aptBinary) plan(ctx context.Context, staging string) ([]Artefact, error
 	if err != nil {
 		return nil, aptError(a.m, err, stderr)
 	}
-	a.planned = parseAptURIs(out)
+	if a.planned, err = parseAptURIs(out); err != nil {
+		return nil, exitcode.InfraError("workload %s: `apt-get download --print-uris`: %v", a.m.Name, err)
+	}
 	if len(a.planned) == 0 {
 		return nil, exitcode.InfraError("workload %s: `apt-get download --print-uris %s=%s` listed no file: %s", a.m.Name, a.m.Source.Package, a.m.Source.Version, lastLines(stderr+out, 3))
 	}
@@ -182,7 +182,7 @@ func (a *aptBinary) download(ctx context.Context, staging string, expected []Art
 	return presentFiles(a.m, staging, expected)
 }
 
-func (a *aptBinary) unpack(ctx context.Context, staging string, files []string, dest string, onBytes func(int64)) error {
+func (a *aptBinary) unpack(ctx context.Context, staging string, files []string, u *unpacker) error {
 	if len(files) != 1 {
 		return exitcode.InfraError("workload %s: expected one .deb, got %s", a.m.Name, strings.Join(files, ", "))
 	}
@@ -202,9 +202,9 @@ func (a *aptBinary) unpack(ctx context.Context, staging string, files []string, 
 	}
 	var unpackErr error
 	if a.m.Source.Member == "" {
-		unpackErr = untar(ctx, a.tb, pipe, "data.tar", dest, onBytes)
+		unpackErr = u.tarball(ctx, a.tb, pipe, "data.tar", "")
 	} else {
-		unpackErr = a.unpackMember(ctx, pipe, dest, onBytes)
+		unpackErr = a.unpackMember(ctx, pipe, u)
 	}
 	// Drain so dpkg-deb is not killed by SIGPIPE when we stop reading
 	// after the member; its exit status then means what it says.
@@ -221,7 +221,7 @@ func (a *aptBinary) unpack(ctx context.Context, staging string, files []string, 
 
 // unpackMember finds the member tarball in the package's data stream and
 // unpacks it, without writing the (large) member to disk first.
-func (a *aptBinary) unpackMember(ctx context.Context, r io.Reader, dest string, onBytes func(int64)) error {
+func (a *aptBinary) unpackMember(ctx context.Context, r io.Reader, u *unpacker) error {
 	want := strings.TrimPrefix(a.m.Source.Member, "/")
 	tr := tar.NewReader(r)
 	var seen []string
@@ -235,7 +235,7 @@ func (a *aptBinary) unpackMember(ctx context.Context, r io.Reader, dest string, 
 		}
 		name := strings.TrimPrefix(h.Name, "./")
 		if name == want && h.Typeflag == tar.TypeReg {
-			return untar(ctx, a.tb, tr, want, dest, onBytes)
+			return u.tarball(ctx, a.tb, tr, want, "")
 		}
 		if isTarball(name) {
 			seen = append(seen, name)
@@ -256,12 +256,13 @@ type aptSource struct {
 }
 
 func (a *aptSource) tools() []string {
-	return append([]string{"apt-get", "tar"}, compressionTool(a.m.Source.Tarball)...)
+	return append([]string{"apt-get"}, compressionTool(a.m.Source.Tarball)...)
 }
 
 // apt's source download (pkgAcqFile) continues a file already in the
-// directory, so a shorter file is left for it.
-func (a *aptSource) continues() bool { return true }
+// directory, so a shorter file is left for it, but only when the sha256 to
+// verify the result is known: a continued file is never used unverified.
+func (a *aptSource) resumes(want Artefact) bool { return want.SHA256 != "" }
 
 func (a *aptSource) plan(ctx context.Context, staging string) ([]Artefact, error) {
 	apt, err := a.tb.look("apt-get", "fetching "+a.m.Name)
@@ -272,7 +273,10 @@ func (a *aptSource) plan(ctx context.Context, staging string) ([]Artefact, error
 	if err != nil {
 		return nil, aptError(a.m, err, stderr)
 	}
-	planned := parseAptURIs(out)
+	planned, err := parseAptURIs(out)
+	if err != nil {
+		return nil, exitcode.InfraError("workload %s: `apt-get source --print-uris`: %v", a.m.Name, err)
+	}
 	names := make([]string, len(planned))
 	for i, p := range planned {
 		names[i] = p.File
@@ -295,8 +299,8 @@ func (a *aptSource) download(ctx context.Context, staging string, expected []Art
 	return presentFiles(a.m, staging, expected)
 }
 
-func (a *aptSource) unpack(ctx context.Context, staging string, files []string, dest string, onBytes func(int64)) error {
-	return untarFile(ctx, a.tb, filepath.Join(staging, a.m.Source.Tarball), dest, onBytes)
+func (a *aptSource) unpack(ctx context.Context, staging string, files []string, u *unpacker) error {
+	return untarFile(ctx, a.tb, filepath.Join(staging, a.m.Source.Tarball), u, "")
 }
 
 // npmPack: `npm pack NAME@VERSION...`, each tarball unpacked into a
@@ -306,8 +310,8 @@ type npmPack struct {
 	m  *Manifest
 }
 
-func (n *npmPack) tools() []string { return []string{"npm", "tar", "gzip"} }
-func (n *npmPack) continues() bool { return false }
+func (n *npmPack) tools() []string       { return []string{"npm"} }
+func (n *npmPack) resumes(Artefact) bool { return false }
 
 // plan knows the tarballs only from the manifest's pins, and only when
 // there is one per package (npm names them NAME-VERSION.tgz).
@@ -328,34 +332,60 @@ func (n *npmPack) download(ctx context.Context, staging string, expected []Artef
 	if err != nil {
 		return nil, exitcode.InfraError("workload %s: %v", n.m.Name, err)
 	}
-	var packed []struct {
-		ID       string `json:"id"`
-		Filename string `json:"filename"`
-	}
-	if err := json.Unmarshal([]byte(out), &packed); err != nil {
-		return nil, exitcode.InfraError("workload %s: `npm pack --json` printed something that is not its JSON list (%v): %s", n.m.Name, err, lastLines(out+stderr, 4))
-	}
-	if len(packed) != len(n.m.Source.Packages) {
-		return nil, exitcode.InfraError("workload %s: npm packed %d tarballs for %d packages", n.m.Name, len(packed), len(n.m.Source.Packages))
+	packed, err := parseNpmPack([]byte(out), len(n.m.Source.Packages))
+	if err != nil {
+		return nil, exitcode.InfraError("workload %s: %v: %s", n.m.Name, err, lastLines(out+stderr, 4))
 	}
 	files := make([]string, len(packed))
 	for i, p := range packed {
-		// npm names scoped packages @scope/name → scope-name-VERSION.tgz.
-		files[i] = filepath.Base(p.Filename)
-		if _, err := os.Stat(filepath.Join(staging, files[i])); err != nil {
+		files[i] = p.Filename
+		if _, err := os.Lstat(filepath.Join(staging, files[i])); err != nil {
 			return nil, exitcode.InfraError("workload %s: npm reported %s for %s but it is not in %s", n.m.Name, files[i], p.ID, staging)
 		}
 	}
 	return files, nil
 }
 
-func (n *npmPack) unpack(ctx context.Context, staging string, files []string, dest string, onBytes func(int64)) error {
-	for _, f := range files {
-		sub := filepath.Join(dest, strings.TrimSuffix(f, ".tgz"))
-		if err := os.MkdirAll(sub, 0o755); err != nil {
-			return exitcode.InfraError("workload %s: %v", n.m.Name, unwrapPath(err))
+// npmPacked is one tarball `npm pack --json` reports.
+type npmPacked struct {
+	ID       string `json:"id"`
+	Filename string `json:"filename"`
+}
+
+// parseNpmPack reads `npm pack --json`'s output: a JSON list of one object
+// per package asked for, each naming the tarball it wrote. The file names
+// come back as plain names inside the download directory: npm writes a
+// scoped package @scope/name as scope-name-VERSION.tgz, and anything that
+// is still a path, a reserved name or not a .tgz is refused.
+func parseNpmPack(out []byte, want int) ([]npmPacked, error) {
+	var packed []npmPacked
+	if err := json.Unmarshal(out, &packed); err != nil {
+		return nil, fmt.Errorf("`npm pack --json` printed something that is not its JSON list (%v)", err)
+	}
+	if len(packed) != want {
+		return nil, fmt.Errorf("`npm pack --json` reported %d tarballs for %d packages", len(packed), want)
+	}
+	seen := map[string]bool{}
+	for i, p := range packed {
+		name := p.Filename
+		if why := reservedName(name); why != "" {
+			return nil, fmt.Errorf("`npm pack --json` named the tarball for %q %q, which cannot be a file in the download directory: %s", p.ID, name, why)
 		}
-		if err := untarFile(ctx, n.tb, filepath.Join(staging, f), sub, onBytes); err != nil {
+		if !strings.HasSuffix(name, ".tgz") {
+			return nil, fmt.Errorf("`npm pack --json` named the tarball for %q %q, which is not a .tgz", p.ID, name)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("`npm pack --json` named two tarballs %q", name)
+		}
+		seen[name] = true
+		packed[i].Filename = name
+	}
+	return packed, nil
+}
+
+func (n *npmPack) unpack(ctx context.Context, staging string, files []string, u *unpacker) error {
+	for _, f := range files {
+		if err := untarFile(ctx, n.tb, filepath.Join(staging, f), u, strings.TrimSuffix(f, ".tgz")); err != nil {
 			return err
 		}
 	}
@@ -368,10 +398,14 @@ type archiveCopy struct {
 	tb   toolbox
 	m    *Manifest
 	path string
+	log  func(format string, args ...any)
 }
 
-func (a *archiveCopy) tools() []string { return append([]string{"tar"}, compressionTool(a.path)...) }
-func (a *archiveCopy) continues() bool { return true }
+func (a *archiveCopy) tools() []string { return compressionTool(a.path) }
+
+// copyResume checks the part already copied against the source before it
+// continues, so a resumed copy is verified with or without a pinned sha256.
+func (a *archiveCopy) resumes(Artefact) bool { return true }
 
 func (a *archiveCopy) plan(ctx context.Context, staging string) ([]Artefact, error) {
 	fi, err := os.Stat(a.path)
@@ -386,7 +420,11 @@ func (a *archiveCopy) plan(ctx context.Context, staging string) ([]Artefact, err
 
 func (a *archiveCopy) download(ctx context.Context, staging string, expected []Artefact) ([]string, error) {
 	name := filepath.Base(a.path)
-	if err := copyResume(ctx, a.path, filepath.Join(staging, name)); err != nil {
+	restarted, err := copyResume(ctx, a.path, filepath.Join(staging, name))
+	if restarted && a.log != nil {
+		a.log("fetch: restarting %s (the part already copied is not the start of %s)\n", name, a.path)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -395,56 +433,86 @@ func (a *archiveCopy) download(ctx context.Context, staging string, expected []A
 	return []string{name}, nil
 }
 
-func (a *archiveCopy) unpack(ctx context.Context, staging string, files []string, dest string, onBytes func(int64)) error {
-	return untarFile(ctx, a.tb, filepath.Join(staging, files[0]), dest, onBytes)
+func (a *archiveCopy) unpack(ctx context.Context, staging string, files []string, u *unpacker) error {
+	return untarFile(ctx, a.tb, filepath.Join(staging, files[0]), u, "")
 }
 
 // copyResume copies src to dst, continuing after the bytes dst already
-// has. The checksum check after it catches a dst that was not a prefix.
-func copyResume(ctx context.Context, src, dst string) error {
-	in, err := os.Open(src)
+// has if they are the start of src: they are compared first (one read of
+// each, as long as the part already there), and a dst that is not a prefix
+// of src is started over. It reports whether it started over.
+func copyResume(ctx context.Context, src, dst string) (restarted bool, err error) {
+	in, st, err := openRegular(src, true)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer in.Close()
-	st, err := in.Stat()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o644)
 	if err != nil {
-		return err
+		return false, err
 	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
+	defer out.Close()
 	fi, err := out.Stat()
 	if err != nil {
-		out.Close()
-		return err
+		return false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return false, fmt.Errorf("%s is a %s, not a partial copy", dst, describeKind(fi.Mode()))
 	}
 	off := fi.Size()
-	if off > st.Size() {
-		if err := out.Truncate(0); err != nil {
-			out.Close()
-			return err
+	if off > 0 {
+		same, err := samePrefix(ctx, in, out, off)
+		if err != nil {
+			return false, err
 		}
-		off = 0
+		if !same || off > st.Size() {
+			if err := out.Truncate(0); err != nil {
+				return false, err
+			}
+			off, restarted = 0, true
+		}
 	}
 	if _, err := in.Seek(off, io.SeekStart); err != nil {
-		out.Close()
-		return err
+		return restarted, err
 	}
 	if _, err := out.Seek(off, io.SeekStart); err != nil {
-		out.Close()
-		return err
+		return restarted, err
 	}
 	if _, err := io.Copy(out, &countingReader{ctx: ctx, r: in}); err != nil {
-		out.Close()
-		return err
+		return restarted, err
 	}
 	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
+		return restarted, err
 	}
-	return out.Close()
+	return restarted, out.Close()
+}
+
+// samePrefix reports whether the first n bytes of a and b are equal (false
+// if either is shorter).
+func samePrefix(ctx context.Context, a, b io.ReaderAt, n int64) (bool, error) {
+	const chunk = 1 << 20
+	ba, bb := make([]byte, chunk), make([]byte, chunk)
+	for off := int64(0); off < n; off += chunk {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		k := min(chunk, n-off)
+		na, erra := a.ReadAt(ba[:k], off)
+		nb, errb := b.ReadAt(bb[:k], off)
+		if int64(na) < k || int64(nb) < k {
+			if erra != nil && !errors.Is(erra, io.EOF) {
+				return false, erra
+			}
+			if errb != nil && !errors.Is(errb, io.EOF) {
+				return false, errb
+			}
+			return false, nil
+		}
+		if !bytes.Equal(ba[:k], bb[:k]) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // presentFiles returns the expected files after a tool ran, or says which

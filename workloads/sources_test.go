@@ -2,10 +2,13 @@ package workloads
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -18,15 +21,59 @@ func TestParseAptURIs(t *testing.T) {
 	// Captured from `apt-get download --print-uris linux-source-6.12=6.12.117-1~deb12u1`
 	// and the shape of `apt-get source --print-uris` (one line per file).
 	out := "Reading package lists...\n" +
-		"'http://deb.debian.org/debian-security/pool/updates/main/l/linux-6.12/linux-source-6.12_6.12.117-1%7edeb12u1_all.deb' linux-source-6.12_6.12.117-1~deb12u1_all.deb 153476148 SHA256:e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703\n" +
-		"'http://deb.debian.org/debian/pool/main/c/chromium/chromium_150.0.7871.100-1~deb12u1.dsc' chromium_150.0.7871.100-1~deb12u1.dsc 3520 SHA256:0000000000000000000000000000000000000000000000000000000000000001\n" +
-		"'http://example/x.orig.tar.xz' x.orig.tar.xz 941000000 MD5Sum:abc\n"
-	got := parseAptURIs(out)
+		"'http://example.invalid/debian-security/pool/updates/main/l/linux-6.12/linux-source-6.12_6.12.117-1%7edeb12u1_all.deb' linux-source-6.12_6.12.117-1~deb12u1_all.deb 153476148 SHA256:e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703\n" +
+		"'http://example.invalid/debian/pool/main/c/chromium/chromium_150.0.7871.100-1~deb12u1.dsc' chromium_150.0.7871.100-1~deb12u1.dsc 3520 SHA256:0000000000000000000000000000000000000000000000000000000000000001\n" +
+		"'http://example.invalid/x.orig.tar.xz' x.orig.tar.xz 941000000 MD5Sum:abc\n"
+	got, err := parseAptURIs(out)
+	require.NoError(t, err)
 	require.Len(t, got, 3)
 	assert.Equal(t, Artefact{File: "linux-source-6.12_6.12.117-1~deb12u1_all.deb", Size: 153476148, SHA256: "e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703"}, got[0])
 	assert.Equal(t, int64(3520), got[1].Size)
 	assert.Equal(t, Artefact{File: "x.orig.tar.xz", Size: 941000000}, got[2], "a hash apt gives in another algorithm is not taken as sha256")
-	assert.Empty(t, parseAptURIs("E: Unable to locate package nope\n"))
+	none, err := parseAptURIs("E: Unable to locate package nope\n")
+	require.NoError(t, err)
+	assert.Empty(t, none)
+
+	// Lines of the right shape with values a plan cannot be built on.
+	for _, bad := range []struct{ line, want string }{
+		{"'http://example.invalid/a' a.deb 99999999999999999999 SHA256:" + strings.Repeat("0", 64), "not a byte count"},
+		{"'http://example.invalid/a' a.deb 12 SHA256:xyz", "not 64 hex digits"},
+		{"'http://example.invalid/a' .. 12 SHA256:" + strings.Repeat("0", 64), "cannot be a download"},
+		{"'http://example.invalid/a' x.partial 12", ".partial"},
+	} {
+		_, err := parseAptURIs("Reading package lists...\n" + bad.line + "\n")
+		require.Error(t, err, bad.line)
+		assert.Contains(t, err.Error(), bad.want)
+	}
+}
+
+func FuzzParseAptURIs(f *testing.F) {
+	f.Add("'http://example.invalid/a_1_all.deb' a_1_all.deb 153476148 SHA256:e849faf31ca3555757f3a8877cb01af92122f744f75d1f3102734651c4e14703\n")
+	f.Add("Reading package lists...\n'u' x.orig.tar.xz 941000000 MD5Sum:abc\n'v' y.dsc 3 SHA256:AB\n")
+	f.Add("'u' .. 1\n")
+	f.Fuzz(func(t *testing.T, out string) {
+		got, err := parseAptURIs(out)
+		if err != nil {
+			return
+		}
+		var again strings.Builder
+		for _, a := range got {
+			assert.Empty(t, reservedName(a.File), "%q", a.File)
+			assert.GreaterOrEqual(t, a.Size, int64(0))
+			if a.SHA256 != "" {
+				assert.Regexp(t, `^[0-9a-f]{64}$`, a.SHA256)
+			}
+			// Written back in apt's format, the plan reads the same.
+			fmt.Fprintf(&again, "'http://example.invalid/f' %s %d", a.File, a.Size)
+			if a.SHA256 != "" {
+				fmt.Fprintf(&again, " SHA256:%s", a.SHA256)
+			}
+			again.WriteString("\n")
+		}
+		back, err := parseAptURIs(again.String())
+		require.NoError(t, err)
+		assert.Equal(t, got, back)
+	})
 }
 
 func TestAptErrorAdvice(t *testing.T) {
@@ -83,7 +130,14 @@ func TestDebMemberUnpack(t *testing.T) {
 	m := &Manifest{Name: "demo", File: "demo.yaml", Source: Source{Type: DebianBinary, Package: "demo-source", Version: "1.0", Member: "usr/src/demo-source.tar.gz"}}
 	dest := t.TempDir()
 	var seen int64
-	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, dest, func(n int64) { seen += n }))
+	u := newUnpacker(dest, DefaultLimits, "demo.yaml", func(n int64) { seen += n })
+	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, u))
+	content, err := u.finish()
+	require.NoError(t, err)
+	walked, err := ContentHash(dest)
+	require.NoError(t, err)
+	assert.Equal(t, walked, content, "the fingerprint computed while unpacking is the tree's")
+	assert.Equal(t, len(sampleFiles), u.rep.Files)
 	got, err := os.ReadFile(filepath.Join(dest, "proj", "main.go"))
 	require.NoError(t, err)
 	assert.Equal(t, sampleFiles["proj/main.go"], string(got))
@@ -93,12 +147,12 @@ func TestDebMemberUnpack(t *testing.T) {
 	// Without member: the package's own files.
 	whole := t.TempDir()
 	m.Source.Member = ""
-	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, whole, nil))
+	require.NoError(t, (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, newUnpacker(whole, DefaultLimits, "demo.yaml", nil)))
 	assert.FileExists(t, filepath.Join(whole, "usr", "share", "doc", "demo", "note"))
 
 	// A member the package does not have: exit 3 naming the tarballs it has.
 	m.Source.Member = "usr/src/other.tar.xz"
-	err = (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, t.TempDir(), nil)
+	err = (&aptBinary{tb: tb, m: m}).unpack(ctx, staging, []string{filepath.Base(deb)}, newUnpacker(t.TempDir(), DefaultLimits, "demo.yaml", nil))
 	require.Error(t, err)
 	assert.Equal(t, exitcode.Infra, exitcode.Code(err))
 	assert.Contains(t, err.Error(), "no member usr/src/other.tar.xz")
@@ -114,17 +168,33 @@ func TestCopyResume(t *testing.T) {
 	}
 	require.NoError(t, os.WriteFile(src, data, 0o644))
 	dst := filepath.Join(dir, "dst")
-	require.NoError(t, os.WriteFile(dst, data[:33_333], 0o644))
-	require.NoError(t, copyResume(context.Background(), src, dst))
-	got, err := os.ReadFile(dst)
-	require.NoError(t, err)
-	assert.Equal(t, data, got, "continued from the partial copy")
-
-	require.NoError(t, os.WriteFile(dst, append(append([]byte{}, data...), 1, 2, 3), 0o644))
-	require.NoError(t, copyResume(context.Background(), src, dst))
-	got, err = os.ReadFile(dst)
-	require.NoError(t, err)
-	assert.Equal(t, data, got, "a longer file is started over")
+	corrupt := append([]byte{}, data[:33_333]...)
+	corrupt[20_000] ^= 0xff
+	cases := []struct {
+		name      string
+		partial   []byte
+		restarted bool
+	}{
+		{"a prefix is continued", data[:33_333], false},
+		{"nothing there", nil, false},
+		{"the whole file", data, false},
+		{"a longer file is started over", append(append([]byte{}, data...), 1, 2, 3), true},
+		{"a partial copy that is not a prefix is started over", corrupt, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			os.Remove(dst)
+			if c.partial != nil {
+				require.NoError(t, os.WriteFile(dst, c.partial, 0o644))
+			}
+			restarted, err := copyResume(context.Background(), src, dst)
+			require.NoError(t, err)
+			assert.Equal(t, c.restarted, restarted)
+			got, err := os.ReadFile(dst)
+			require.NoError(t, err)
+			assert.Equal(t, data, got, "the copy is the source")
+		})
+	}
 }
 
 func TestToolLookup(t *testing.T) {
@@ -143,4 +213,55 @@ func TestToolLookup(t *testing.T) {
 	p, err := tb.look("tar", "x")
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "tar"), p)
+}
+
+func TestParseNpmPack(t *testing.T) {
+	// The shape npm 9 prints (trimmed to the fields read).
+	good := `[{"id":"react@19.1.0","name":"react","filename":"react-19.1.0.tgz","files":[]},{"id":"@types/node@1.0.0","filename":"types-node-1.0.0.tgz"}]`
+	got, err := parseNpmPack([]byte(good), 2)
+	require.NoError(t, err)
+	assert.Equal(t, []npmPacked{{ID: "react@19.1.0", Filename: "react-19.1.0.tgz"}, {ID: "@types/node@1.0.0", Filename: "types-node-1.0.0.tgz"}}, got)
+
+	for _, bad := range []struct{ out, want string }{
+		{`npm WARN deprecated`, "not its JSON list"},
+		{`[{"id":"a@1.0.0","filename":"a-1.0.0.tgz"}]`, "1 tarballs for 2 packages"},
+		{`[{"id":"a@1.0.0","filename":"../a-1.0.0.tgz"},{"id":"b","filename":"b.tgz"}]`, "is a path"},
+		{`[{"id":"a@1.0.0","filename":"@scope/a-1.0.0.tgz"},{"id":"b","filename":"b.tgz"}]`, "is a path"},
+		{`[{"id":"a@1.0.0","filename":".."},{"id":"b","filename":"b.tgz"}]`, "names a directory"},
+		{`[{"id":"a@1.0.0","filename":"a.tgz.partial"},{"id":"b","filename":"b.tgz"}]`, ".partial"},
+		{`[{"id":"a@1.0.0","filename":"a-1.0.0.tar"},{"id":"b","filename":"b.tgz"}]`, "not a .tgz"},
+		{`[{"id":"a@1.0.0","filename":"a.tgz"},{"id":"b","filename":"a.tgz"}]`, "two tarballs"},
+		{`[{"id":"a@1.0.0"},{"id":"b","filename":"b.tgz"}]`, "is empty"},
+	} {
+		_, err := parseNpmPack([]byte(bad.out), 2)
+		require.Error(t, err, bad.out)
+		assert.Contains(t, err.Error(), bad.want)
+	}
+}
+
+func FuzzParseNpmPack(f *testing.F) {
+	f.Add([]byte(`[{"id":"react@19.1.0","filename":"react-19.1.0.tgz"}]`), uint8(1))
+	f.Add([]byte(`[{"id":"a","filename":"../x.tgz"},{"id":"b","filename":"b.tgz"}]`), uint8(2))
+	f.Add([]byte(`[]`), uint8(0))
+	f.Fuzz(func(t *testing.T, out []byte, want uint8) {
+		got, err := parseNpmPack(out, int(want))
+		if err != nil {
+			return
+		}
+		require.Len(t, got, int(want))
+		seen := map[string]bool{}
+		for _, p := range got {
+			assert.Empty(t, reservedName(p.Filename), "%q", p.Filename)
+			assert.Equal(t, filepath.Base(p.Filename), p.Filename, "a plain name inside the download directory")
+			assert.True(t, strings.HasSuffix(p.Filename, ".tgz"))
+			assert.False(t, seen[p.Filename], "%q twice", p.Filename)
+			seen[p.Filename] = true
+		}
+		// What it accepted, written back as npm would, reads the same.
+		again, err := json.Marshal(got)
+		require.NoError(t, err)
+		back, err := parseNpmPack(again, int(want))
+		require.NoError(t, err)
+		assert.Equal(t, got, back)
+	})
 }

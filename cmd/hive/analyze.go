@@ -38,7 +38,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else "+store.DefaultPath(func(string) string { return "" })+")")
 	jobs := fs.Int("jobs", 0, "parse workers (default GOMAXPROCS)")
 	maxSize := sizeFlag(parse.DefaultMaxFileSize)
-	fs.Var(&maxSize, "max-file-size", "skip files larger than this `size` (bytes, or with a K, M, G, KiB, MiB, GiB suffix)")
+	fs.Var(&maxSize, "max-file-size", "skip files larger than this `size` (bytes, or with a K, M, G, KiB, MiB, GiB suffix; at most 4294967295)")
 	gitignore := fs.Bool("gitignore", false, "honour .gitignore files in the tree")
 	noCache := fs.Bool("no-cache", false, "parse every file again, even if unchanged since the last run")
 	progress := fs.Bool("progress", true, "show a progress bar on stderr when it is a terminal")
@@ -146,31 +146,12 @@ type sizeFlag int64
 func (s *sizeFlag) String() string { return strconv.FormatInt(int64(*s), 10) }
 
 func (s *sizeFlag) Set(v string) error {
-	n, err := parseSize(v)
+	n, err := parse.ParseFileSize(v)
 	if err != nil {
 		return err
 	}
 	*s = sizeFlag(n)
 	return nil
-}
-
-func parseSize(v string) (int64, error) {
-	t := strings.TrimSpace(v)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
-		if rest, ok := strings.CutSuffix(t, u.suffix); ok {
-			t, mult = strings.TrimSpace(rest), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a positive size: want bytes (2097152) or a number with K, M, G, KiB, MiB or GiB (2MiB)", v)
-	}
-	return n * mult, nil
 }
 
 func renderSummary(w io.Writer, s *parse.Summary) error {

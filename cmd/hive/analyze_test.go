@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -156,32 +158,95 @@ func TestAnalyzeUsageErrors(t *testing.T) {
 	}
 }
 
-func TestParseSize(t *testing.T) {
+// A .gitignore that is a named pipe used to hang `hive analyze --gitignore`
+// for ever (SIGTERM could not stop it). It must finish, print the summary of
+// what it analysed, and exit 2 naming the file.
+func TestAnalyzeGitignoreFIFO(t *testing.T) {
+	root := sourceTree(t)
+	fifo := filepath.Join(root, ".gitignore")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	db := filepath.Join(t.TempDir(), "hive.db")
+
+	type outcome struct {
+		stdout string
+		err    error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		stdout, _, err := runErr(t, nil, "analyze", root, "--gitignore", "--db", db)
+		done <- outcome{stdout, err}
+	}()
+	var got outcome
+	select {
+	case got = <-done:
+	case <-time.After(30 * time.Second): // a liveness bound, not a measurement
+		// Release the blocked open with a writer so the test can end.
+		for range 100 {
+			if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
+			select {
+			case <-done:
+				t.Fatal("hive analyze --gitignore blocked on a .gitignore that is a named pipe")
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		t.Fatal("hive analyze --gitignore blocked on a named pipe and could not be released")
+	}
+	require.Error(t, got.err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(got.err), "%v", got.err)
+	assert.Contains(t, got.err.Error(), fifo)
+	assert.Contains(t, got.err.Error(), "not a regular file: named pipe")
+	assert.Contains(t, got.stdout, "total", "the summary of what was analysed is printed")
+}
+
+// --max-file-size takes sizes from 1 byte to parse.MaxFileSizeLimit; any
+// other is exit 2 naming the flag and the range. 9223372036854775807 used to
+// be accepted and analyse every file as empty (the read limit, size+1,
+// wrapped), and sizes whose unit made them overflow to negative fell back to
+// the default without a word.
+func TestAnalyzeMaxFileSizeFlag(t *testing.T) {
+	root := sourceTree(t)
 	tests := []struct {
-		in   string
-		want int64
+		size string
 		ok   bool
 	}{
-		{"2097152", 2097152, true},
-		{"2MiB", 2 << 20, true},
-		{"2M", 2 << 20, true},
-		{"512 KiB", 512 << 10, true},
-		{"1GB", 1e9, true},
-		{"10B", 10, true},
-		{"0", 0, false},
-		{"-5", 0, false},
-		{"2XB", 0, false},
-		{"", 0, false},
+		{"9223372036854775807", false},
+		{"9223372036854775808", false},
+		{"9223372036854775807K", false},
+		{"8589934592G", false}, // 2^33 GiB = 2^63 bytes: wrapped to negative
+		{"4GiB", false},        // one byte over the limit
+		{"4294967296", false},
+		{"0", false},
+		{"-1", false},
+		{"+5", false},
+		{"1.5MiB", false},
+		{"2XB", false},
+		{"", false},
+		{"4294967295", true},
+		{"100", true},
+		{"2MiB", true},
+		{"512 KiB", true},
+		{"1GB", true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := parseSize(tt.in)
-			if !tt.ok {
-				assert.Error(t, err)
+		t.Run(tt.size, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "hive.db")
+			stdout, _, err := runErr(t, nil, "analyze", root, "--max-file-size", tt.size, "--db", db, "--format", "json")
+			if tt.ok {
+				require.NoError(t, err)
+				var sum struct{ Files, Bytes int64 }
+				require.NoError(t, json.Unmarshal([]byte(stdout), &sum))
+				assert.EqualValues(t, 3, sum.Files)
+				assert.Positive(t, sum.Bytes, "files are read, not taken as empty")
 				return
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Usage, exitcode.Code(err), "%v", err)
+			assert.Contains(t, err.Error(), "-max-file-size", "the error names the flag")
+			assert.Contains(t, err.Error(), "from 1 to 4294967295", "and the valid range")
+			assert.Empty(t, stdout, "nothing is analysed")
+			assert.NoFileExists(t, db, "nothing is stored")
 		})
 	}
 }

@@ -201,6 +201,15 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 			state = "already cached"
 		}
 		fmt.Fprintf(env.Stdout, "%s: %s: %s\n  %d files, %d bytes (%s), %s\n", m.Name, state, t.Root, t.Fingerprint.Files, t.Fingerprint.Bytes, workloads.FormatBytes(t.Fingerprint.Bytes), t.Fingerprint.Hash)
+		if t.Content != "" {
+			fmt.Fprintf(env.Stdout, "  content %s\n", t.Content)
+		}
+		if u := rep.Unpack; u != nil {
+			fmt.Fprintf(env.Stdout, "  %s\n", u)
+			for _, e := range u.Examples {
+				fmt.Fprintf(env.Stdout, "    %s\n", e)
+			}
+		}
 		for _, a := range rep.Artefacts {
 			fmt.Fprintf(env.Stdout, "  artefact %s: %d bytes, sha256 %s\n", a.File, a.Size, a.SHA256)
 		}
@@ -210,9 +219,8 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 				fmt.Fprintf(env.Stdout, "      - file: %s\n        size: %d\n        sha256: %s\n", a.File, a.Size, a.SHA256)
 			}
 		}
-		if !m.Pinned() {
-			fmt.Fprintf(env.Stdout, "  fingerprint not pinned in %s; to pin this tree add:\n    fingerprint:\n      files: %d\n      bytes: %d\n      hash: %s\n",
-				m.File, t.Fingerprint.Files, t.Fingerprint.Bytes, t.Fingerprint.Hash)
+		if !m.PinsContent() && t.Content != "" {
+			fmt.Fprintf(env.Stdout, "  fingerprint not pinned in %s; to pin this tree add:\n%s", m.File, wlIndent(workloads.PinSnippet(t.Fingerprint, t.Content), "    "))
 		}
 	}
 	return nil
@@ -253,17 +261,24 @@ func workloadVerify(ctx context.Context, env *cli.Env, args []string) error {
 
 func wlPrintVerification(w io.Writer, v *workloads.Verification) {
 	m := v.Manifest
-	fmt.Fprintf(w, "%s: %s\n  measured: %d files, %d bytes, %s\n", m.Name, v.Root, v.Measured.Files, v.Measured.Bytes, v.Measured.Hash)
+	fmt.Fprintf(w, "%s: %s\n  measured: %d files, %d bytes, %s, content %s\n", m.Name, v.Root, v.Measured.Files, v.Measured.Bytes, v.Measured.Hash, v.MeasuredContent)
 	if v.Recorded != nil {
-		fmt.Fprintf(w, "  at fetch: %d files, %d bytes, %s\n", v.Recorded.Files, v.Recorded.Bytes, v.Recorded.Hash)
+		fmt.Fprintf(w, "  at fetch: %d files, %d bytes, %s, content %s\n", v.Recorded.Files, v.Recorded.Bytes, v.Recorded.Hash, v.RecordedContent)
 	}
 	if !v.Pinned() {
 		fmt.Fprintf(w, "  pinned:   nothing; to pin this tree, add to %s:\n%s", m.File, wlIndent(v.PinSnippet(), "    "))
 		return
 	}
-	fmt.Fprintf(w, "  pinned:   %d files, %d bytes, %s\n", m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash)
+	content := "content not pinned"
+	if m.PinsContent() {
+		content = "content " + m.Content
+	}
+	fmt.Fprintf(w, "  pinned:   %d files, %d bytes, %s, %s\n", m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash, content)
 	if len(v.Problems()) == 0 {
 		fmt.Fprintln(w, "  ok: the tree is the pinned one")
+		if !m.PinsContent() {
+			fmt.Fprintf(w, "  (names and sizes only: add `content: %s` under fingerprint: in %s to pin the bytes too)\n", v.MeasuredContent, m.File)
+		}
 	} else {
 		fmt.Fprintln(w, "  DIFFERS")
 	}
@@ -306,7 +321,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured}
+	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured, Content: v.MeasuredContent}
 	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
 		Baseline: *baseline || m.Targets.ParseOnlyRatioMax > 0})
 	if rep == nil {

@@ -186,6 +186,67 @@ func TestWorkloadFetchAndReplay(t *testing.T) {
 	assert.True(t, strings.HasPrefix(f.Suite, "workload-replay:"))
 }
 
+// fetch says what it did with every member of an archive that is not
+// plain source: counts on one line, the first few names below it.
+func TestWorkloadFetchHostileArchive(t *testing.T) {
+	env := wlEnv(t)
+	cache := t.TempDir()
+	dir := t.TempDir()
+	var b bytes.Buffer
+	gz := gzip.NewWriter(&b)
+	tw := tar.NewWriter(gz)
+	for _, h := range []*tar.Header{
+		{Name: "h/ok.c", Mode: 0o644, Size: 8, Typeflag: tar.TypeReg},
+		{Name: "h/mem.c", Mode: 0o644, Typeflag: tar.TypeChar, Devmajor: 1, Devminor: 1},
+		{Name: "h/.gitignore", Mode: 0o644, Typeflag: tar.TypeFifo},
+		{Name: "h/suid.sh", Mode: 0o4755, Size: 8, Typeflag: tar.TypeReg},
+		{Name: "h/escape", Linkname: "../../../etc/passwd", Typeflag: tar.TypeSymlink},
+	} {
+		require.NoError(t, tw.WriteHeader(h))
+		if h.Size > 0 {
+			_, err := tw.Write([]byte("int x;\n\n"[:h.Size]))
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	require.NoError(t, gz.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "h.tar.gz"), b.Bytes(), 0o644))
+	man := wlWrite(t, dir, "h.yaml", "name: hostile\nsource:\n  type: archive\n  path: h.tar.gz\n")
+
+	out, errOut, code := wlRun(t, env, "workload", "fetch", "hostile", "--cache-dir", cache, "--manifest", man)
+	require.Equal(t, 0, code, errOut)
+	for _, w := range []string{
+		"unpacked 5 archive members: 2 files, 1 directory, 0 symlinks",
+		"normalised 1 mode to 0644/0755 (1 with setuid/setgid/sticky bits dropped)",
+		"skipped 1 device, 1 named pipe, 1 symlink leaving the tree or leading nowhere",
+		"h/mem.c: skipped, a device node (1, 1)",
+		"h/.gitignore: skipped, a named pipe",
+		"h/suid.sh: mode 4755 made 0755",
+		"  content sha256:",
+		"      content: sha256:",
+	} {
+		assert.Contains(t, out, w)
+	}
+
+	// Fetched again: already cached, and it still says what the unpack did.
+	out, errOut, code = wlRun(t, env, "workload", "fetch", "hostile", "--cache-dir", cache, "--manifest", man)
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "already cached")
+	assert.Contains(t, out, "skipped 1 device")
+
+	// verify shows both fingerprints, and a pin of the old three fields
+	// alone says the content is not pinned yet.
+	out, _, code = wlRun(t, env, "workload", "verify", "hostile", "--cache-dir", cache, "--manifest", man)
+	require.Equal(t, 0, code)
+	m := regexp.MustCompile(`files: (\d+)\n\s+bytes: (\d+)\n\s+hash: (sha256:[0-9a-f]{64})\n\s+content: (sha256:[0-9a-f]{64})`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	old := wlWrite(t, dir, "old.yaml", "name: hostile\nsource:\n  type: archive\n  path: h.tar.gz\nfingerprint:\n  files: "+m[1]+"\n  bytes: "+m[2]+"\n  hash: "+m[3]+"\n")
+	out, _, code = wlRun(t, env, "workload", "verify", "hostile", "--cache-dir", cache, "--manifest", old)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "content not pinned")
+	assert.Contains(t, out, "add `content: "+m[4]+"`")
+}
+
 func wlTarGz(t *testing.T, path string, files map[string]string) {
 	t.Helper()
 	f, err := os.Create(path)

@@ -71,14 +71,22 @@
 // files are followed. With Options.GitIgnore, .gitignore files are honoured
 // (see gitignore.go for the supported syntax).
 //
+// Nothing is opened that is not a regular file (or a directory, to list it):
+// open.go opens without blocking (a named pipe would otherwise wait for a
+// writer for ever, out of reach of any context or signal) and checks the
+// opened file, not an earlier stat that a rename could overtake.
+//
 // Bad input never stops a walk. Skipped (counted in Summary.Skipped, with a
 // reason): binary files (a NUL byte in the first 8 KiB), files over the
-// size cap (default 2 MiB), symlinks to directories, FIFOs and other
-// non-regular files. Errors (Summary.Errors, with a reason): unreadable
-// files and directories, files deleted between listing and reading, broken
-// symlinks, symlink loops. Files with invalid UTF-8 are analysed as they
-// are and flagged with a warning. A root that does not exist is a usage
-// error (exit code 2).
+// size cap (default 2 MiB, at most MaxFileSizeLimit: tree-sitter's offsets
+// are 32-bit), symlinks to directories, FIFOs and other non-regular files.
+// Errors (Summary.Errors, with a reason): unreadable files and directories,
+// files deleted between listing and reading, broken symlinks, symlink
+// loops. Files with invalid UTF-8 are analysed as they are and flagged with
+// a warning. A root that does not exist, a size cap out of range, and (with
+// GitIgnore) a .gitignore that exists but cannot be read — a named pipe,
+// permission denied — are usage errors (exit code 2); the last comes back
+// after the walk, with its results, since its rules were not applied.
 //
 // # Definitions
 //

@@ -153,8 +153,14 @@ func (w *worker) analyze(p *pending) (r FileResult, ok bool) {
 	spent := time.Duration(r.LatencyMicros) * time.Microsecond
 	defer func() { r.LatencyMicros = (spent + time.Since(start)).Microseconds() }()
 
-	f, err := os.Open(p.job.path)
-	if err != nil {
+	// The stat in check may be stale: what is opened is checked again.
+	f, _, err := openRegular(p.job.path)
+	var nr *notRegularError
+	switch {
+	case errors.As(err, &nr):
+		r.Skipped = nr.Error()
+		return r, true
+	case err != nil:
 		r.Error = describe(err)
 		return r, true
 	}

@@ -2,7 +2,8 @@ package parse
 
 import (
 	"bufio"
-	"os"
+	"errors"
+	"io/fs"
 	"path"
 	"regexp"
 	"strings"
@@ -14,10 +15,19 @@ type ignoreRule struct {
 	negate   bool   // "!pattern" re-includes
 	dirOnly  bool   // "pattern/" matches directories only
 	anchored bool   // contains a slash: matched against the path below base, not the name
-	literal  string // fast path: the pattern has no wildcards
-	suffix   string // fast path: "*<suffix>" with no other wildcards
+	match    matchKind
+	literal  string // matchLiteral: the pattern; matchSuffix: what follows the "*"
 	re       *regexp.Regexp
 }
+
+// matchKind is how a rule matches: the two fast paths or the general glob.
+type matchKind uint8
+
+const (
+	matchLiteral matchKind = iota // the pattern has no wildcards
+	matchSuffix                   // "*<suffix>" with no other wildcards ("*" alone: everything)
+	matchRegexp
+)
 
 // ignoreRules is the list of rules in effect in one directory: the rules of
 // every .gitignore from the root down to it, in order, so later (deeper and
@@ -28,11 +38,17 @@ type ignoreRule struct {
 type ignoreRules []ignoreRule
 
 // loadGitignore appends the rules of dir/.gitignore (rel is dir relative to
-// the walk root). A missing or unreadable file adds nothing.
-func (rs ignoreRules) loadGitignore(dir, rel string) ignoreRules {
-	f, err := os.Open(path.Join(dir, ".gitignore"))
+// the walk root). A missing file adds nothing. One that exists but cannot
+// be read (not a regular file, permission denied) adds nothing either, and
+// the error says so: the caller must not pass off a walk that ignored it
+// as one that honoured it.
+func (rs ignoreRules) loadGitignore(dir, rel string) (ignoreRules, error) {
+	f, _, err := openRegular(path.Join(dir, ".gitignore"))
 	if err != nil {
-		return rs
+		if errors.Is(err, fs.ErrNotExist) {
+			return rs, nil
+		}
+		return rs, err
 	}
 	defer f.Close()
 	// Copy before appending so sibling directories never share a backing array.
@@ -43,7 +59,10 @@ func (rs ignoreRules) loadGitignore(dir, rel string) ignoreRules {
 			out = append(out, r)
 		}
 	}
-	return out
+	if err := sc.Err(); err != nil {
+		return rs, &fs.PathError{Op: "read", Path: path.Join(dir, ".gitignore"), Err: err}
+	}
+	return out, nil
 }
 
 func parseIgnoreLine(line, base string) (ignoreRule, bool) {
@@ -68,15 +87,15 @@ func parseIgnoreLine(line, base string) (ignoreRule, bool) {
 	}
 	switch {
 	case !strings.ContainsAny(line, `*?[\`):
-		r.literal = line
+		r.match, r.literal = matchLiteral, line
 	case !r.anchored && strings.HasPrefix(line, "*") && !strings.ContainsAny(line[1:], `*?[\`):
-		r.suffix = line[1:]
+		r.match, r.literal = matchSuffix, line[1:]
 	default:
 		re, err := regexp.Compile(globRegexp(line))
 		if err != nil {
 			return ignoreRule{}, false // a malformed class such as "[": git ignores it too
 		}
-		r.re = re
+		r.match, r.re = matchRegexp, re
 	}
 	return r, true
 }
@@ -142,11 +161,11 @@ func (rs ignoreRules) ignored(rel string, isDir bool) bool {
 			}
 		}
 		var match bool
-		switch {
-		case r.re != nil:
+		switch r.match {
+		case matchRegexp:
 			match = r.re.MatchString(subject)
-		case r.suffix != "":
-			match = strings.HasSuffix(subject, r.suffix)
+		case matchSuffix:
+			match = strings.HasSuffix(subject, r.literal)
 		default:
 			match = subject == r.literal
 		}

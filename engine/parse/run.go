@@ -89,8 +89,11 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	if err := checkMaxFileSize(opts.MaxFileSize); err != nil {
+		return nil, exitcode.UsageError("analyze: %v", err)
+	}
 	maxSize := opts.MaxFileSize
-	if maxSize <= 0 {
+	if maxSize == 0 {
 		maxSize = DefaultMaxFileSize
 	}
 	if opts.ParseOnly && opts.Store != nil {
@@ -112,6 +115,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	resCh := make(chan FileResult, 4*jobs)
 	complete := make(chan bool, 1)
 
+	w := &walker{root: abs, gitignore: opts.GitIgnore, jobs: jobCh, found: func() { found.Add(1) }}
 	go func() {
 		defer close(jobCh)
 		if !info.IsDir() {
@@ -124,7 +128,6 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 			}
 			return
 		}
-		w := &walker{root: abs, gitignore: opts.GitIgnore, jobs: jobCh, found: func() { found.Add(1) }}
 		complete <- w.run(ctx)
 	}()
 
@@ -217,6 +220,10 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		}
 	}
 	sum.Complete = <-complete && stopErr == nil && ctx.Err() == nil
+	// After <-complete the walker is done with ignoreErrs.
+	for _, err := range w.ignoreErrs {
+		stopErr = errors.Join(stopErr, exitcode.UsageError("analyze --gitignore: %v; its rules were not applied, so files it may exclude were analysed (make it a regular file, or analyze without --gitignore)", err))
+	}
 
 	var errs []error
 	if stopErr != nil {

@@ -20,6 +20,9 @@ type walker struct {
 	gitignore bool
 	jobs      chan<- job
 	found     func() // counts each job sent, for progress
+	// ignoreErrs are the .gitignore files that exist but could not be
+	// read; Run reads them once the walk is over.
+	ignoreErrs []error
 }
 
 // run walks root (a directory) and reports whether it finished, that is,
@@ -29,15 +32,21 @@ func (w *walker) run(ctx context.Context) bool {
 }
 
 func (w *walker) dir(ctx context.Context, dir, rel string, rules ignoreRules) bool {
-	entries, err := os.ReadDir(dir)
+	entries, err := readDir(dir, dir == w.root)
 	if err != nil {
 		// Report it and carry on with whatever was listed before the error.
 		if !w.send(ctx, job{path: dir, err: err}) {
 			return false
 		}
 	}
-	if w.gitignore {
-		rules = rules.loadGitignore(dir, rel)
+	if w.gitignore && (err == nil || len(entries) > 0) {
+		var ierr error
+		if rules, ierr = rules.loadGitignore(dir, rel); ierr != nil {
+			w.ignoreErrs = append(w.ignoreErrs, ierr)
+			if !w.send(ctx, job{path: filepath.Join(dir, ".gitignore"), err: ierr}) {
+				return false
+			}
+		}
 	}
 	for _, e := range entries {
 		name := e.Name()
