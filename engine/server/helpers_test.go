@@ -45,7 +45,7 @@ profiles:
   long:
     direct: {model: "@tokens-2000/long"}
   stall:
-    direct: {model: "@ttft-900ms+keepalive-100ms+tokens-20/stall"}
+    direct: {model: "@ttft-2s+keepalive-100ms+tokens-20/stall"}
   flood:
     direct: {model: "@itl-1ms+tokens-100000/flood"}
   waits:

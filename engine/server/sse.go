@@ -84,7 +84,10 @@ func (s *sseWriter) isStarted() bool {
 }
 
 // close stops the keep-alive and waits for it: nothing may write to w
-// after the handler returns.
+// after the handler returns. It gives net/http's own last write, the end
+// of the chunked body after the handler returns, a full window too: under
+// the deadline of the stream's last event it could find that deadline
+// passed and cut the stream short.
 func (s *sseWriter) close() {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
@@ -94,6 +97,11 @@ func (s *sseWriter) close() {
 			close(stop)
 			<-done
 		}
+		s.mu.Lock()
+		if s.started && s.err == nil {
+			_ = s.rc.SetWriteDeadline(time.Now().Add(s.window))
+		}
+		s.mu.Unlock()
 	})
 }
 
