@@ -40,14 +40,20 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	fs.Var(&allowedHosts, "allowed-host", "also accept this `name[:port]` in Host and Origin, e.g. behind a reverse proxy (repeatable, or comma-separated)")
 	maxInflight := fs.Int("max-inflight", 0, "refuse (429) run requests beyond `N` in flight; 0: no limit")
 	maxCost := fs.Float64("max-cost-per-hour", 0, "refuse (429) new runs while the runs that ended in the last rolling hour cost this many `USD`; 0: no cap")
+	keepAlive := fs.Duration("sse-keepalive", server.DefaultStreamKeepAlive, "longest silence of an SSE stream: a comment is sent when nothing else was")
+	writeWindow := fs.Duration("sse-write-window", server.DefaultStreamWriteWindow, "how long one SSE write may take before the client is dropped and its run canceled")
+	maxAnswer := fs.Int("max-answer-bytes", llm.DefaultMaxAnswerBytes, "cap on one stage's answer from upstream; past it the stage fails")
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return exitcode.UsageError("hive serve: unexpected argument %q; serve takes only flags", fs.Arg(0))
 	}
-	if *grace <= 0 || *runTimeout <= 0 {
-		return exitcode.UsageError("hive serve: --shutdown-grace and --run-timeout must be positive durations such as 10s")
+	if *grace <= 0 || *runTimeout <= 0 || *keepAlive <= 0 || *writeWindow <= 0 {
+		return exitcode.UsageError("hive serve: --shutdown-grace, --run-timeout, --sse-keepalive and --sse-write-window must be positive durations such as 10s")
+	}
+	if *maxAnswer <= 0 {
+		return exitcode.UsageError("hive serve: --max-answer-bytes is %d; want a positive number of bytes such as %d", *maxAnswer, llm.DefaultMaxAnswerBytes)
 	}
 
 	// Everything that can be refused for bad input is checked before the
@@ -63,7 +69,7 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	if err := server.CheckLimits(*maxInflight, *maxCost); err != nil {
 		return err
 	}
-	client, err := newLLMClient(env, *baseURL)
+	client, err := newLLMClient(env, *baseURL, llm.WithMaxAnswerBytes(*maxAnswer))
 	if err != nil {
 		return err
 	}
@@ -93,7 +99,7 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	defer eng.Close() // runs before st.Close: queued cache writes reach the store
 	srv, err := server.New(server.Config{Addr: *addr, Token: token, Engine: eng, Conversations: st, Registry: reg,
-		RunTimeout: *runTimeout, ShutdownGrace: *grace, Logger: log,
+		RunTimeout: *runTimeout, ShutdownGrace: *grace, StreamKeepAlive: *keepAlive, StreamWriteWindow: *writeWindow, Logger: log,
 		AllowedHosts: allowedHosts, MaxInflight: *maxInflight, MaxCostPerHour: *maxCost})
 	if err != nil {
 		return err
@@ -111,10 +117,10 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	return nil
 }
 
-// newLLMClient builds the client from the environment and --llm-base-url,
-// refusing (exit 2, one line naming the variables) when there is no
-// endpoint to talk to.
-func newLLMClient(env *cli.Env, baseURLFlag string) (*llm.Client, error) {
+// newLLMClient builds the client from the environment and --llm-base-url
+// (then opts), refusing (exit 2, one line naming the variables) when there
+// is no endpoint to talk to.
+func newLLMClient(env *cli.Env, baseURLFlag string, opts ...llm.Option) (*llm.Client, error) {
 	c := llm.ConfigFromEnv(env.Getenv)
 	if baseURLFlag != "" {
 		c.BaseURL = baseURLFlag
@@ -122,7 +128,7 @@ func newLLMClient(env *cli.Env, baseURLFlag string) (*llm.Client, error) {
 	if err := c.Check(); err != nil {
 		return nil, exitcode.With(exitcode.Usage, err)
 	}
-	return llm.New(c.Options()...), nil
+	return llm.New(append(c.Options(), opts...)...), nil
 }
 
 // loadProfiles loads the consensus config and applies a --profile default.

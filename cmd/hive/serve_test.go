@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -127,6 +128,9 @@ func TestServeRefusals(t *testing.T) {
 			[]string{"--addr", "127.0.0.1:0", "--max-cost-per-hour", "-0.5"}, "--max-cost-per-hour is -0.5"},
 		{"NaN spend cap", map[string]string{"HIVE_LLM_BASE_URL": "http://127.0.0.1:1/v1"},
 			[]string{"--addr", "127.0.0.1:0", "--max-cost-per-hour", "NaN"}, "--max-cost-per-hour is NaN"},
+		{"zero keep-alive", map[string]string{}, []string{"--sse-keepalive", "0s"}, "--sse-keepalive"},
+		{"negative write window", map[string]string{}, []string{"--sse-write-window", "-1s"}, "--sse-write-window"},
+		{"zero answer cap", map[string]string{}, []string{"--max-answer-bytes", "0"}, "--max-answer-bytes is 0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -199,4 +203,50 @@ func TestServeGuardFlags(t *testing.T) {
 	out, errs, code := run(t, vars, "db", "stats", "--db", db)
 	require.Equal(t, 0, code, errs)
 	assert.Regexp(t, `conversations\s+1\n`, out, "only the allowed run was recorded")
+}
+
+// The streaming flags and the answer cap reach the server and the client:
+// a stage that waits 400 ms for its first token gets keep-alive comments
+// every 50 ms, and an answer over a 10-byte cap fails naming the cap.
+func TestServeStreamFlags(t *testing.T) {
+	m := mockllm.New(mockllm.Config{Seed: 9, Latency: mockllm.Latency{TTFT: 400 * time.Millisecond, Tokens: 8}})
+	up := httptest.NewServer(m)
+	defer up.Close()
+	home := t.TempDir()
+	vars := map[string]string{"HOME": home, "HIVE_LLM_BASE_URL": up.URL + "/v1"}
+	stderr := &syncBuffer{}
+	env := &cli.Env{Stdout: &bytes.Buffer{}, Stderr: stderr, Getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, env, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(home, "hive.db"),
+			"--profile", "speed", "--sse-keepalive", "50ms", "--sse-write-window", "5s", "--max-answer-bytes", "10"})
+	}()
+	var base string
+	require.Eventually(t, func() bool {
+		if mm := listeningLine.FindStringSubmatch(stderr.String()); mm != nil {
+			base = mm[1]
+			return true
+		}
+		return false
+	}, 10*time.Second, 5*time.Millisecond, "no listening line; stderr: %s", stderr)
+
+	resp, err := http.Post(base+"/v1/consensus", "application/json", strings.NewReader(`{"question":"q","stream":true}`))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	stream := string(body)
+	assert.Contains(t, stream, ": hive processing\n\n", "a keep-alive comment while the stage waited")
+	assert.Contains(t, stream, "event: error\n")
+	assert.Contains(t, stream, "more than 10 bytes", "the stage failed naming the cap")
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context was canceled")
+	}
 }

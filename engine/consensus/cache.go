@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -135,4 +137,56 @@ func (c *lru) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
+}
+
+// decodeCached reads a cache value back from the store (appendCached wrote
+// it) into the Result a hit on profile p answers with. The bytes come from
+// a file another process, an older hive or a disk error may have written,
+// so a value is only served when it is a whole successful run of p's
+// stages with its record: the same stage names in the same order, every
+// stage "ok", the final answer equal to the last stage's, a conversation
+// id, no negative count, cost or duration, and totals that are the sums
+// of the stages. Anything else is an error, and the question runs again.
+func decodeCached(data []byte, p *Profile) (*Result, error) {
+	var c cachedResult
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("consensus: cache entry is not a cached run: %w", err)
+	}
+	bad := func(format string, a ...any) (*Result, error) {
+		return nil, fmt.Errorf("consensus: cache entry for profile %q: "+format, append([]any{p.Name}, a...)...)
+	}
+	switch {
+	case c.ConversationID <= 0:
+		return bad("conversation_id %d: the run has no record to read back", c.ConversationID)
+	case c.Profile != p.Name:
+		return bad("it holds a run of profile %q", c.Profile)
+	case len(c.Stages) != len(p.plan):
+		return bad("%d stages; the profile has %d", len(c.Stages), len(p.plan))
+	case c.Final != c.Stages[len(c.Stages)-1].Content:
+		return bad("the final answer is not the last stage's")
+	case c.Upstream < 0 || c.Wall < 0:
+		return bad("negative upstream or wall time")
+	}
+	var sum Totals
+	for i := range c.Stages {
+		s := &c.Stages[i]
+		switch {
+		case s.Stage != p.plan[i].name:
+			return bad("stage %d is %q; want %q", i, s.Stage, p.plan[i].name)
+		case s.Status != StatusOK:
+			return bad("stage %s has status %q; only successful runs are cached", s.Stage, s.Status)
+		case s.PromptTokens < 0 || s.CompletionTokens < 0 || s.Attempts < 0 || !(s.Cost >= 0) ||
+			s.TTFT < 0 || s.Latency < 0 || s.Upstream < 0:
+			return bad("stage %s has a negative count, cost or duration", s.Stage)
+		}
+		sum.PromptTokens += s.PromptTokens
+		sum.CompletionTokens += s.CompletionTokens
+		sum.Cost += s.Cost
+		sum.Latency += s.Latency
+	}
+	if sum != c.Totals {
+		return bad("totals %+v are not the sums of the stages %+v", c.Totals, sum)
+	}
+	return &Result{ConversationID: c.ConversationID, Profile: c.Profile, Final: c.Final, Stages: c.Stages,
+		Totals: c.Totals, Status: StatusOK, Recorded: true}, nil
 }

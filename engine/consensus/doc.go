@@ -17,7 +17,7 @@
 //
 //	cfg, err := consensus.LoadConfig(os.Getenv, "")
 //	eng, err := consensus.New(cfg, llmClient, consensus.WithStore(st), consensus.WithRegisterer(reg))
-//	defer eng.Close() // flushes queued cache writes; close the store after
+//	defer eng.Close() // waits for runs in progress, flushes queued writes; close the store after
 //	res, err := eng.Run(ctx, consensus.Request{Question: "…", Profile: "speed"}, func(ev consensus.Event) { … })
 //
 // Run delivers events synchronously: stage_started, token…, stage_completed
@@ -27,7 +27,8 @@
 // # Failures, budget, cancellation
 //
 // A stage that fails after the client's retries and fallbacks stops the run:
-// the stage is "failed" (its partial streamed text is kept in the record),
+// the stage is "failed" (its partial streamed text is kept in the record;
+// an answer over the client's size cap, llm.WithMaxAnswerBytes, fails it too),
 // later stages are "skipped", Run returns the Result and an error. With
 // Request.MaxCost > 0, a stage is not sent once the run's cost so far has
 // reached the cap: that stage is "budget", later ones "skipped", the run's
@@ -60,10 +61,26 @@
 // Run waits for that second write, unless Request.DeferRecord says the
 // caller will not read the conversation before Engine.WaitRecorded: hive
 // serve answers first, and its GET /v1/conversations/{id} waits. A deferred
-// write that fails is counted (errors_total{kind="store"}) and reported to
-// WithStoreErrorHandler. Close writes everything queued. A process killed
-// mid-run leaves its row as "running". Cache puts to the store go through
-// the same writer, after the answer; the LRU has the entry meanwhile.
+// write that fails is counted (errors_total{kind="store"} and
+// runs_unrecorded_total) and reported to WithStoreErrorHandler. A process
+// killed mid-run leaves its row as "running". Cache puts to the store go
+// through the same writer, after the answer; the LRU has the entry
+// meanwhile.
+//
+// Every executed run's answer says whether it was recorded
+// (Result.Recorded, "recorded" on the wire). The wait for the record is
+// bounded by WithRecordTimeout (DefaultRecordTimeout, 30 s: three times
+// SQLite's busy timeout, so another process holding the write lock for a
+// while delays the answer instead of losing its record). A run that is not
+// recorded in time answers with Recorded false, RecordErr (record_error)
+// and conversation id 0, is counted in runs_unrecorded_total, and is not
+// cached; its outcome is still written behind the row once the database
+// takes it, so the row does not stay "running".
+//
+// Close refuses new runs (ErrClosed), waits for the runs in progress to
+// return with their records queued, then writes everything queued: cancel
+// the runs, then Close, then close the store, and nothing writes to a
+// closed store.
 //
 // Why not one transaction per run, on the run's goroutine: N runs ending
 // together then wait N commits in line for the store's one writer
@@ -91,8 +108,10 @@
 //	hive_consensus_cache_hits_total{layer}              counter, layer = memory|store
 //	hive_consensus_cache_misses_total                   counter
 //	hive_consensus_errors_total{kind}                   counter, kind = rate_limited|upstream_4xx|upstream_5xx|
-//	                                                      upstream_error|stream_broken|canceled|timeout|network|budget|store
+//	                                                      upstream_error|stream_broken|answer_too_large|canceled|
+//	                                                      timeout|network|budget|store
 //	hive_consensus_inflight_runs                        gauge
+//	hive_consensus_runs_unrecorded_total                counter: executed runs not in the store
 //	hive_consensus_runs_total{profile,status}           counter, status = ok|failed|canceled|budget|cached
 //	hive_consensus_run_duration_seconds{profile}        histogram
 //	hive_consensus_overhead_seconds                     histogram, 10 µs..1 s

@@ -2,7 +2,6 @@ package consensus
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -43,13 +42,23 @@ type groupCommitter interface {
 // ErrEmptyQuestion is returned (as a usage error) for a blank question.
 var ErrEmptyQuestion = errors.New("consensus: the question is empty; ask something, e.g. hive ask \"What is a B-tree?\"")
 
+// ErrClosed is returned by Run and Lookup after Close: the store may be
+// closed next, so nothing may start that would read or write it.
+var ErrClosed = errors.New("consensus: the engine is closed (shutting down); the run was not started")
+
 // Defaults for the options.
 const (
 	DefaultCacheEntries = 1024
 	DefaultCacheTTL     = 24 * time.Hour
-	// recordTimeout bounds the store write at the end of a run; it runs on
-	// a context detached from the caller's so a canceled run is recorded too.
-	recordTimeout = 5 * time.Second
+	// DefaultRecordTimeout bounds how long a run waits for its record at
+	// the end (for the conversation's id, or, without DeferRecord, for the
+	// commit). It is three times SQLite's busy timeout in the store (10 s):
+	// a write waits up to that long for another process's lock, and may be
+	// queued behind other runs' writes that waited too. A run that hits it
+	// says so (Result.Recorded false, RecordErr) and its record is still
+	// completed when the store accepts it. The wait runs on a context
+	// detached from the caller's, so a canceled run is recorded too.
+	DefaultRecordTimeout = 30 * time.Second
 	// cacheQueue bounds write-behind cache puts; when it is full a put is
 	// dropped (the in-memory LRU still has the entry), never waited for.
 	cacheQueue = 256
@@ -58,16 +67,26 @@ const (
 // Engine runs questions through a profile's stages. It is safe for
 // concurrent use; Close flushes pending run records and cache writes.
 type Engine struct {
-	cfg      *Config
-	client   Completer
-	store    Store
-	runs     *store.RunRecorder // nil unless the store is a groupCommitter
-	m        *metrics
-	lru      *lru
-	cacheTTL time.Duration
+	cfg           *Config
+	client        Completer
+	store         Store
+	runs          *store.RunRecorder // nil unless the store is a groupCommitter
+	m             *metrics
+	lru           *lru
+	cacheTTL      time.Duration
+	recordTimeout time.Duration
 
-	mu      sync.RWMutex // guards closed against sends on puts
-	closed  bool
+	// mu orders Run's and Lookup's entry (active.Add) before Close's
+	// active.Wait: after Close has set closed, nothing new touches the store.
+	mu     sync.RWMutex
+	closed bool
+	active sync.WaitGroup // Run and Lookup calls in progress
+	// late counts the records finished after their run gave up waiting
+	// (see record); Close waits for them before it stops the recorder.
+	late      sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+
 	puts    chan cachePut
 	writerW sync.WaitGroup
 	putErrs func(error)
@@ -79,11 +98,12 @@ type cachePut struct {
 }
 
 type options struct {
-	store        Store
-	reg          prometheus.Registerer
-	cacheEntries int
-	cacheTTL     time.Duration
-	onStoreError func(error)
+	store         Store
+	reg           prometheus.Registerer
+	cacheEntries  int
+	cacheTTL      time.Duration
+	recordTimeout time.Duration
+	onStoreError  func(error)
 }
 
 // Option configures New.
@@ -104,6 +124,12 @@ func WithCache(entries int, ttl time.Duration) Option {
 	return func(o *options) { o.cacheEntries, o.cacheTTL = entries, ttl }
 }
 
+// WithRecordTimeout sets how long a run waits for its record at the end
+// (default DefaultRecordTimeout). Lower it only in tests: a value below
+// the store's busy timeout turns a briefly locked database into answers
+// that say they were not recorded.
+func WithRecordTimeout(d time.Duration) Option { return func(o *options) { o.recordTimeout = d } }
+
 // WithStoreErrorHandler receives errors of background store writes (cache
 // puts, and the records of runs with Request.DeferRecord), which have no
 // caller to return to (default: ignored; they are also counted in
@@ -119,9 +145,12 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 	if client == nil {
 		return nil, errors.New("consensus: New needs an LLM client")
 	}
-	o := options{cacheEntries: DefaultCacheEntries, cacheTTL: DefaultCacheTTL}
+	o := options{cacheEntries: DefaultCacheEntries, cacheTTL: DefaultCacheTTL, recordTimeout: DefaultRecordTimeout}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if o.recordTimeout <= 0 {
+		return nil, fmt.Errorf("consensus: WithRecordTimeout(%v): want a positive duration", o.recordTimeout)
 	}
 	if o.reg == nil {
 		o.reg = prometheus.NewRegistry()
@@ -132,7 +161,7 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, client: client, store: o.store, m: m,
-		lru: newLRU(o.cacheEntries, o.cacheTTL), cacheTTL: o.cacheTTL,
+		lru: newLRU(o.cacheEntries, o.cacheTTL), cacheTTL: o.cacheTTL, recordTimeout: o.recordTimeout,
 		putErrs: o.onStoreError,
 	}
 	if e.store != nil {
@@ -150,23 +179,39 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 // Config returns the engine's configuration (read-only).
 func (e *Engine) Config() *Config { return e.cfg }
 
-// Close waits for queued run records and cache writes to reach the store.
-// Call it before closing the store. Runs must not be started after Close.
+// Close refuses new runs (ErrClosed), waits for the runs in progress to
+// return (their records queued), then for queued run records and cache
+// writes to reach the store. Call it before closing the store, and cancel
+// the runs' contexts first: a run that is not canceled keeps Close waiting
+// until it ends. Every call returns after the work is done.
 func (e *Engine) Close() error {
 	e.mu.Lock()
-	first := !e.closed
-	if first {
-		e.closed = true
+	e.closed = true
+	e.mu.Unlock()
+	e.closeOnce.Do(func() {
+		e.active.Wait()
+		e.late.Wait()
 		if e.puts != nil {
 			close(e.puts)
 		}
+		e.writerW.Wait()
+		if e.runs != nil {
+			e.closeErr = e.runs.Close()
+		}
+	})
+	return e.closeErr
+}
+
+// enter registers a Run or Lookup in progress, unless the engine is
+// closed; the caller calls e.active.Done when it returns.
+func (e *Engine) enter() bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.closed {
+		return false
 	}
-	e.mu.Unlock()
-	e.writerW.Wait()
-	if first && e.runs != nil {
-		return e.runs.Close()
-	}
-	return nil
+	e.active.Add(1)
+	return true
 }
 
 // WaitRecorded waits until the record of conversation id, if this engine is
@@ -186,7 +231,7 @@ func (e *Engine) WaitRecorded(ctx context.Context, id int64) error {
 func (e *Engine) writeBehind() {
 	defer e.writerW.Done()
 	for p := range e.puts {
-		ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), e.recordTimeout)
 		err := e.store.CachePut(ctx, p.key, p.value, e.cacheTTL)
 		cancel()
 		if err != nil {
@@ -211,6 +256,10 @@ func (e *Engine) storeError(err error) {
 // exit-code-2 error with a nil Result.
 func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result, error) {
 	start := time.Now()
+	if !e.enter() {
+		return nil, ErrClosed
+	}
+	defer e.active.Done()
 	pr, err := e.prepare(req)
 	if err != nil {
 		return nil, err
@@ -289,8 +338,10 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 
 	if e.store != nil {
 		res.ConversationID, res.RecordErr = e.record(ctx, rw, req.DeferRecord, p.Name, ctxText, res, time.Since(start))
+		res.Recorded = res.RecordErr == nil
 		if res.RecordErr != nil {
 			e.m.errors.WithLabelValues(errKindStore).Inc()
+			e.m.unrecorded.Inc()
 		}
 	}
 	res.Wall = time.Since(start)
@@ -300,7 +351,9 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 	e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
 	e.m.overhead.Observe(res.Overhead.Seconds())
 
-	if res.Status == StatusOK {
+	// An answer whose record is missing is not cached: its hits would
+	// carry no conversation to read back.
+	if res.Status == StatusOK && (e.store == nil || res.Recorded) {
 		e.remember(key, res)
 	}
 	if on != nil {
@@ -324,6 +377,10 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 // does not need.
 func (e *Engine) Lookup(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
+	if !e.enter() {
+		return nil, ErrClosed
+	}
+	defer e.active.Done()
 	pr, err := e.prepare(req)
 	if err != nil || req.NoCache {
 		return nil, err
@@ -360,7 +417,7 @@ func (e *Engine) prepare(req Request) (prepared, error) {
 // answerFromCache returns the cached answer to pr as a new Result (Cached,
 // timed from start), or nil after counting a miss.
 func (e *Engine) answerFromCache(ctx context.Context, pr prepared, start time.Time) *Result {
-	hit, layer := e.lookup(ctx, pr.key, start)
+	hit, layer := e.lookup(ctx, pr.profile, pr.key, start)
 	if hit == nil {
 		e.m.cacheMisses.Inc()
 		return nil
@@ -451,9 +508,15 @@ func (e *Engine) estimateCost(answered, configured string, u llm.Usage) (float64
 // Begin inserted) and deferred, it queues the write and returns; failures
 // of that write are counted and reported to the store error handler, since
 // the answer has gone by then.
+//
+// The wait is bounded by the record timeout. When the id has not come by
+// then (the insert is still queued behind a locked database), the outcome
+// is handed to a goroutine that writes it once the row exists, so the row
+// does not stay "running"; the answer says it was not recorded, since it
+// cannot carry the id.
 func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, profile, ctxText string,
 	res *Result, latency time.Duration) (int64, error) {
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.recordTimeout)
 	defer cancel()
 	now := time.Now()
 	conv := &store.Conversation{
@@ -478,7 +541,18 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, 
 	}
 	id, err := rw.ID(wctx)
 	if err != nil {
-		return 0, fmt.Errorf("consensus: recording the run: %w", err)
+		if wctx.Err() == nil {
+			return 0, fmt.Errorf("consensus: recording the run: %w", err)
+		}
+		e.late.Add(1)
+		go func() {
+			defer e.late.Done()
+			rw.Finish(conv, msgs, func(err error) {
+				e.storeError(fmt.Errorf("consensus: completing the record of a run answered as not recorded: %w", err))
+			})
+		}()
+		return 0, fmt.Errorf("consensus: the store did not record the run within %s (the record is still queued and "+
+			"will be written when the database accepts it, under an id this answer cannot carry): %w", e.recordTimeout, err)
 	}
 	if !deferred {
 		rw.Finish(conv, msgs, nil)
@@ -488,13 +562,14 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, 
 		return id, nil
 	}
 	rw.Finish(conv, msgs, func(err error) {
+		e.m.unrecorded.Inc()
 		e.storeError(fmt.Errorf("consensus: recording conversation %d after its answer was sent: %w", id, err))
 	})
 	return id, nil
 }
 
 // lookup checks the LRU, then the store. It returns the layer that hit.
-func (e *Engine) lookup(ctx context.Context, key string, now time.Time) (*Result, string) {
+func (e *Engine) lookup(ctx context.Context, p *Profile, key string, now time.Time) (*Result, string) {
 	if r, ok := e.lru.get(key, now); ok {
 		return r, "memory"
 	}
@@ -510,13 +585,11 @@ func (e *Engine) lookup(ctx context.Context, key string, now time.Time) (*Result
 	if !ok {
 		return nil, ""
 	}
-	var c cachedResult
-	if err := json.Unmarshal(data, &c); err != nil || len(c.Stages) == 0 {
+	r, err := decodeCached(data, p)
+	if err != nil {
 		e.m.errors.WithLabelValues(errKindStore).Inc()
 		return nil, ""
 	}
-	r := &Result{ConversationID: c.ConversationID, Profile: c.Profile, Final: c.Final, Stages: c.Stages,
-		Totals: c.Totals, Status: StatusOK}
 	r.wire = newWireCell(r)
 	// The store's TTL already decided freshness; keep it in memory for at
 	// most one more TTL.
@@ -536,11 +609,8 @@ func (e *Engine) remember(key string, res *Result) {
 	}
 	data := appendCached(nil, &cachedResult{ConversationID: res.ConversationID, Profile: res.Profile, Final: res.Final,
 		Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: res.Wall})
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.closed {
-		return
-	}
+	// remember runs inside Run, which Close waits for before it closes
+	// puts and the recorder: both are still open here.
 	if e.runs != nil {
 		e.runs.CachePut(key, data, e.cacheTTL, e.storeError)
 		return

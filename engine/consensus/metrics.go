@@ -31,6 +31,7 @@ const (
 	errKindUpstream5xx = "upstream_5xx"
 	errKindUpstream    = "upstream_error" // an error object inside a 200 stream
 	errKindStream      = "stream_broken"  // the stream broke after output began
+	errKindTooLarge    = "answer_too_large"
 	errKindCanceled    = "canceled"
 	errKindTimeout     = "timeout"
 	errKindNetwork     = "network"
@@ -47,6 +48,7 @@ type metrics struct {
 	cacheMisses  prometheus.Counter
 	errors       *prometheus.CounterVec // kind
 	inflight     prometheus.Gauge
+	unrecorded   prometheus.Counter
 	runs         *prometheus.CounterVec // profile, status
 	runDuration  *prometheus.HistogramVec
 	overhead     prometheus.Histogram
@@ -93,11 +95,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hive_consensus_errors_total",
-			Help: "Errors by kind: rate_limited, upstream_4xx, upstream_5xx, upstream_error, stream_broken, canceled, timeout, network, budget, store.",
+			Help: "Errors by kind: rate_limited, upstream_4xx, upstream_5xx, upstream_error, stream_broken, answer_too_large, canceled, timeout, network, budget, store.",
 		}, []string{"kind"}),
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "hive_consensus_inflight_runs",
 			Help: "Runs currently executing stages (cache hits are not counted).",
+		}),
+		unrecorded: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "hive_consensus_runs_unrecorded_total",
+			Help: "Executed runs that are not in the store: answered with recorded=false and a record_error, or whose deferred record failed after the answer (also logged).",
 		}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hive_consensus_runs_total",
@@ -116,7 +122,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		byStage: map[string]*stageMetrics{},
 	}
 	for _, c := range []prometheus.Collector{m.stageLatency, m.stageTTFT, m.tokens, m.cost, m.cacheHits, m.cacheMisses,
-		m.errors, m.inflight, m.runs, m.runDuration, m.overhead} {
+		m.errors, m.inflight, m.unrecorded, m.runs, m.runDuration, m.overhead} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -134,7 +140,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m.cacheHits.WithLabelValues("memory")
 	m.cacheHits.WithLabelValues("store")
 	for _, k := range []string{errKindRateLimited, errKindUpstream4xx, errKindUpstream5xx, errKindUpstream, errKindStream,
-		errKindCanceled, errKindTimeout, errKindNetwork, errKindBudget, errKindStore} {
+		errKindTooLarge, errKindCanceled, errKindTimeout, errKindNetwork, errKindBudget, errKindStore} {
 		m.errors.WithLabelValues(k)
 	}
 	return m, nil
@@ -145,6 +151,8 @@ func errorKind(err error) string {
 	var api *llm.APIError
 	var se *llm.StreamError
 	switch {
+	case errors.Is(err, llm.ErrAnswerTooLarge):
+		return errKindTooLarge
 	case errors.Is(err, context.Canceled):
 		return errKindCanceled
 	case errors.Is(err, context.DeadlineExceeded):

@@ -3,9 +3,12 @@ package consensus
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/stretchr/testify/assert"
@@ -104,8 +107,136 @@ func TestDeferredRecordFailureIsReported(t *testing.T) {
 	assert.Contains(t, reported[0].Error(), fmt.Sprintf("conversation %d", res.ConversationID))
 	assert.Contains(t, reported[0].Error(), "messages refused")
 	assert.Equal(t, 1.0, metricValue(t, h.eng.m.errors.WithLabelValues(errKindStore)))
+	assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded), "the answer said recorded; the counter says it was not")
 	conv, msgs, err := h.store.Conversation(ctx, res.ConversationID)
 	require.NoError(t, err)
 	assert.Equal(t, "running", conv.Status, "the row shows the run never finished recording")
 	assert.Empty(t, msgs)
+}
+
+// holdWriteLock takes the database's write lock from a connection of its
+// own, as another process would (BEGIN IMMEDIATE), and releases it after
+// d. The returned channel is closed once it is released.
+func holdWriteLock(t testing.TB, path string, d time.Duration) <-chan struct{} {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	require.NoError(t, err)
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	_, err = conn.ExecContext(context.Background(), "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		time.Sleep(d)
+		_, _ = conn.ExecContext(context.Background(), "ROLLBACK")
+		conn.Close()
+		db.Close()
+	}()
+	t.Cleanup(func() { <-released })
+	return released
+}
+
+// A run whose record the store does not confirm within the record timeout
+// says so — Recorded false, a RecordErr naming the timeout, the unrecorded
+// counter — instead of answering conversation 0 as if nothing were wrong;
+// it is not cached (a hit would point at no conversation); and its row is
+// still completed once the database takes it, not left "running".
+func TestRunNotRecordedInTimeSaysSoAndIsCompletedLater(t *testing.T) {
+	for _, deferred := range []bool{true, false} {
+		t.Run(fmt.Sprintf("DeferRecord=%v", deferred), func(t *testing.T) {
+			var mu sync.Mutex
+			var reported []error
+			h := newHarness(t, zeroLatency(), "", WithRecordTimeout(200*time.Millisecond),
+				WithStoreErrorHandler(func(err error) {
+					mu.Lock()
+					reported = append(reported, err)
+					mu.Unlock()
+				}))
+			ctx := context.Background()
+			released := holdWriteLock(t, h.store.Path(), time.Second)
+
+			res, err := h.eng.Run(ctx, Request{Question: "What is a B-tree?", DeferRecord: deferred}, nil)
+			require.NoError(t, err, "the run itself succeeded")
+			assert.Equal(t, StatusOK, res.Status)
+			assert.NotEmpty(t, res.Final)
+			assert.False(t, res.Recorded)
+			assert.Zero(t, res.ConversationID)
+			require.Error(t, res.RecordErr)
+			assert.Contains(t, res.RecordErr.Error(), "did not record the run within 200ms")
+			assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded))
+			wire := map[string]any{}
+			require.NoError(t, json.Unmarshal(res.AppendJSON(nil), &wire))
+			assert.Equal(t, false, wire["recorded"])
+			assert.Contains(t, wire["record_error"], "did not record the run")
+
+			again, err := h.eng.Lookup(ctx, Request{Question: "What is a B-tree?"})
+			require.NoError(t, err)
+			assert.Nil(t, again, "an unrecorded answer is not served from the cache")
+
+			<-released
+			require.NoError(t, h.eng.Close(), "Close waits for the late record")
+			conv, msgs, err := h.store.Conversation(ctx, 1)
+			require.NoError(t, err)
+			assert.Equal(t, StatusOK, conv.Status, "the row is completed, not left running")
+			assert.Equal(t, res.Final, conv.Final)
+			assert.Len(t, msgs, 4)
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Empty(t, reported)
+		})
+	}
+}
+
+// Close refuses new runs, waits for the runs in progress (and their
+// records) before it stops the recorder, so that the caller may close the
+// store right after it: nothing writes to a closed store.
+func TestCloseWaitsForRunsInProgress(t *testing.T) {
+	h := newHarness(t, zeroLatency(), `
+  slow:
+    generator: {model: "@ttft-20s/slow"}
+    refiner:   {model: test/ref}
+    validator: {model: test/val}
+    curator:   {model: test/cur}
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const n = 4
+	results := make(chan *Result, n)
+	for i := range n {
+		go func() {
+			res, _ := h.eng.Run(ctx, Request{Question: fmt.Sprintf("q%d", i), Profile: "slow", DeferRecord: i%2 == 0}, nil)
+			results <- res
+		}()
+	}
+	require.Eventually(t, func() bool { return h.up.mock.Stats().InFlight == n }, 10*time.Second, time.Millisecond)
+
+	closed := make(chan error, 1)
+	go func() { closed <- h.eng.Close() }()
+	// Close is waiting for the runs; a new one is refused meanwhile.
+	require.Eventually(t, func() bool {
+		_, err := h.eng.Run(context.Background(), Request{Question: "late"}, nil)
+		return errors.Is(err, ErrClosed)
+	}, 5*time.Second, time.Millisecond)
+	_, err := h.eng.Lookup(context.Background(), Request{Question: "late"})
+	assert.ErrorIs(t, err, ErrClosed)
+	select {
+	case <-closed:
+		t.Fatal("Close returned while runs were in progress")
+	default:
+	}
+
+	cancel()
+	require.NoError(t, <-closed)
+	for range n {
+		res := <-results
+		require.NotNil(t, res)
+		assert.Equal(t, StatusCanceled, res.Status)
+		assert.True(t, res.Recorded)
+		conv, msgs, err := h.store.Conversation(context.Background(), res.ConversationID)
+		require.NoError(t, err)
+		assert.Equal(t, StatusCanceled, conv.Status, "the record was written before Close returned")
+		assert.Len(t, msgs, 4)
+	}
+	assert.Zero(t, metricValue(t, h.eng.m.inflight))
 }

@@ -46,8 +46,16 @@ type Result struct {
 	Overhead       time.Duration // Wall − Upstream: the engine's own time
 	Cached         bool          // answered from the cache; Stages and Totals are the original run's
 	CacheKey       string
-	// RecordErr is set when the run could not be written to the store. The
-	// answer is still valid; callers should warn, not fail.
+	// Recorded says the run is in the store under ConversationID (for a
+	// cache hit: the original run). With DeferRecord it means the row
+	// exists and the outcome is queued behind it; a write that fails after
+	// that is counted in hive_consensus_runs_unrecorded_total and reported
+	// to the WithStoreErrorHandler function. False for an engine without a
+	// store.
+	Recorded bool
+	// RecordErr is set when the run could not be written to the store
+	// (Recorded is false). The answer is still valid; callers should warn,
+	// not fail.
 	RecordErr error
 
 	// wire encodes the head of a cached run once for all its hits (see
@@ -94,7 +102,10 @@ type ResultJSON struct {
 	UpstreamMS     float64           `json:"upstream_ms"`
 	OverheadMS     float64           `json:"overhead_ms"`
 	Cached         bool              `json:"cached"`
-	RecordError    string            `json:"record_error,omitempty"`
+	// Recorded is false when the run is not in the store; record_error
+	// then says why (and conversation_id may be 0).
+	Recorded    bool   `json:"recorded"`
+	RecordError string `json:"record_error,omitempty"`
 }
 
 // StageRecordJSON is the wire form of a StageRecord.
@@ -143,6 +154,7 @@ func (r *Result) JSON() ResultJSON {
 		Totals: TotalsJSON{PromptTokens: r.Totals.PromptTokens, CompletionTokens: r.Totals.CompletionTokens,
 			Cost: r.Totals.Cost, LatencyMS: ms(r.Totals.Latency)},
 		WallMS: ms(r.Wall), UpstreamMS: ms(r.Upstream), OverheadMS: ms(r.Overhead), Cached: r.Cached,
+		Recorded: r.Recorded,
 	}
 	for i := range r.Stages {
 		out.Stages[i] = r.Stages[i].JSON()

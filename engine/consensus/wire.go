@@ -40,6 +40,8 @@ func (r *Result) AppendJSON(b []byte) []byte {
 	b = appendFloat(b, ms(r.Overhead))
 	b = append(b, `,"cached":`...)
 	b = strconv.AppendBool(b, r.Cached)
+	b = append(b, `,"recorded":`...)
+	b = strconv.AppendBool(b, r.Recorded)
 	if r.RecordErr != nil {
 		if msg := r.RecordErr.Error(); msg != "" {
 			b = append(b, `,"record_error":`...)

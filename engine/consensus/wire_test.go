@@ -40,12 +40,12 @@ func wireResults() map[string]*Result {
 		Stages: []StageRecord{stage(StageGenerator), stage(StageRefiner), stage(StageValidator), stage(StageCurator)},
 		Totals: Totals{PromptTokens: 492, CompletionTokens: 180, Cost: 0.000492, Latency: 356 * time.Millisecond},
 		Wall:   357*time.Millisecond + 123*time.Nanosecond, Upstream: 352 * time.Millisecond, Overhead: 5*time.Millisecond + 123,
-		CacheKey: "k"}
+		CacheKey: "k", Recorded: true}
 	failed := full.clone()
 	failed.Status = StatusFailed
 	failed.Stages[2].Status, failed.Stages[2].Error = StatusFailed, "upstream said \"no\"\n"
 	failed.Stages[3].Status, failed.Stages[3].Content = StatusSkipped, ""
-	failed.RecordErr = errors.New("store: disk full")
+	failed.RecordErr, failed.Recorded = errors.New("store: disk full"), false
 	estimated := full.clone()
 	estimated.Stages[0].CostEstimated = true
 	estimated.Cached, estimated.Upstream = true, 0

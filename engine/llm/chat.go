@@ -29,6 +29,10 @@ var (
 	// ErrNotAStream: a 200 answer that is not text/event-stream; the server
 	// ignored "stream": true, which this client requires.
 	ErrNotAStream = errors.New("llm: answer is not an SSE stream")
+	// ErrAnswerTooLarge: the answer's content passed the client's cap
+	// (WithMaxAnswerBytes). It is neither retried nor sent to a fallback:
+	// another attempt would cost as much again.
+	ErrAnswerTooLarge = errors.New("llm: answer over the size cap")
 )
 
 // drainTimeout bounds how long a finished stream's connection is drained in
@@ -260,6 +264,11 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 			out.Model = string(ch.model)
 		}
 		if ch.hasContent && len(ch.content) > 0 {
+			if c.maxAnswer > 0 && len(st.content)+len(ch.content) > c.maxAnswer {
+				serr = fmt.Errorf("%w: %s sent more than %d bytes of content; raise the cap (llm.WithMaxAnswerBytes, hive serve --max-answer-bytes) if such answers are expected",
+					ErrAnswerTooLarge, model, c.maxAnswer)
+				break
+			}
 			if !began {
 				began = true
 				out.TTFT = time.Since(t0)
@@ -317,6 +326,8 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 		o.retry, o.stop = retry || ae.Status == 0, stop
 	case errors.Is(serr, ErrMalformedChunk):
 		o.retry = false // the same server will likely send the same bytes
+	case errors.Is(serr, ErrAnswerTooLarge):
+		o.retry, o.stop = false, true
 	}
 	return o
 }

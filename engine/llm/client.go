@@ -29,6 +29,10 @@ const (
 	// MaxRetryAfter caps how long a Retry-After header can make the client
 	// wait; a server asking for longer gets a retry after this long.
 	MaxRetryAfter = 60 * time.Second
+	// DefaultMaxAnswerBytes caps the content of one answer: a model that
+	// loops, or a server that never stops, must not grow memory (and the
+	// bill) without bound. A long answer is a few tens of KB.
+	DefaultMaxAnswerBytes = 1 << 20
 )
 
 // Client sends chat completions to one OpenAI-compatible endpoint. It is safe
@@ -49,6 +53,7 @@ type Client struct {
 	maxRetries int
 	backoff    time.Duration
 	maxBackoff time.Duration
+	maxAnswer  int
 	// sleep waits between attempts; tests replace it to observe waits
 	// without taking them.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -88,6 +93,12 @@ func WithTTFTTimeout(d time.Duration) Option { return func(c *Client) { c.ttftTO
 // response headers have arrived. 0 disables it.
 func WithIdleTimeout(d time.Duration) Option { return func(c *Client) { c.idleTO = d } }
 
+// WithMaxAnswerBytes caps the content of one answer at n bytes (default
+// DefaultMaxAnswerBytes; 0 removes the cap). Past it the call fails with
+// ErrAnswerTooLarge, naming the cap, and the upstream request is aborted;
+// the Response keeps the content that arrived within the cap.
+func WithMaxAnswerBytes(n int) Option { return func(c *Client) { c.maxAnswer = max(n, 0) } }
+
 // WithRetry sets how often one model is retried after a retryable failure
 // (so a model gets maxRetries+1 attempts) and the exponential backoff between
 // attempts: baseBackoff doubling per retry, capped at maxBackoff, with jitter.
@@ -122,6 +133,7 @@ func New(opts ...Option) *Client {
 		maxRetries: DefaultMaxRetries,
 		backoff:    DefaultBaseBackoff,
 		maxBackoff: DefaultMaxBackoff,
+		maxAnswer:  DefaultMaxAnswerBytes,
 		sleep:      sleepCtx,
 	}
 	for _, o := range opts {

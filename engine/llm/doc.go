@@ -40,6 +40,9 @@
 //     arrived) and a *StreamError.
 //   - Cancelling ctx aborts the upstream request at once (the server sees its
 //     request context end) and nothing is retried.
+//   - An answer's content is capped (WithMaxAnswerBytes, default 1 MiB): past
+//     the cap the call fails with ErrAnswerTooLarge naming the cap, the
+//     upstream request is aborted, and nothing is retried.
 //   - Usage comes from upstream only (the request asks for it with
 //     stream_options.include_usage; OpenRouter adds cost). Tokens are never
 //     estimated from text: if upstream reports none, Usage.Reported is false.
@@ -47,7 +50,8 @@
 // Errors carry what is needed to act: *APIError (status, code, message,
 // Retry-After), *StreamError, *FallbackError, and the sentinels
 // ErrNoEndpoint, ErrTTFTTimeout, ErrIdleTimeout, ErrAttemptTimeout,
-// ErrIncompleteStream, ErrMalformedChunk and ErrNotAStream for errors.Is.
+// ErrIncompleteStream, ErrMalformedChunk, ErrNotAStream and ErrAnswerTooLarge
+// for errors.Is.
 //
 // # Timing
 //
@@ -98,6 +102,7 @@
 //	go test -tags sqlite_fts5 ./engine/llm/
 //	go test -tags sqlite_fts5 -run '^$' -bench . -benchtime=200ms ./engine/llm/
 //	go test -tags sqlite_fts5 -run '^$' -fuzz '^FuzzSSE$' -fuzztime 1m ./engine/llm/
+//	go test -tags sqlite_fts5 -run '^$' -fuzz '^FuzzParseRetryAfter$' -fuzztime 1m -parallel 1 ./engine/llm/
 //
 // The tests talk real HTTP to scripted servers on 127.0.0.1 (upstream_test.go)
 // whose handlers write exact bytes; retries are observed through a recording

@@ -111,6 +111,9 @@ type chatHive struct {
 	Status         string  `json:"status"`
 	Cached         bool    `json:"cached"`
 	OverheadMS     float64 `json:"overhead_ms"`
+	// Recorded and RecordError: as in consensus.ResultJSON.
+	Recorded    bool   `json:"recorded"`
+	RecordError string `json:"record_error,omitempty"`
 }
 
 // openAIError is OpenAI's error envelope; param and code are null when
@@ -205,7 +208,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	created := time.Now().Unix()
 
 	if !req.Stream {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + 30*time.Second))
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + answerMargin))
 		res, err := s.cfg.Engine.Run(ctx, creq, nil)
 		s.logRun(res, err)
 		if err != nil {
@@ -226,7 +229,10 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	// stages show up as SSE comments, which keep proxies from timing out
 	// the connection during a long pipeline and which clients ignore.
 	finalIdx := len(profile.Stages()) - 1
-	sse := newSSEWriter(w)
+	ctx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
+	sse := s.newSSEWriter(w, cancelRun)
+	defer sse.close()
 	roleSent := false
 	chunk := func(delta *chatOutMsg, finish *string, usage *chatUsage, hive *chatHive) {
 		sse.event("", chatResponse{ID: id, Object: "chat.completion.chunk", Created: created, Model: model,
@@ -259,8 +265,9 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 			sse.event("", e)
 		}
 	})
+	sse.close()
 	s.logRun(res, err)
-	if res == nil && !sse.started {
+	if res == nil && !sse.isStarted() {
 		s.chatRunError(w, ctx, err)
 	}
 }
@@ -284,8 +291,12 @@ func finishReason(res *consensus.Result) string {
 }
 
 func hiveExt(res *consensus.Result) *chatHive {
-	return &chatHive{ConversationID: res.ConversationID, Status: res.Status, Cached: res.Cached,
-		OverheadMS: float64(res.Overhead) / float64(time.Millisecond)}
+	h := &chatHive{ConversationID: res.ConversationID, Status: res.Status, Cached: res.Cached,
+		OverheadMS: float64(res.Overhead) / float64(time.Millisecond), Recorded: res.Recorded}
+	if res.RecordErr != nil {
+		h.RecordError = res.RecordErr.Error()
+	}
+	return h
 }
 
 func (s *Server) modelList() string {

@@ -71,6 +71,11 @@ func (s *Server) runContext(w http.ResponseWriter, r *http.Request) (context.Con
 	return context.WithTimeout(r.Context(), s.cfg.RunTimeout)
 }
 
+// answerMargin is how long past RunTimeout a non-streamed answer may still
+// be written: the run's record is waited for after the run (up to the
+// engine's record timeout), then the answer is sent.
+const answerMargin = consensus.DefaultRecordTimeout + 30*time.Second
+
 // runStatus maps a run error to the HTTP status of a non-streamed answer.
 func runStatus(ctx context.Context, err error) int {
 	switch {
@@ -78,7 +83,7 @@ func runStatus(ctx context.Context, err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+	case errors.Is(err, context.Canceled) || errors.Is(err, consensus.ErrClosed) || ctx.Err() != nil:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusBadGateway
@@ -114,7 +119,7 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 		}
 		ctx, cancel := s.runContext(w, r)
 		defer cancel()
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + 30*time.Second))
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + answerMargin))
 		res, err := s.cfg.Engine.Run(ctx, creq, nil)
 		s.logRun(res, err)
 		switch {
@@ -131,8 +136,11 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := s.runContext(w, r)
 	defer cancel()
+	ctx, cancelRun := context.WithCancelCause(ctx)
+	defer cancelRun(nil)
 
-	sse := newSSEWriter(w)
+	sse := s.newSSEWriter(w, cancelRun)
+	defer sse.close()
 	res, err := s.cfg.Engine.Run(ctx, creq, func(ev consensus.Event) {
 		switch ev.Kind {
 		case consensus.EventStageStarted:
@@ -148,8 +156,9 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 			sse.event(string(ev.Kind), errorBody{Error: ev.Err.Error(), Result: &j})
 		}
 	})
+	sse.close()
 	s.logRun(res, err)
-	if res == nil && !sse.started {
+	if res == nil && !sse.isStarted() {
 		// Rejected before the first event: a plain JSON error.
 		writeError(w, runStatus(ctx, err), err.Error())
 	}

@@ -46,6 +46,15 @@ profiles:
     direct: {model: "@tokens-2000/long"}
   hang:
     direct: {model: "@ttft-10m/hang"}
+  stall:
+    direct: {model: "@ttft-2s+keepalive-100ms+tokens-20/stall"}
+  flood:
+    direct: {model: "@itl-1ms+tokens-100000/flood"}
+  waits:
+    generator: {model: "@ttft-20s/waits"}
+    refiner:   {model: test/ref}
+    validator: {model: test/val}
+    curator:   {model: test/cur}
 `
 
 type env struct {
@@ -53,7 +62,13 @@ type env struct {
 	store *store.Store
 	eng   *consensus.Engine
 	srv   *server.Server
+	reg   *prometheus.Registry
 	url   string // http://127.0.0.1:port
+	// storeErrs collects what the engine reports of background store
+	// writes (consensus.WithStoreErrorHandler).
+	storeErrs *errorLog
+	// closeStore closes the store once (also run at cleanup).
+	closeStore func() error
 	// stop cancels Serve's context and returns what Serve returned; it is
 	// also run at cleanup.
 	stop func() error
@@ -69,7 +84,20 @@ func zeroLatency() mockllm.Config {
 // canceling its context).
 func start(t testing.TB, mut func(*server.Config)) *env {
 	t.Helper()
-	e := &env{mock: mockllm.New(zeroLatency())}
+	return startWith(t, mut)
+}
+
+// startWith is start with engine options.
+func startWith(t testing.TB, mut func(*server.Config), opts ...consensus.Option) *env {
+	t.Helper()
+	return startOn(t, net.ListenConfig{}, mut, opts...)
+}
+
+// startOn is startWith listening through lc (its Control can set socket
+// options that accepted connections inherit).
+func startOn(t testing.TB, lc net.ListenConfig, mut func(*server.Config), opts ...consensus.Option) *env {
+	t.Helper()
+	e := &env{mock: mockllm.New(zeroLatency()), storeErrs: &errorLog{}}
 	up := httptest.NewServer(e.mock)
 	t.Cleanup(up.Close)
 
@@ -84,7 +112,9 @@ func start(t testing.TB, mut func(*server.Config)) *env {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	client := llm.New(llm.WithBaseURL(up.URL+"/v1"), llm.WithRetry(2, time.Millisecond, 5*time.Millisecond))
-	e.eng, err = consensus.New(cfg, client, consensus.WithStore(st), consensus.WithRegisterer(reg))
+	e.reg = reg
+	e.eng, err = consensus.New(cfg, client, append([]consensus.Option{consensus.WithStore(st), consensus.WithRegisterer(reg),
+		consensus.WithStoreErrorHandler(e.storeErrs.add)}, opts...)...)
 	require.NoError(t, err)
 
 	scfg := server.Config{Addr: "127.0.0.1:0", Engine: e.eng, Conversations: st, Registry: reg,
@@ -94,7 +124,7 @@ func start(t testing.TB, mut func(*server.Config)) *env {
 	}
 	e.srv, err = server.New(scfg)
 	require.NoError(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -109,12 +139,71 @@ func start(t testing.TB, mut func(*server.Config)) *env {
 		})
 		return serveErr
 	}
+	var closeOnce sync.Once
+	var closeErr error
+	e.closeStore = func() error {
+		closeOnce.Do(func() { closeErr = st.Close() })
+		return closeErr
+	}
 	t.Cleanup(func() {
 		require.NoError(t, e.stop())
 		e.eng.Close()
-		st.Close()
+		e.closeStore()
 	})
 	return e
+}
+
+// errorLog collects errors from several goroutines.
+type errorLog struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (l *errorLog) add(err error) {
+	l.mu.Lock()
+	l.errs = append(l.errs, err)
+	l.mu.Unlock()
+}
+
+func (l *errorLog) all() []error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]error(nil), l.errs...)
+}
+
+// metric reads one sample of a family from the registry (a counter or
+// gauge; labels as name=value pairs), or fails.
+func (e *env) metric(t testing.TB, family string, labels ...string) float64 {
+	t.Helper()
+	mfs, err := e.reg.Gather()
+	require.NoError(t, err)
+	for _, mf := range mfs {
+		if mf.GetName() != family {
+			continue
+		}
+	next:
+		for _, m := range mf.GetMetric() {
+			for i := 0; i+1 < len(labels); i += 2 {
+				found := false
+				for _, lp := range m.GetLabel() {
+					if lp.GetName() == labels[i] && lp.GetValue() == labels[i+1] {
+						found = true
+					}
+				}
+				if !found {
+					continue next
+				}
+			}
+			switch {
+			case m.Counter != nil:
+				return m.Counter.GetValue()
+			case m.Gauge != nil:
+				return m.Gauge.GetValue()
+			}
+		}
+	}
+	t.Fatalf("no sample of %s%v", family, labels)
+	return 0
 }
 
 func (e *env) post(t testing.TB, path string, body any) *http.Response {

@@ -18,9 +18,9 @@ import (
 	"github.com/hiveperf/hive/engine/server"
 )
 
-// metric reads one series (name with its labels, as /metrics prints it)
+// scrape reads one series (name with its labels, as /metrics prints it)
 // from /metrics; it fails the test when the series is absent.
-func (e *env) metric(t testing.TB, series string) float64 {
+func (e *env) scrape(t testing.TB, series string) float64 {
 	t.Helper()
 	resp := e.get(t, "/metrics")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -83,12 +83,12 @@ func TestMaxInflightRefusesBeyondTheLimit(t *testing.T) {
 	for _, path := range []string{"/healthz", "/metrics", "/v1/models"} {
 		assert.Equal(t, http.StatusOK, e.get(t, path).StatusCode, path)
 	}
-	assert.Equal(t, 1.0, e.metric(t, "hive_http_run_requests_in_flight"))
-	assert.Equal(t, 3.0, e.metric(t, `hive_http_refusals_total{reason="inflight"}`))
-	assert.Equal(t, 0.0, e.metric(t, `hive_http_refusals_total{reason="spend_cap"}`))
+	assert.Equal(t, 1.0, e.scrape(t, "hive_http_run_requests_in_flight"))
+	assert.Equal(t, 3.0, e.scrape(t, `hive_http_refusals_total{reason="inflight"}`))
+	assert.Equal(t, 0.0, e.scrape(t, `hive_http_refusals_total{reason="spend_cap"}`))
 
 	release()
-	require.Eventually(t, func() bool { return e.metric(t, "hive_http_run_requests_in_flight") == 0 },
+	require.Eventually(t, func() bool { return e.scrape(t, "hive_http_run_requests_in_flight") == 0 },
 		10*time.Second, 5*time.Millisecond, "the canceled run did not give its slot back")
 	assert.Equal(t, http.StatusOK, e.post(t, "/v1/consensus", map[string]any{"question": "after"}).StatusCode)
 	assert.Equal(t, int64(1+4), e.mock.Stats().Requests, "the held run and one admitted run reached upstream")
@@ -131,15 +131,15 @@ func TestMaxInflightUnderConcurrentArrivals(t *testing.T) {
 		}
 	}
 	require.Eventually(t, func() bool { return e.mock.Stats().InFlight == limit }, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, float64(limit), e.metric(t, "hive_http_run_requests_in_flight"))
-	assert.Equal(t, float64(arrivals-limit), e.metric(t, `hive_http_refusals_total{reason="inflight"}`))
+	assert.Equal(t, float64(limit), e.scrape(t, "hive_http_run_requests_in_flight"))
+	assert.Equal(t, float64(arrivals-limit), e.scrape(t, `hive_http_refusals_total{reason="inflight"}`))
 	cancel()
 	wg.Wait()
 	close(codes)
 	for c := range codes {
 		assert.NotEqual(t, http.StatusTooManyRequests, c, "more than the limit were refused")
 	}
-	require.Eventually(t, func() bool { return e.metric(t, "hive_http_run_requests_in_flight") == 0 },
+	require.Eventually(t, func() bool { return e.scrape(t, "hive_http_run_requests_in_flight") == 0 },
 		10*time.Second, 5*time.Millisecond)
 }
 
@@ -163,8 +163,8 @@ func TestSpendCapPerRollingHour(t *testing.T) {
 		assert.True(t, after >= 3599 && after <= 3600, "room frees up when the first run leaves the hour: Retry-After %d", after)
 		assertRefusal(t, body, "spend_cap_reached", "1e-09 USD", "--max-cost-per-hour", "frees up")
 	}
-	assert.Equal(t, 3.0, e.metric(t, `hive_http_refusals_total{reason="spend_cap"}`))
-	assert.InDelta(t, first.Totals.Cost, e.metric(t, "hive_http_spend_window_usd"), 1e-15)
+	assert.Equal(t, 3.0, e.scrape(t, `hive_http_refusals_total{reason="spend_cap"}`))
+	assert.InDelta(t, first.Totals.Cost, e.scrape(t, "hive_http_spend_window_usd"), 1e-15)
 	assert.Equal(t, int64(4), e.mock.Stats().Requests, "only the first run reached upstream")
 	assert.Equal(t, int64(1), e.conversations(t))
 }
@@ -179,6 +179,6 @@ func TestSpendCapAdmitsUntilReached(t *testing.T) {
 	}
 	// A hit spends nothing: the window holds the three runs only.
 	require.Equal(t, http.StatusOK, e.post(t, "/v1/consensus", map[string]any{"question": "q0"}).StatusCode)
-	assert.InDelta(t, spent, e.metric(t, "hive_http_spend_window_usd"), 1e-15)
-	assert.Equal(t, 0.0, e.metric(t, `hive_http_refusals_total{reason="spend_cap"}`))
+	assert.InDelta(t, spent, e.scrape(t, "hive_http_spend_window_usd"), 1e-15)
+	assert.Equal(t, 0.0, e.scrape(t, `hive_http_refusals_total{reason="spend_cap"}`))
 }

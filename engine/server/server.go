@@ -31,14 +31,24 @@ const (
 	DefaultMaxBodyBytes  = 1 << 20
 	DefaultRunTimeout    = 10 * time.Minute
 	DefaultShutdownGrace = 10 * time.Second
+	// DefaultStreamKeepAlive is how often an SSE stream that has nothing
+	// else to send sends a comment: well under the 30-60 s after which
+	// proxies and client libraries give up on a silent connection.
+	DefaultStreamKeepAlive = 15 * time.Second
+	// DefaultStreamWriteWindow is how long one SSE write may take; the
+	// deadline moves forward with every write, so only a stalled client
+	// hits it.
+	DefaultStreamWriteWindow = time.Minute
+	// DefaultDrainTimeout bounds the wait for canceled requests at
+	// shutdown. It is longer than the engine's record wait, so that a
+	// canceled run whose record waits for a locked database is written
+	// before Serve returns and the store is closed.
+	DefaultDrainTimeout = consensus.DefaultRecordTimeout + 15*time.Second
 
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 2 * time.Minute
 	idleTimeout       = 120 * time.Second
-	// streamWriteWindow is how long one SSE write may take; the deadline
-	// moves forward with every event, so only a stalled client hits it.
-	streamWriteWindow = time.Minute
 )
 
 // Conversations is what the server reads of the store; *store.Store has it.
@@ -63,7 +73,6 @@ type Config struct {
 	MaxBodyBytes  int64         // default 1 MiB
 	RunTimeout    time.Duration // default 10 min
 	ShutdownGrace time.Duration // default 10 s
-	Logger        *slog.Logger  // default: discard
 	// AllowedHosts are names accepted in Host and Origin besides the
 	// listening address ("name" at any port, or "name:port"); see
 	// CheckAllowedHosts.
@@ -73,6 +82,15 @@ type Config struct {
 	// MaxCostPerHour caps the USD cost of the runs that ended in the last
 	// rolling hour (0: no cap).
 	MaxCostPerHour float64
+	// StreamKeepAlive is the longest an SSE stream stays silent (default
+	// DefaultStreamKeepAlive); StreamWriteWindow bounds each SSE write
+	// (default DefaultStreamWriteWindow).
+	StreamKeepAlive   time.Duration
+	StreamWriteWindow time.Duration
+	// DrainTimeout bounds each wait for requests after their runs were
+	// canceled at shutdown (default DefaultDrainTimeout).
+	DrainTimeout time.Duration
+	Logger       *slog.Logger // default: discard
 }
 
 // Server serves the API. Create it with New, run it with Serve.
@@ -81,6 +99,9 @@ type Server struct {
 	handler http.Handler
 	ready   atomic.Bool
 	log     *slog.Logger
+	// active counts requests being handled, so that Serve can return only
+	// once none is left to touch the engine or the store.
+	active handlerCount
 
 	reqs    *prometheus.CounterVec
 	reqTime *prometheus.HistogramVec
@@ -141,6 +162,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := CheckLimits(cfg.MaxInflight, cfg.MaxCostPerHour); err != nil {
 		return nil, err
+	}
+	if cfg.StreamKeepAlive <= 0 {
+		cfg.StreamKeepAlive = DefaultStreamKeepAlive
+	}
+	if cfg.StreamWriteWindow <= 0 {
+		cfg.StreamWriteWindow = DefaultStreamWriteWindow
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = DefaultDrainTimeout
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if s.log == nil {
@@ -204,7 +234,9 @@ func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 // Serve serves on ln until ctx is canceled, then shuts down: /healthz turns
 // 503, new connections are refused, in-flight requests get ShutdownGrace to
 // finish, and then their contexts are canceled (runs stop and are recorded
-// as canceled). It returns nil after a clean shutdown.
+// as canceled). It returns only when no handler is left running (see
+// drain), so the caller may close the engine and the store; nil after a
+// clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.guardState.listening(s.cfg.Addr, ln.Addr().String())
 	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
@@ -234,18 +266,39 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	err := srv.Shutdown(graceCtx)
 	cancel()
 	if err != nil {
-		// Grace is over: cancel the runs still going, give them a moment to
-		// record themselves, then drop the connections.
 		s.log.Warn("shutdown grace period over; canceling in-flight requests", "grace", s.cfg.ShutdownGrace)
 		cancelBase()
-		finalCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		if err := srv.Shutdown(finalCtx); err != nil {
-			srv.Close()
+		if err := s.drain(srv); err != nil {
+			<-errc
+			return err
 		}
-		cancel()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("server: %w", err)
+	}
+	return nil
+}
+
+// drain waits for the handlers whose runs were just canceled. A canceled
+// run still records itself, which can wait for a locked database (up to
+// the engine's record timeout), so the wait is DrainTimeout, longer than
+// that. Then the connections are closed, which unblocks handlers stuck
+// writing to clients that stopped reading, and the handlers are waited for
+// once more: http.Server.Close does not wait for them, and one returning
+// after Serve could write to a store its caller has closed.
+func (s *Server) drain(srv *http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.DrainTimeout)
+	err := srv.Shutdown(ctx)
+	cancel()
+	if err == nil {
+		err = s.active.wait(s.cfg.DrainTimeout)
+	}
+	if err == nil {
+		return nil
+	}
+	srv.Close()
+	if err := s.active.wait(s.cfg.DrainTimeout); err != nil {
+		return fmt.Errorf("server: %w after their runs were canceled; the engine's Close waits for their runs", err)
 	}
 	return nil
 }
@@ -274,6 +327,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // raw paths) and status.
 func (s *Server) instrument(next http.Handler, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.active.add()
+		defer s.active.done()
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)

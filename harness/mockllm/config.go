@@ -63,7 +63,12 @@ type Faults struct {
 	Cut         float64       `yaml:"cut"`         // close the connection mid-reply, no [DONE]
 	Malformed   float64       `yaml:"malformed"`   // one chunk whose JSON is truncated
 	KeepAlive   float64       `yaml:"keepalive"`   // ": OPENROUTER PROCESSING" comments between chunks
-	StreamError float64       `yaml:"error"`       // an error object inside the 200 stream, then end
+	// KeepAliveInterval, when above 0, makes a stream that has keep-alive
+	// comments also send one every interval while it waits (for its first
+	// token, between tokens), as OpenRouter does while a model thinks; 0
+	// sends one comment before each wait.
+	KeepAliveInterval time.Duration `yaml:"keepalive_interval"`
+	StreamError       float64       `yaml:"error"` // an error object inside the 200 stream, then end
 }
 
 // DefaultConfig is what `hivebench mock-llm` serves without flags: a
@@ -118,6 +123,9 @@ func (c Config) Validate() error {
 		{badRate(c.Faults.Malformed), "faults.malformed", "--fault-malformed", c.Faults.Malformed, "want a probability in [0, 1]"},
 		{badRate(c.Faults.KeepAlive), "faults.keepalive", "--fault-keepalive", c.Faults.KeepAlive, "want a probability in [0, 1]"},
 		{badRate(c.Faults.StreamError), "faults.error", "--fault-error", c.Faults.StreamError, "want a probability in [0, 1]"},
+		{c.Faults.KeepAliveInterval < 0 || (c.Faults.KeepAliveInterval > 0 && c.Faults.KeepAliveInterval < time.Millisecond),
+			"faults.keepalive_interval", "config file only", c.Faults.KeepAliveInterval,
+			"want 0 (one comment before each wait) or a duration ≥ 1ms such as 10s"},
 		{c.Faults.RetryAfter < 0 || c.Faults.RetryAfter%time.Second != 0, "faults.retry_after", "--retry-after", c.Faults.RetryAfter,
 			"want whole seconds ≥ 0 such as 1s: the Retry-After header carries an integer number of seconds"},
 	}
@@ -146,7 +154,14 @@ func badPrice(p float64) bool { return math.IsNaN(p) || math.IsInf(p, 0) || p < 
 //	models: [mock/default, openai/gpt-4o-mini]
 //	latency: {ttft: 200ms, ttft_jitter: 50ms, itl: 20ms, itl_jitter: 5ms, tokens: 120, tokens_jitter: 40}
 //	prices: {prompt: 0.00000015, completion: 0.0000006}
-//	faults: {status_429: 0.01, retry_after: 1s, status_500: 0.01, cut: 0, malformed: 0, keepalive: 0, error: 0}
+//	faults: {status_429: 0.01, retry_after: 1s, status_500: 0.01, cut: 0, malformed: 0, keepalive: 0, keepalive_interval: 0s, error: 0}
+//
+// A stream that stalls 90 s before its first token while sending a
+// keep-alive comment every 10 s (what OpenRouter does while a model
+// thinks):
+//
+//	latency: {ttft: 90s, ttft_jitter: 0s}
+//	faults: {keepalive: 1, keepalive_interval: 10s}
 func LoadConfig(path string, defaults Config) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

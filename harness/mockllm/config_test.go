@@ -36,6 +36,7 @@ faults:
   status_429: 0.25
   retry_after: 3s
   keepalive: 1
+  keepalive_interval: 10s
 `)
 	cfg, err := LoadConfig(p, DefaultConfig())
 	require.NoError(t, err)
@@ -48,6 +49,7 @@ faults:
 	assert.Equal(t, 0.25, cfg.Faults.RateLimit)
 	assert.Equal(t, 3*time.Second, cfg.Faults.RetryAfter)
 	assert.Equal(t, 1.0, cfg.Faults.KeepAlive)
+	assert.Equal(t, 10*time.Second, cfg.Faults.KeepAliveInterval)
 	// Fields the file leaves out keep the defaults.
 	d := DefaultConfig()
 	assert.Equal(t, d.Latency.ITL, cfg.Latency.ITL)
@@ -118,6 +120,8 @@ func TestValidate(t *testing.T) {
 		{"NaN rate", func(c *Config) { c.Faults.ServerError = math.NaN() }, "faults.status_500"},
 		{"negative rate", func(c *Config) { c.Faults.StreamError = -0.1 }, "faults.error"},
 		{"rate above 1", func(c *Config) { c.Faults.Malformed = 1.01 }, "faults.malformed"},
+		{"negative keepalive interval", func(c *Config) { c.Faults.KeepAliveInterval = -time.Second }, "faults.keepalive_interval"},
+		{"keepalive interval under 1ms", func(c *Config) { c.Faults.KeepAliveInterval = time.Microsecond }, "faults.keepalive_interval"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -74,6 +74,11 @@
 //
 //	data: {…,"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}],"error":{"code":"server_error","message":"…"}}
 //
+// With faults.keepalive_interval above 0, a stream with keep-alive comments
+// also sends one every interval while it waits (for its first token,
+// between tokens), as OpenRouter does while a model thinks: the way to
+// test a client against a long silence before the first token.
+//
 // A drawn stream fault strikes mid-way, after at least one token when the
 // reply has two or more.
 //
@@ -91,6 +96,8 @@
 //	          | "malformed-after-" n  send a malformed chunk after n tokens, then go on
 //	          | "error-after-" n      send an error object after n tokens, then end (no [DONE])
 //	          | "keepalive"           keep-alive comments before the first token and between tokens
+//	          | "keepalive-" duration as keepalive, and one more every duration while waiting
+//	                                  ("@ttft-90s+keepalive-10s/x": 90 s of comments, then the reply)
 //	          | "ttft-" duration      fixed time to first token (Go duration: 200ms, 1.5s)
 //	          | "itl-" duration       fixed inter-token latency
 //	          | "tokens-" n           fixed reply length (n ≥ 1)

@@ -12,22 +12,25 @@ import (
 // timings, length and where each fault strikes. Positions count content
 // tokens already sent; -1 means the fault does not happen.
 type replyPlan struct {
-	id           uint64
-	created      int64
-	model        string
-	key          uint64
-	sched        Schedule
-	n            int    // content tokens to send (after the max_tokens cap)
-	finish       string // "stop", or "length" when max_tokens cut the reply
-	cutAt        int
-	malformedAt  int
-	errorAt      int
-	keepAlive    bool
-	paced        bool // some wait lies between events: write and flush each event
-	usage        bool // send usage (stream: the final usage chunk)
-	usageNull    bool // stream: other chunks carry "usage":null, as OpenAI does when usage was asked for
-	cost         bool
-	promptTokens int
+	id          uint64
+	created     int64
+	model       string
+	key         uint64
+	sched       Schedule
+	n           int    // content tokens to send (after the max_tokens cap)
+	finish      string // "stop", or "length" when max_tokens cut the reply
+	cutAt       int
+	malformedAt int
+	errorAt     int
+	keepAlive   bool
+	// keepAliveEvery > 0: a stream with keepAlive also sends a comment
+	// every keepAliveEvery during each wait.
+	keepAliveEvery time.Duration
+	paced          bool // some wait lies between events: write and flush each event
+	usage          bool // send usage (stream: the final usage chunk)
+	usageNull      bool // stream: other chunks carry "usage":null, as OpenAI does when usage was asked for
+	cost           bool
+	promptTokens   int
 }
 
 func (s *Server) planReply(req *chatRequest, sc script, seq uint64) replyPlan {
@@ -65,6 +68,12 @@ func (s *Server) planReply(req *chatRequest, sc script, seq uint64) replyPlan {
 	rp.malformedAt = s.position(sc.malformedAfter, rp.n, seq, laneFaultMalformed, f.Malformed)
 	rp.errorAt = s.position(sc.errorAfter, rp.n, seq, laneFaultError, f.StreamError)
 	rp.keepAlive = sc.keepAlive || s.roll(seq, laneFaultKeepAlive, f.KeepAlive)
+	if rp.keepAlive {
+		rp.keepAliveEvery = f.KeepAliveInterval
+		if sc.keepAliveEvery > 0 {
+			rp.keepAliveEvery = sc.keepAliveEvery
+		}
+	}
 	rp.paced = rp.sched.TTFT > 0 || (l.ITL > 0 && rp.n > 1)
 	if req.Stream {
 		asked := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
@@ -140,6 +149,9 @@ type replyWriter struct {
 	due   time.Time // absolute deadline of the last wait; zero before the first
 	sent  int       // content tokens written
 	gone  bool      // the client went away; already counted
+	// every > 0: waits send a keep-alive comment at this interval (streams
+	// only: a non-streamed body has a Content-Length).
+	every time.Duration
 }
 
 // unpacedChunk is how much an unpaced reply buffers before writing: large
@@ -160,6 +172,7 @@ func (rw *replyWriter) stream() {
 		return
 	}
 	defer func() { rw.s.stats.completionTokens.Add(int64(rw.sent)) }()
+	rw.every = rp.keepAliveEvery
 	if rp.keepAlive && !rw.keepAliveComment() {
 		return
 	}
@@ -430,6 +443,17 @@ func (rw *replyWriter) wait(d time.Duration) bool {
 	}
 	rw.due = rw.due.Add(d)
 	d = rw.due.Sub(now)
+	for rw.every > 0 && d > rw.every {
+		if !rw.sleep(rw.every) || !rw.keepAliveComment() {
+			return false
+		}
+		d = rw.due.Sub(time.Now())
+	}
+	return rw.sleep(d)
+}
+
+// sleep waits d unless the client goes away first.
+func (rw *replyWriter) sleep(d time.Duration) bool {
 	if d <= 0 {
 		return rw.ctx.Err() == nil || rw.goneNow()
 	}

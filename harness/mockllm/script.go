@@ -17,6 +17,7 @@ type script struct {
 	malformedAfter int // -1: no malformed chunk
 	errorAfter     int // -1: no error object
 	keepAlive      bool
+	keepAliveEvery time.Duration // 0: one comment before each wait
 	ttft, itl      time.Duration
 	hasTTFT        bool
 	hasITL         bool
@@ -26,7 +27,7 @@ type script struct {
 }
 
 const scriptGrammar = "fail-<status 400..599>[x<n>][-ra<seconds>], cut-after-<n>, malformed-after-<n>, " +
-	"error-after-<n>, keepalive, ttft-<duration>, itl-<duration>, tokens-<n>, no-usage, no-cost"
+	"error-after-<n>, keepalive, keepalive-<duration>, ttft-<duration>, itl-<duration>, tokens-<n>, no-usage, no-cost"
 
 // maxCount bounds every count in a directive; it is far above any useful
 // value and keeps the arithmetic away from overflow.
@@ -70,6 +71,13 @@ func (s *script) apply(d string) (string, error) {
 	case d == "keepalive":
 		s.keepAlive = true
 		return d, nil
+	case strings.HasPrefix(d, "keepalive-"):
+		v, err := parseDirectiveDuration(d, "keepalive-")
+		if err == nil && v < time.Millisecond {
+			err = fmt.Errorf("directive %q: the interval must be at least 1ms", d)
+		}
+		s.keepAlive, s.keepAliveEvery = true, v
+		return "keepalive", err
 	case d == "no-usage":
 		s.noUsage = true
 		return d, nil
@@ -208,7 +216,10 @@ func (s script) String() string {
 	if s.errorAfter >= 0 {
 		parts = append(parts, "error-after-"+strconv.Itoa(s.errorAfter))
 	}
-	if s.keepAlive {
+	switch {
+	case s.keepAliveEvery > 0:
+		parts = append(parts, "keepalive-"+s.keepAliveEvery.String())
+	case s.keepAlive:
 		parts = append(parts, "keepalive")
 	}
 	if s.hasTTFT {

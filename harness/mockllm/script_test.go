@@ -31,6 +31,7 @@ func TestParseModel(t *testing.T) {
 		{"@malformed-after-2/a", true, with(func(s *script) { s.malformedAfter = 2 })},
 		{"@error-after-3/a", true, with(func(s *script) { s.errorAfter = 3 })},
 		{"@keepalive/a", true, with(func(s *script) { s.keepAlive = true })},
+		{"@keepalive-10s/a", true, with(func(s *script) { s.keepAlive, s.keepAliveEvery = true, 10*time.Second })},
 		{"@ttft-200ms/a", true, with(func(s *script) { s.ttft, s.hasTTFT = 200*time.Millisecond, true })},
 		{"@itl-1.5s/a", true, with(func(s *script) { s.itl, s.hasITL = 1500*time.Millisecond, true })},
 		{"@tokens-7/a", true, with(func(s *script) { s.tokens = 7 })},
@@ -74,6 +75,9 @@ func TestParseModelErrors(t *testing.T) {
 		{"@ttft--1s/x", "not a duration ≥ 0"},
 		{"@itl-20/x", `"20" is not a duration`},
 		{"@keepalive+keepalive/x", `"keepalive" given twice`},
+		{"@keepalive+keepalive-1s/x", `"keepalive" given twice`},
+		{"@keepalive-0s/x", "at least 1ms"},
+		{"@keepalive-soon/x", `"soon" is not a duration`},
 		{"@fail-500+fail-429/x", `"fail" given twice`},
 		{"@cut-after-1+cut-after-2/x", `"cut-after" given twice`},
 	}
@@ -91,7 +95,7 @@ func TestParseModelErrors(t *testing.T) {
 // FuzzParseModel: model names are outside input. Parsing must never panic,
 // and whatever parses must survive a round trip through its canonical form.
 func FuzzParseModel(f *testing.F) {
-	for _, seed := range []string{"@fail-500x3/a", "@fail-429x1-ra1+ttft-200ms/a", "@cut-after-5+keepalive/x/y",
+	for _, seed := range []string{"@fail-500x3/a", "@fail-429x1-ra1+ttft-200ms/a", "@cut-after-5+keepalive/x/y", "@ttft-90s+keepalive-10s/x",
 		"@tokens-3+no-usage+no-cost+itl-1ms+malformed-after-1+error-after-2/z", "openai/gpt-4o-mini", "@", "@+/", "@fail-"} {
 		f.Add(seed)
 	}
