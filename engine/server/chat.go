@@ -201,9 +201,9 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.runContext(w, r)
 	defer cancel()
-	// DeferRecord: see handleConsensus.
+	// Answered once recorded: see handleConsensus.
 	creq := consensus.Request{Question: question, Context: history, Profile: profile.Name,
-		MaxCost: req.MaxCost, NoCache: req.NoCache, DeferRecord: true}
+		MaxCost: req.MaxCost, NoCache: req.NoCache}
 	id := fmt.Sprintf("chatcmpl-hive-%d-%d", time.Now().UnixNano(), chatSeq.Add(1))
 	created := time.Now().Unix()
 

@@ -95,11 +95,11 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &req, true) {
 		return
 	}
-	// The answer goes out before the run's outcome is committed (the store
-	// write would be most of a run's own time under load); GET
-	// /v1/conversations/{id} waits for it (Engine.WaitRecorded).
+	// The answer goes out only once the run's outcome is committed: an
+	// answer the client holds is a run the database holds, whatever
+	// happens to this process next (the crash tests kill it at random).
 	creq := consensus.Request{Question: req.Question, Context: req.Context, Profile: req.Profile,
-		NoCache: req.NoCache, MaxCost: req.MaxCost, DeferRecord: true}
+		NoCache: req.NoCache, MaxCost: req.MaxCost}
 
 	if !req.Stream {
 		// A hit is answered before the connection is prepared for a run

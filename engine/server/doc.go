@@ -38,17 +38,14 @@
 //
 // Every answer says whether its run is in the store: "recorded" (and, in
 // the chat surface's "hive" object, the same field). The answer waits for
-// the run's conversation id up to the engine's record timeout (30 s, three
-// times SQLite's busy timeout), so a database locked for a while by
-// another process delays the answer rather than losing its record; past
-// it, the answer carries "recorded": false and "record_error", and
-// hive_consensus_runs_unrecorded_total counts it. Streamed, the wait comes
-// before the done event (or the final chunk), with keep-alive comments.
-//
-// The answer is sent before the run's outcome is committed to the store
-// (consensus.Request.DeferRecord); GET /v1/conversations/{id} waits for it,
-// so a read right after the answer sees the whole run, and shutdown writes
-// what is still queued before the store closes.
+// the run's record, its outcome and every stage's message committed, up to
+// the engine's record timeout (30 s, three times SQLite's busy timeout), so
+// a database locked for a while by another process delays the answer
+// rather than losing its record; past it, the answer carries "recorded":
+// false and "record_error", and hive_consensus_runs_unrecorded_total
+// counts it. Streamed, the wait comes before the done event (or the final
+// chunk), with keep-alive comments. An answer with "recorded": true is a
+// run the database holds even if hive serve is killed the next moment.
 //
 // # POST /v1/chat/completions
 //
