@@ -14,9 +14,8 @@ import (
 // BenchmarkRunOverhead runs the four-stage pipeline against a zero-latency
 // mock on loopback and reports the engine overhead (wall − upstream) per
 // run: the p50 is the figure the target (≤ 0.5 ms) is about. "recorded"
-// writes every run to a file store and waits for it (hive ask);
-// "deferred" answers before the outcome's commit, as hive serve does;
-// "unrecorded" has no store at all.
+// writes every run to a file store and waits for its commit (hive ask and
+// hive serve alike); "unrecorded" has no store at all.
 //
 //	go test -tags sqlite_fts5 -run '^$' -bench RunOverhead -benchtime 2000x ./engine/consensus
 func BenchmarkRunOverhead(b *testing.B) {
@@ -44,13 +43,13 @@ func BenchmarkRunOverhead(b *testing.B) {
 	}
 }
 
-var recordModes = []string{"recorded", "deferred", "unrecorded"}
+var recordModes = []string{"recorded", "unrecorded"}
 
 // benchEngine returns an engine against a zero-latency mock and a request
 // for one of recordModes.
 func benchEngine(b *testing.B, mode string) (*Engine, Request) {
 	h := newHarness(b, zeroLatency(), "")
-	req := Request{Question: "How do B-trees stay balanced?", NoCache: true, DeferRecord: mode == "deferred"}
+	req := Request{Question: "How do B-trees stay balanced?", NoCache: true}
 	if mode != "unrecorded" {
 		return h.eng, req
 	}

@@ -58,14 +58,13 @@
 // row is inserted (status "running"), so its id is known without waiting
 // when they end; at the end, the outcome and one message per stage (model,
 // tokens, cost, TTFT, latency, status, error, partial text) are written.
-// Run waits for that second write, unless Request.DeferRecord says the
-// caller will not read the conversation before Engine.WaitRecorded: hive
-// serve answers first, and its GET /v1/conversations/{id} waits. A deferred
-// write that fails is counted (errors_total{kind="store"} and
-// runs_unrecorded_total) and reported to WithStoreErrorHandler. A process
-// killed mid-run leaves its row as "running". Cache puts to the store go
-// through the same writer, after the answer; the LRU has the entry
-// meanwhile.
+// Run waits for that second write to commit before it returns, so an
+// answer is a run the database holds even if the process is killed the
+// next moment (cmd/hive's crash test kills hive serve at random and checks
+// every answered run). A process killed mid-run leaves its row "running"
+// with its owner, and the store marks it "abandoned" when it next opens.
+// Cache puts to the store go through the same writer, after the answer; the
+// LRU has the entry meanwhile.
 //
 // Every executed run's answer says whether it was recorded
 // (Result.Recorded, "recorded" on the wire). The wait for the record is
@@ -86,8 +85,8 @@
 // together then wait N commits in line for the store's one writer
 // connection, and each, once woken, waits again for a CPU behind the other
 // runs. Under 100 simultaneous runs on 2 cores that wait was most of a
-// run's overhead (p50 ~3 ms in BenchmarkRunOverheadC100/recorded against
-// ~0.07 ms deferred).
+// run's overhead; with group commit, runs that end together share one
+// commit.
 //
 // # Overhead
 //

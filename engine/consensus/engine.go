@@ -51,8 +51,7 @@ const (
 	DefaultCacheEntries = 1024
 	DefaultCacheTTL     = 24 * time.Hour
 	// DefaultRecordTimeout bounds how long a run waits for its record at
-	// the end (for the conversation's id, or, without DeferRecord, for the
-	// commit). It is three times SQLite's busy timeout in the store (10 s):
+	// the end (for the conversation's id and the commit of its outcome). It is three times SQLite's busy timeout in the store (10 s):
 	// a write waits up to that long for another process's lock, and may be
 	// queued behind other runs' writes that waited too. A run that hits it
 	// says so (Result.Recorded false, RecordErr) and its record is still
@@ -131,8 +130,8 @@ func WithCache(entries int, ttl time.Duration) Option {
 func WithRecordTimeout(d time.Duration) Option { return func(o *options) { o.recordTimeout = d } }
 
 // WithStoreErrorHandler receives errors of background store writes (cache
-// puts, and the records of runs with Request.DeferRecord), which have no
-// caller to return to (default: ignored; they are also counted in
+// puts, and the late record of a run answered as not recorded), which have
+// no caller to return to (default: ignored; they are also counted in
 // hive_consensus_errors_total{kind="store"}).
 func WithStoreErrorHandler(f func(error)) Option { return func(o *options) { o.onStoreError = f } }
 
@@ -212,17 +211,6 @@ func (e *Engine) enter() bool {
 	}
 	e.active.Add(1)
 	return true
-}
-
-// WaitRecorded waits until the record of conversation id, if this engine is
-// still writing it (a run with DeferRecord), has reached the store, so that
-// a read of it right after the answer sees the whole run. It returns at
-// once for any other id, and an error only when ctx ends first.
-func (e *Engine) WaitRecorded(ctx context.Context, id int64) error {
-	if e.runs == nil {
-		return nil
-	}
-	return e.runs.Wait(ctx, id)
 }
 
 // writeBehind persists cache entries off the request path: the LRU already
@@ -337,7 +325,7 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 	}
 
 	if e.store != nil {
-		res.ConversationID, res.RecordErr = e.record(ctx, rw, req.DeferRecord, p.Name, ctxText, res, time.Since(start))
+		res.ConversationID, res.RecordErr = e.record(ctx, rw, p.Name, ctxText, res, time.Since(start))
 		res.Recorded = res.RecordErr == nil
 		if res.RecordErr != nil {
 			e.m.errors.WithLabelValues(errKindStore).Inc()
@@ -503,18 +491,16 @@ func (e *Engine) estimateCost(answered, configured string, u llm.Usage) (float64
 	return (float64(u.PromptTokens)*pr.Prompt + float64(u.CompletionTokens)*pr.Completion) / 1e6, true
 }
 
-// record writes the run's outcome and messages. It runs detached from ctx:
-// a run canceled by its caller is still worth recording. With rw (the row
-// Begin inserted) and deferred, it queues the write and returns; failures
-// of that write are counted and reported to the store error handler, since
-// the answer has gone by then.
+// record writes the run's outcome and messages and waits for the commit:
+// the answer that follows is a run the database holds. It runs detached
+// from ctx: a run canceled by its caller is still worth recording.
 //
 // The wait is bounded by the record timeout. When the id has not come by
 // then (the insert is still queued behind a locked database), the outcome
 // is handed to a goroutine that writes it once the row exists, so the row
 // does not stay "running"; the answer says it was not recorded, since it
 // cannot carry the id.
-func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, profile, ctxText string,
+func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxText string,
 	res *Result, latency time.Duration) (int64, error) {
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.recordTimeout)
 	defer cancel()
@@ -554,17 +540,10 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, deferred bool, 
 		return 0, fmt.Errorf("consensus: the store did not record the run within %s (the record is still queued and "+
 			"will be written when the database accepts it, under an id this answer cannot carry): %w", e.recordTimeout, err)
 	}
-	if !deferred {
-		rw.Finish(conv, msgs, nil)
-		if err := rw.Wait(wctx); err != nil {
-			return id, fmt.Errorf("consensus: recording the run: %w", err)
-		}
-		return id, nil
+	rw.Finish(conv, msgs, nil)
+	if err := rw.Wait(wctx); err != nil {
+		return id, fmt.Errorf("consensus: recording the run: %w", err)
 	}
-	rw.Finish(conv, msgs, func(err error) {
-		e.m.unrecorded.Inc()
-		e.storeError(fmt.Errorf("consensus: recording conversation %d after its answer was sent: %w", id, err))
-	})
 	return id, nil
 }
 

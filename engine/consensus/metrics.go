@@ -103,7 +103,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		unrecorded: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "hive_consensus_runs_unrecorded_total",
-			Help: "Executed runs that are not in the store: answered with recorded=false and a record_error, or whose deferred record failed after the answer (also logged).",
+			Help: "Executed runs that are not in the store: answered with recorded=false and a record_error.",
 		}),
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "hive_consensus_runs_total",

@@ -15,17 +15,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A deferred run answers with its conversation id before the outcome is
-// committed; WaitRecorded makes the outcome readable.
-func TestDeferredRecordIsReadableAfterWaitRecorded(t *testing.T) {
+// An answer is a committed record: read back at once, without waiting for
+// anything, the conversation holds the run's outcome and every stage.
+func TestAnsweredRunIsReadableAtOnce(t *testing.T) {
 	h := newHarness(t, zeroLatency(), "")
 	ctx := context.Background()
-	res, err := h.eng.Run(ctx, Request{Question: "What is a B-tree?", NoCache: true, DeferRecord: true}, nil)
+	res, err := h.eng.Run(ctx, Request{Question: "What is a B-tree?", NoCache: true}, nil)
 	require.NoError(t, err)
 	require.Positive(t, res.ConversationID)
 	assert.NoError(t, res.RecordErr)
+	assert.True(t, res.Recorded)
 
-	require.NoError(t, h.eng.WaitRecorded(ctx, res.ConversationID))
 	conv, msgs, err := h.store.Conversation(ctx, res.ConversationID)
 	require.NoError(t, err)
 	assert.Equal(t, StatusOK, conv.Status)
@@ -40,52 +40,51 @@ func TestDeferredRecordIsReadableAfterWaitRecorded(t *testing.T) {
 	assert.Equal(t, 0.0, metricValue(t, h.eng.m.errors.WithLabelValues(errKindStore)))
 }
 
-// Close writes every deferred record (graceful shutdown), and runs that
-// end together each get their own conversation.
-func TestCloseFlushesDeferredRecords(t *testing.T) {
+// Runs that end together share commits but each gets its own conversation,
+// readable as soon as its answer is; Close writes the cache puts queued
+// behind them.
+func TestRunsEndingTogetherEachGetTheirRecord(t *testing.T) {
 	h := newHarness(t, zeroLatency(), "")
 	ctx := context.Background()
 	const n = 16
-	results := make([]*Result, n)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ids := map[int64]bool{}
+	results := make([]*Result, n)
 	for i := range n {
 		wg.Go(func() {
-			res, err := h.eng.Run(ctx, Request{Question: fmt.Sprintf("question %d", i), DeferRecord: true}, nil)
-			assert.NoError(t, err)
+			res, err := h.eng.Run(ctx, Request{Question: fmt.Sprintf("question %d", i)}, nil)
+			if !assert.NoError(t, err) {
+				return
+			}
 			results[i] = res
+			conv, msgs, err := h.store.Conversation(ctx, res.ConversationID)
+			if assert.NoError(t, err) {
+				assert.Equal(t, fmt.Sprintf("question %d", i), conv.Question)
+				assert.Equal(t, StatusOK, conv.Status)
+				assert.Equal(t, res.Final, conv.Final)
+				assert.Len(t, msgs, 4)
+			}
+			mu.Lock()
+			assert.False(t, ids[res.ConversationID], "conversation id %d given twice", res.ConversationID)
+			ids[res.ConversationID] = true
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	require.NoError(t, h.eng.Close())
-
-	ids := map[int64]bool{}
 	for i, res := range results {
 		require.NotNil(t, res)
-		require.False(t, ids[res.ConversationID], "conversation id %d given twice", res.ConversationID)
-		ids[res.ConversationID] = true
-		conv, msgs, err := h.store.Conversation(ctx, res.ConversationID)
-		require.NoError(t, err)
-		assert.Equal(t, fmt.Sprintf("question %d", i), conv.Question)
-		assert.Equal(t, StatusOK, conv.Status)
-		assert.Equal(t, res.Final, conv.Final)
-		assert.Len(t, msgs, 4)
-		// The cache put went through the same writer.
 		_, ok, err := h.store.CacheGet(ctx, res.CacheKey)
 		require.NoError(t, err)
 		assert.True(t, ok, "run %d was not cached in the store", i)
 	}
 }
 
-// A deferred write that fails after the answer is counted and reported to
-// the store error handler: not lost silently.
-func TestDeferredRecordFailureIsReported(t *testing.T) {
-	var mu sync.Mutex
-	var reported []error
-	h := newHarness(t, zeroLatency(), "", WithStoreErrorHandler(func(err error) {
-		mu.Lock()
-		reported = append(reported, err)
-		mu.Unlock()
-	}))
+// A record that fails is in the answer: Recorded false, the error, and the
+// counters. Nothing is said to be recorded that is not.
+func TestRecordFailureIsInTheAnswer(t *testing.T) {
+	h := newHarness(t, zeroLatency(), "")
 	ctx := context.Background()
 	// A trigger, added from another connection, makes the outcome's write
 	// fail, as a full disk would.
@@ -96,18 +95,14 @@ func TestDeferredRecordFailureIsReported(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	res, err := h.eng.Run(ctx, Request{Question: "q", NoCache: true, DeferRecord: true}, nil)
-	require.NoError(t, err)
-	require.Positive(t, res.ConversationID)
-	require.NoError(t, h.eng.Close())
-
-	mu.Lock()
-	defer mu.Unlock()
-	require.Len(t, reported, 1)
-	assert.Contains(t, reported[0].Error(), fmt.Sprintf("conversation %d", res.ConversationID))
-	assert.Contains(t, reported[0].Error(), "messages refused")
+	res, err := h.eng.Run(ctx, Request{Question: "q", NoCache: true}, nil)
+	require.NoError(t, err, "the answer is still valid")
+	assert.False(t, res.Recorded)
+	require.Error(t, res.RecordErr)
+	assert.Contains(t, res.RecordErr.Error(), "messages refused")
 	assert.Equal(t, 1.0, metricValue(t, h.eng.m.errors.WithLabelValues(errKindStore)))
-	assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded), "the answer said recorded; the counter says it was not")
+	assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded))
+	require.NoError(t, h.eng.Close())
 	conv, msgs, err := h.store.Conversation(ctx, res.ConversationID)
 	require.NoError(t, err)
 	assert.Equal(t, "running", conv.Status, "the row shows the run never finished recording")
@@ -143,49 +138,45 @@ func holdWriteLock(t testing.TB, path string, d time.Duration) <-chan struct{} {
 // it is not cached (a hit would point at no conversation); and its row is
 // still completed once the database takes it, not left "running".
 func TestRunNotRecordedInTimeSaysSoAndIsCompletedLater(t *testing.T) {
-	for _, deferred := range []bool{true, false} {
-		t.Run(fmt.Sprintf("DeferRecord=%v", deferred), func(t *testing.T) {
-			var mu sync.Mutex
-			var reported []error
-			h := newHarness(t, zeroLatency(), "", WithRecordTimeout(200*time.Millisecond),
-				WithStoreErrorHandler(func(err error) {
-					mu.Lock()
-					reported = append(reported, err)
-					mu.Unlock()
-				}))
-			ctx := context.Background()
-			released := holdWriteLock(t, h.store.Path(), time.Second)
-
-			res, err := h.eng.Run(ctx, Request{Question: "What is a B-tree?", DeferRecord: deferred}, nil)
-			require.NoError(t, err, "the run itself succeeded")
-			assert.Equal(t, StatusOK, res.Status)
-			assert.NotEmpty(t, res.Final)
-			assert.False(t, res.Recorded)
-			assert.Zero(t, res.ConversationID)
-			require.Error(t, res.RecordErr)
-			assert.Contains(t, res.RecordErr.Error(), "did not record the run within 200ms")
-			assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded))
-			wire := map[string]any{}
-			require.NoError(t, json.Unmarshal(res.AppendJSON(nil), &wire))
-			assert.Equal(t, false, wire["recorded"])
-			assert.Contains(t, wire["record_error"], "did not record the run")
-
-			again, err := h.eng.Lookup(ctx, Request{Question: "What is a B-tree?"})
-			require.NoError(t, err)
-			assert.Nil(t, again, "an unrecorded answer is not served from the cache")
-
-			<-released
-			require.NoError(t, h.eng.Close(), "Close waits for the late record")
-			conv, msgs, err := h.store.Conversation(ctx, 1)
-			require.NoError(t, err)
-			assert.Equal(t, StatusOK, conv.Status, "the row is completed, not left running")
-			assert.Equal(t, res.Final, conv.Final)
-			assert.Len(t, msgs, 4)
+	var mu sync.Mutex
+	var reported []error
+	h := newHarness(t, zeroLatency(), "", WithRecordTimeout(200*time.Millisecond),
+		WithStoreErrorHandler(func(err error) {
 			mu.Lock()
-			defer mu.Unlock()
-			assert.Empty(t, reported)
-		})
-	}
+			reported = append(reported, err)
+			mu.Unlock()
+		}))
+	ctx := context.Background()
+	released := holdWriteLock(t, h.store.Path(), time.Second)
+
+	res, err := h.eng.Run(ctx, Request{Question: "What is a B-tree?"}, nil)
+	require.NoError(t, err, "the run itself succeeded")
+	assert.Equal(t, StatusOK, res.Status)
+	assert.NotEmpty(t, res.Final)
+	assert.False(t, res.Recorded)
+	assert.Zero(t, res.ConversationID)
+	require.Error(t, res.RecordErr)
+	assert.Contains(t, res.RecordErr.Error(), "did not record the run within 200ms")
+	assert.Equal(t, 1.0, metricValue(t, h.eng.m.unrecorded))
+	wire := map[string]any{}
+	require.NoError(t, json.Unmarshal(res.AppendJSON(nil), &wire))
+	assert.Equal(t, false, wire["recorded"])
+	assert.Contains(t, wire["record_error"], "did not record the run")
+
+	again, err := h.eng.Lookup(ctx, Request{Question: "What is a B-tree?"})
+	require.NoError(t, err)
+	assert.Nil(t, again, "an unrecorded answer is not served from the cache")
+
+	<-released
+	require.NoError(t, h.eng.Close(), "Close waits for the late record")
+	conv, msgs, err := h.store.Conversation(ctx, 1)
+	require.NoError(t, err)
+	assert.Equal(t, StatusOK, conv.Status, "the row is completed, not left running")
+	assert.Equal(t, res.Final, conv.Final)
+	assert.Len(t, msgs, 4)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, reported)
 }
 
 // Close refuses new runs, waits for the runs in progress (and their
@@ -205,7 +196,7 @@ func TestCloseWaitsForRunsInProgress(t *testing.T) {
 	results := make(chan *Result, n)
 	for i := range n {
 		go func() {
-			res, _ := h.eng.Run(ctx, Request{Question: fmt.Sprintf("q%d", i), Profile: "slow", DeferRecord: i%2 == 0}, nil)
+			res, _ := h.eng.Run(ctx, Request{Question: fmt.Sprintf("q%d", i), Profile: "slow"}, nil)
 			results <- res
 		}()
 	}

@@ -21,14 +21,6 @@ type Request struct {
 	Profile  string  // "" means the config's default profile
 	NoCache  bool    // do not answer from the cache (the answer still refreshes it)
 	MaxCost  float64 // USD cap for the run; 0 means no cap
-	// DeferRecord lets Run return before the run's outcome is in the store
-	// (with a store that supports it, *store.Store). ConversationID is set
-	// all the same; call Engine.WaitRecorded before reading the
-	// conversation back. A write that fails afterwards is counted in
-	// hive_consensus_errors_total{kind="store"} and passed to the
-	// WithStoreErrorHandler function instead of Result.RecordErr. hive serve
-	// uses it: the answer need not wait for a commit.
-	DeferRecord bool
 }
 
 // Result is a finished (or stopped) run. Its JSON form is the wire format of
@@ -41,17 +33,14 @@ type Result struct {
 	Final          string // the last stage's answer; on a budget stop, the last completed stage's
 	Stages         []StageRecord
 	Totals         Totals
-	Wall           time.Duration // Run call start to return, recording included (unless deferred)
+	Wall           time.Duration // Run call start to return, recording included
 	Upstream       time.Duration // Σ stages' time waiting on upstream
 	Overhead       time.Duration // Wall − Upstream: the engine's own time
 	Cached         bool          // answered from the cache; Stages and Totals are the original run's
 	CacheKey       string
-	// Recorded says the run is in the store under ConversationID (for a
-	// cache hit: the original run). With DeferRecord it means the row
-	// exists and the outcome is queued behind it; a write that fails after
-	// that is counted in hive_consensus_runs_unrecorded_total and reported
-	// to the WithStoreErrorHandler function. False for an engine without a
-	// store.
+	// Recorded says the run, its outcome and its messages are committed
+	// to the store under ConversationID (for a cache hit: the original
+	// run). False for an engine without a store.
 	Recorded bool
 	// RecordErr is set when the run could not be written to the store
 	// (Recorded is false). The answer is still valid; callers should warn,

@@ -49,11 +49,6 @@ func (s *Server) handleConversation(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "conversation id must be a positive integer, as returned in conversation_id")
 		return
 	}
-	// A run answered a moment ago may still be on its way to the store.
-	if err := s.cfg.Engine.WaitRecorded(r.Context(), id); err != nil {
-		writeError(w, http.StatusServiceUnavailable, err.Error())
-		return
-	}
 	c, msgs, err := s.cfg.Conversations.Conversation(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusNotFound, "conversation "+strconv.FormatInt(id, 10)+" not found")

@@ -15,16 +15,14 @@ import (
 // outcome and the messages; CachePut stores the answer in the response
 // cache. None of them waits for the database: one goroutine takes every
 // write queued meanwhile and commits them together on the store's writer
-// connection, inserts first (runs wait for their ids; nobody waits for the
-// rest), then everything else in transactions of at most restBatch writes.
+// connection, inserts first (runs wait for their ids), then everything else
+// in transactions of at most restBatch writes.
 //
 // Why: with one transaction per run, on the caller's goroutine, N runs that
 // end together wait for N commits in line, and each waiter, once woken,
 // waits again for a CPU behind the other runs: the record was most of a
-// run's own time under concurrency. A caller that needs the outcome on
-// disk before going on (hive ask) calls RunWrite.Wait; one that answers
-// first (hive serve) lets readers call RunRecorder.Wait(id) before they
-// read the conversation.
+// run's own time under concurrency. A caller waits for its run's outcome
+// with RunWrite.Wait: runs that end together share one commit.
 //
 // One goroutine for all of a process's run writes also means the writer
 // connection is never handed between goroutines, each handoff a wait for a
@@ -35,12 +33,11 @@ import (
 type RunRecorder struct {
 	s *Store
 
-	mu      sync.Mutex
-	queue   []runOp
-	pending map[int64]*RunWrite // finishes queued or being written
-	closed  bool
-	wake    chan struct{} // capacity 1: "the queue is not empty"
-	done    chan struct{} // closed when the writer goroutine has exited
+	mu     sync.Mutex
+	queue  []runOp
+	closed bool
+	wake   chan struct{} // capacity 1: "the queue is not empty"
+	done   chan struct{} // closed when the writer goroutine has exited
 	// slots bounds the finishes and cache puts queued or being written:
 	// enqueue takes a slot (waiting when all are taken), write gives it
 	// back. Without it a server offered more runs than the disk takes grew
@@ -97,7 +94,7 @@ type cacheEntry struct {
 func (s *Store) NewRunRecorder() *RunRecorder { return s.newRunRecorder(maxBacklog) }
 
 func (s *Store) newRunRecorder(backlog int) *RunRecorder {
-	r := &RunRecorder{s: s, pending: map[int64]*RunWrite{},
+	r := &RunRecorder{s: s,
 		wake: make(chan struct{}, 1), done: make(chan struct{}), slots: make(chan struct{}, backlog)}
 	go r.loop()
 	return r
@@ -174,26 +171,6 @@ func (r *RunRecorder) CachePut(key string, value []byte, ttl time.Duration, onEr
 	r.enqueue(runOp{kind: opCachePut, put: e})
 }
 
-// Wait waits until no Finish of conversation id is queued or being written,
-// so that a read of the conversation sees its outcome. It returns at once
-// for an id it has nothing pending for, and an error only if ctx ends: a
-// failed write is reported to Finish's caller, and the read sees the row as
-// it is.
-func (r *RunRecorder) Wait(ctx context.Context, id int64) error {
-	r.mu.Lock()
-	w := r.pending[id]
-	r.mu.Unlock()
-	if w == nil {
-		return nil
-	}
-	select {
-	case <-w.finished:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("store: waiting for conversation %d: %w", id, context.Cause(ctx))
-	}
-}
-
 // Close writes everything queued and stops the writer. Later Begin and
 // Finish calls write at once on the caller's goroutine (a run that outlived
 // the server's shutdown grace is still recorded while the Store is open).
@@ -214,9 +191,6 @@ func (r *RunRecorder) enqueue(op runOp) {
 		r.slots <- struct{}{} // given back by write
 	}
 	r.mu.Lock()
-	if op.kind == opFinish {
-		r.pending[op.w.id] = op.w
-	}
 	if r.closed {
 		r.mu.Unlock()
 		r.write([]runOp{op})
@@ -307,9 +281,6 @@ func (r *RunRecorder) write(ops []runOp) {
 			w.fail(fmt.Errorf("store: finish conversation %d: %w", w.id, errs[i]))
 		}
 		close(w.finished)
-		r.mu.Lock()
-		delete(r.pending, w.id)
-		r.mu.Unlock()
 	}
 }
 

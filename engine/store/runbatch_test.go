@@ -100,22 +100,21 @@ func TestRunRecorderConcurrentRunsAndClose(t *testing.T) {
 	}
 }
 
-// RunRecorder.Wait is what GET /v1/conversations/{id} relies on: once it
-// returns, the outcome is readable.
-func TestRunRecorderWaitByID(t *testing.T) {
+// RunWrite.Wait is what an answer waits for: once it returns nil, the
+// outcome and the messages are readable.
+func TestRunWriteWaitMeansReadable(t *testing.T) {
 	s := openTemp(t)
 	r := s.NewRunRecorder()
 	defer r.Close()
 	ctx := context.Background()
 	for i := range 20 {
 		w := record(t, r, fmt.Sprintf("q%d", i), nil)
-		require.NoError(t, r.Wait(ctx, w.id))
+		require.NoError(t, w.Wait(ctx))
 		c, msgs, err := s.Conversation(ctx, w.id)
 		require.NoError(t, err)
 		assert.Equal(t, "ok", c.Status)
 		assert.Len(t, msgs, 4)
 	}
-	assert.NoError(t, r.Wait(ctx, 1<<40), "nothing pending for an unknown id")
 }
 
 // A failing run does not take the others of its batch down, and its error
