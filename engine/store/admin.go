@@ -83,7 +83,7 @@ func (s *Store) Stats(ctx context.Context) (*Stats, error) {
 // (it changes nothing): writers of this process wait for it, and those of
 // other processes for up to their busy timeout.
 func (s *Store) Check(ctx context.Context) ([]string, error) {
-	db := openReaders(fileURI(s.path, ""))
+	db := openReaders(fileURI(s.path, s.query))
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")

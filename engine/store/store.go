@@ -22,6 +22,7 @@ type Store struct {
 	w    *sql.DB // one connection: all writes go through it
 	r    *sql.DB // query-only pool
 
+	query string // the DSN's query: busy timeout and mutex mode
 	stmts statements
 	wal   walFrames // the writer's WAL length, from its WAL hook
 	ckpt  *checkpointer
@@ -47,14 +48,15 @@ func WithReaders(n int) Option { return func(o *options) { o.readers = max(1, n)
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
 
 // pragmas run on every new connection. mmap and cache are modest on purpose:
-// the idle server's RSS is a headline metric.
+// the idle server's RSS is a headline metric. The busy timeout is not among
+// them: the DSN's _busy_timeout sets it (WithBusyTimeout), and a pragma here
+// would override it.
 func connectHook(readOnly bool) func(*sqlite3.SQLiteConn) error {
 	return func(c *sqlite3.SQLiteConn) error {
 		if err := enableQPSG(c); err != nil {
 			return err
 		}
 		ps := []string{
-			"PRAGMA busy_timeout = 10000",
 			"PRAGMA foreign_keys = ON",
 			"PRAGMA synchronous = NORMAL",
 			"PRAGMA cache_size = -8000", // KiB
@@ -129,7 +131,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 	// every SQLite call (each bind, step and column read, and each step of
 	// FTS5's internal statements) were a tenth of a symbol search.
 	query := fmt.Sprintf("_busy_timeout=%d&_mutex=no", o.busyTimeout.Milliseconds())
-	s := &Store{path: abs, wal: newWALFrames()}
+	s := &Store{path: abs, query: query, wal: newWALFrames()}
 	writerHook := connectHook(false)
 	s.w = openPool(fileURI(abs, "_txlock=immediate&"+query), func(c *sqlite3.SQLiteConn) error {
 		if err := writerHook(c); err != nil {

@@ -677,3 +677,32 @@ func TestOpenMarksRunsOfDeadProcessesAbandoned(t *testing.T) {
 		assert.Equal(t, r.want, c.Status, "owner %q, was %s", r.owner, r.status)
 	}
 }
+
+// WithBusyTimeout is how long a write waits for another process's lock
+// before it fails. A pragma in the connect hook once overrode it with 10 s
+// on every connection: a 200 ms store waited out a 3 s lock and succeeded.
+func TestWithBusyTimeoutBoundsTheWaitForALock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hive.db")
+	s, err := Open(path, WithBusyTimeout(200*time.Millisecond))
+	require.NoError(t, err)
+	defer s.Close()
+	other := openPool(fileURI(path, "_busy_timeout=10000"), connectHook(false))
+	defer other.Close()
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+	released := make(chan struct{})
+	go func() {
+		defer close(released)
+		time.Sleep(3 * time.Second)
+		_, _ = conn.ExecContext(ctx, "ROLLBACK")
+	}()
+	err = s.CachePut(ctx, "k", []byte("v"), 0)
+	<-released
+	var se sqlite3.Error
+	require.ErrorAs(t, err, &se, "the put waited out the whole lock")
+	assert.Equal(t, sqlite3.ErrBusy, se.Code)
+}
