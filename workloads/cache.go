@@ -14,6 +14,7 @@ import (
 
 	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // Cache is the on-disk home of fetched workloads. For a workload NAME it
@@ -65,9 +66,12 @@ func DefaultDir(getenv func(string) string) string {
 // fingerprint right after unpacking, so verify can tell "the manifest
 // changed" from "someone edited the cached tree".
 type Marker struct {
-	Workload    string              `json:"workload"`
-	Source      string              `json:"source"`
-	Artefacts   []Artefact          `json:"artefacts,omitempty"`
+	Workload  string     `json:"workload"`
+	Source    string     `json:"source"`
+	Artefacts []Artefact `json:"artefacts,omitempty"`
+	// Fingerprint is the tree's, computed while it was unpacked. On disk
+	// its content is not repeated (it is Content); a marker read back has
+	// Fingerprint.Content filled in from Content.
 	Fingerprint results.Fingerprint `json:"fingerprint"`
 	// Content is the tree's content fingerprint, computed while it was
 	// unpacked. A marker without one was written by a hivebench that let
@@ -245,7 +249,7 @@ func artefactsMatch(m *Manifest, mk *Marker) bool {
 }
 
 func (c *Cache) readMarker(name string) (*Marker, error) {
-	f, _, err := openRegular(c.markerPath(name), false)
+	f, _, err := regularfile.Open(c.markerPath(name), false)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +293,10 @@ func parseMarker(name string, data []byte) (*Marker, error) {
 		return nil, fmt.Errorf("is corrupt: its fingerprint is not files, bytes and a sha256 hash")
 	case mk.Content != "" && !fpHashRE.MatchString(mk.Content):
 		return nil, fmt.Errorf("is corrupt: its content fingerprint %q is not a sha256 hash", mk.Content)
+	case fp.Content != "" && fp.Content != mk.Content:
+		return nil, fmt.Errorf("is corrupt: its fingerprint's content %q is not its content fingerprint %q", fp.Content, mk.Content)
 	}
+	mk.Fingerprint.Content = mk.Content
 	for _, a := range mk.Artefacts {
 		if why := reservedName(a.File); why != "" || a.Size < 0 || (a.SHA256 != "" && !sha256RE.MatchString(a.SHA256)) {
 			return nil, fmt.Errorf("is corrupt: artefact %q", a.File)
@@ -299,7 +306,12 @@ func parseMarker(name string, data []byte) (*Marker, error) {
 }
 
 func (c *Cache) writeMarker(name string, mk *Marker) error {
-	data, err := json.MarshalIndent(mk, "", "  ")
+	// The content fingerprint is written once, as Content (the format
+	// markers had before results fingerprints carried it); parseMarker
+	// puts it back into Fingerprint.
+	onDisk := *mk
+	onDisk.Fingerprint.Content = ""
+	data, err := json.MarshalIndent(&onDisk, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -310,18 +322,23 @@ func (c *Cache) writeMarker(name string, mk *Marker) error {
 type Tree struct {
 	Manifest *Manifest
 	Root     string
-	// Fingerprint is harness/results' (names and sizes of the regular
-	// files), the one a results file carries.
+	// Fingerprint is harness/results', the one a results file carries:
+	// names and sizes of the regular files (Files, Bytes, Hash) and the
+	// content fingerprint of every entry (Content).
 	Fingerprint results.Fingerprint
-	// Content is ContentHash's fingerprint: every entry's path, type, mode
-	// and bytes.
+	// Content is Fingerprint.Content, the value a manifest pins as
+	// fingerprint.content.
 	Content string
 }
 
-// Tree returns m's usable tree, fingerprinted now (which reads every file
-// of it). A workload that is not fetched (or only partly, or from another
-// manifest version) is an infrastructure error (exit 3) saying to run
-// fetch.
+// Tree returns m's usable tree, fingerprinted now: every file of it is
+// read, once, for both fingerprints. A workload that is not fetched (or
+// only partly, or from another manifest version) is an infrastructure
+// error (exit 3) saying to run fetch.
+//
+// A caller that measures the tree after verifying it (replay) takes the
+// Verification's fingerprint rather than calling Tree again: reading
+// chromium-150 (5.6 GB) costs tens of seconds.
 func (c *Cache) Tree(ctx context.Context, m *Manifest) (*Tree, error) {
 	st := c.State(ctx, m)
 	if !st.Usable() {
@@ -331,11 +348,7 @@ func (c *Cache) Tree(ctx context.Context, m *Manifest) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
-	content, err := ContentHash(st.Root)
-	if err != nil {
-		return nil, err
-	}
-	return &Tree{Manifest: m, Root: st.Root, Fingerprint: fp, Content: content}, nil
+	return &Tree{Manifest: m, Root: st.Root, Fingerprint: fp, Content: fp.Content}, nil
 }
 
 func notUsable(m *Manifest, st State) error {
@@ -345,8 +358,10 @@ func notUsable(m *Manifest, st State) error {
 	return exitcode.InfraError("workload %s is %s; run `hivebench workload fetch %s` first", m.Name, st, m.Name)
 }
 
-// fingerprint is results.FingerprintTree named after the workload, not
-// after the directory (GOROOT's is "src").
+// fingerprint is results.FingerprintTree (which reads every file) named
+// after the workload, not after the directory (GOROOT's is "src"). Only
+// Tree calls it: a fetch takes the fingerprint the unpacker computed as it
+// wrote the tree, and a replay the one its Verify took.
 func fingerprint(m *Manifest, root string) (results.Fingerprint, error) {
 	fp, err := results.FingerprintTree(root)
 	if err != nil {

@@ -27,7 +27,19 @@ func TestParseMarker(t *testing.T) {
 	require.NoError(t, err)
 	mk, err := parseMarker("demo", good)
 	require.NoError(t, err)
-	assert.Equal(t, testMarker, *mk)
+	want := testMarker
+	want.Fingerprint.Content = want.Content
+	assert.Equal(t, want, *mk, "the content fingerprint is filled into the fingerprint")
+
+	// A marker that gives the content twice must give it once.
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(good, &m))
+	m["fingerprint"].(map[string]any)["content"] = testMarker.Content
+	twice, err := json.Marshal(m)
+	require.NoError(t, err)
+	mk, err = parseMarker("demo", twice)
+	require.NoError(t, err)
+	assert.Equal(t, want, *mk)
 
 	edit := func(f func(m map[string]any)) []byte {
 		var m map[string]any
@@ -49,6 +61,9 @@ func TestParseMarker(t *testing.T) {
 		{"bad fingerprint hash", edit(func(m map[string]any) { m["fingerprint"].(map[string]any)["hash"] = "md5:x" }), "fingerprint"},
 		{"negative files", edit(func(m map[string]any) { m["fingerprint"].(map[string]any)["files"] = -1 }), "fingerprint"},
 		{"bad content", edit(func(m map[string]any) { m["content"] = "sha256:xyz" }), "content fingerprint"},
+		{"two contents", edit(func(m map[string]any) {
+			m["fingerprint"].(map[string]any)["content"] = "sha256:" + strings.Repeat("2", 64)
+		}), "is not its content fingerprint"},
 		{"artefact path", edit(func(m map[string]any) { m["artefacts"].([]any)[0].(map[string]any)["file"] = "../x" }), "artefact"},
 		{"artefact sha", edit(func(m map[string]any) { m["artefacts"].([]any)[0].(map[string]any)["sha256"] = "abc" }), "artefact"},
 		{"huge", []byte(`{"workload":"` + strings.Repeat("x", maxMarker) + `"}`), "larger than"},
@@ -87,6 +102,7 @@ func FuzzParseMarker(f *testing.F) {
 		if mk.Content != "" {
 			assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, mk.Content)
 		}
+		assert.Equal(t, mk.Content, mk.Fingerprint.Content, "one content fingerprint")
 		for _, a := range mk.Artefacts {
 			assert.Empty(t, reservedName(a.File))
 		}

@@ -54,17 +54,23 @@
 //
 // # Fingerprints
 //
-// A tree has two, both pinned by a manifest's fingerprint: block:
+// A tree's fingerprint is harness/results' (results.Fingerprint, defined
+// there, in fingerprint.go and content.go), named after the workload. It
+// goes into every results file, and a comparison refuses to mix two. A
+// manifest's fingerprint: block pins both of its parts:
 //
-//   - files, bytes, hash: harness/results.FingerprintTree (count and bytes
-//     of the regular files, sha256 of the sorted path/size list; symlinks,
-//     directories, special files, modes and contents are not covered),
-//     named after the workload. It goes into every results file, and a
-//     comparison refuses to mix two.
-//   - content: ContentHash (content.go), a sha256 over every entry's path,
-//     type, mode, size and the sha256 of its bytes (or symlink target). A
-//     fetch computes it from the bytes as it writes them; verify, replay and
-//     local sources read the tree for it.
+//   - files, bytes, hash: count and bytes of the regular files, and a
+//     sha256 of their sorted paths and sizes (symlinks, directories,
+//     special files, modes and contents are not covered);
+//   - content: a sha256 over every entry's path, type, mode, size and the
+//     sha256 of its bytes (or symlink target).
+//
+// Each tree is read at most once for both. A fetch reads nothing: the
+// unpacker hashes the bytes as it writes them (results.FingerprintEntries)
+// and the marker keeps the result. Verify, and Tree for a local source,
+// read every file once (results.FingerprintTree). A replay runs on the
+// tree its Verify just read and carries that fingerprint into its results
+// file instead of reading the tree again (chromium-150 is 5.6 GB).
 //
 // A pin that does not match is exit 3, not exit 1: a different tree is a
 // different input, not a slower hive. A manifest that pins only the first

@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // FetchOptions change how Fetch treats what is already there.
@@ -214,8 +216,8 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 	return rep, nil
 }
 
-// unpackInto unpacks into a fresh hidden directory, fingerprints it, checks
-// the pins and renames it into place.
+// unpackInto unpacks into a fresh hidden directory, fingerprinting it as it
+// writes it, checks the pins and renames it into place.
 func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, staging string, files []string) (*Tree, *UnpackReport, error) {
 	tmp, err := os.MkdirTemp(c.Dir, "."+m.Name+".unpack-")
 	if err != nil {
@@ -235,9 +237,9 @@ func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, stagi
 	u := newUnpacker(tmp, limits, m.File, func(n int64) { done.Add(n) })
 	p := startProgress(c.Log, c.Terminal, "fetch "+m.Name+": unpacking", total, done.Load)
 	err = acq.unpack(ctx, staging, files, u)
-	var content string
+	var fp results.Fingerprint
 	if err == nil {
-		content, err = u.finish()
+		fp, err = u.finish()
 	}
 	p.stop(err == nil)
 	if err != nil {
@@ -248,12 +250,10 @@ func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, stagi
 		return nil, nil, exitcode.InfraError("workload %s: %v", m.Name, err)
 	}
 	rep := &u.rep
-	fp, err := fingerprint(m, tmp)
-	if err != nil {
-		os.RemoveAll(tmp)
-		return nil, nil, err
-	}
-	tree := &Tree{Manifest: m, Root: tmp, Fingerprint: fp, Content: content}
+	// The fingerprint is the unpacker's, of the bytes as they were
+	// written: reading the tree again would double the cost of a fetch.
+	fp.Name = m.Name
+	tree := &Tree{Manifest: m, Root: tmp, Fingerprint: fp, Content: fp.Content}
 	if problems := pinProblems(m, tree); len(problems) > 0 {
 		bad, rerr := c.moveAside(tmp, m.Name)
 		if rerr != nil {
@@ -354,7 +354,7 @@ func (c *Cache) sortPartials(expected []Artefact, staging string, acq acquirer, 
 		}
 		switch {
 		case !fi.Mode().IsRegular():
-			c.logf("fetch: restarting %s (a %s is where the download was)\n", want.File, describeKind(fi.Mode()))
+			c.logf("fetch: restarting %s (a %s is where the download was)\n", want.File, regularfile.Kind(fi.Mode()))
 		case want.Size > 0 && fi.Size() < want.Size && acq.resumes(want):
 			c.logf("fetch: continuing %s from %s of %s\n", want.File, FormatBytes(fi.Size()), FormatBytes(want.Size))
 			rep.Resumed = append(rep.Resumed, want.File)
@@ -495,7 +495,7 @@ func (c *Cache) logf(format string, args ...any) {
 
 // measure returns a file's size and sha256.
 func measure(path string) (Artefact, error) {
-	f, _, err := openRegular(path, false)
+	f, _, err := regularfile.Open(path, false)
 	if err != nil {
 		return Artefact{}, err
 	}

@@ -41,18 +41,28 @@ func TestFingerprintOfDirSource(t *testing.T) {
 	assert.Equal(t, total, tree.Fingerprint.Bytes)
 	want, err := results.FingerprintTree(dir)
 	require.NoError(t, err)
-	assert.True(t, want.SameTree(tree.Fingerprint), "the fingerprint is harness/results's")
+	want.Name = "mine"
+	assert.Equal(t, want, tree.Fingerprint, "the fingerprint is harness/results's")
+	assert.Equal(t, want.Content, tree.Content, "read once, for both")
+	assert.NotEmpty(t, tree.Content)
 
-	// Same names and sizes elsewhere: same fingerprint. One byte more: not.
+	// The same tree elsewhere: same fingerprint. One byte other, or one
+	// byte more: not.
 	other := t.TempDir()
 	writeTree(t, other, sampleFiles)
+	require.NoError(t, os.Symlink("proj/main.go", filepath.Join(other, "link.go")))
 	fp2, err := fingerprint(m, other)
 	require.NoError(t, err)
 	assert.True(t, fp2.SameTree(tree.Fingerprint))
-	writeTree(t, other, map[string]string{"proj/main.go": sampleFiles["proj/main.go"] + "\n"})
+	writeTree(t, other, map[string]string{"proj/main.go": "P" + sampleFiles["proj/main.go"][1:]})
 	fp3, err := fingerprint(m, other)
 	require.NoError(t, err)
+	assert.Equal(t, tree.Fingerprint.Hash, fp3.Hash, "the same names and sizes")
 	assert.False(t, fp3.SameTree(tree.Fingerprint))
+	writeTree(t, other, map[string]string{"proj/main.go": sampleFiles["proj/main.go"] + "\n"})
+	fp4, err := fingerprint(m, other)
+	require.NoError(t, err)
+	assert.False(t, fp4.SameTree(tree.Fingerprint))
 
 	rep, err := c.Fetch(context.Background(), m, FetchOptions{})
 	require.NoError(t, err)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/harness/results"
 )
 
 // writeTree creates files (path → content) under dir.
@@ -22,6 +24,16 @@ func writeTree(t *testing.T, dir string, files map[string]string) {
 		require.NoError(t, os.MkdirAll(filepath.Dir(full), 0o755))
 		require.NoError(t, os.WriteFile(full, []byte(content), 0o644))
 	}
+}
+
+// walked is the fingerprint a read of the tree at root gives, with no name:
+// what an unpacker's fingerprint, computed while writing, must equal.
+func walked(t *testing.T, root string) results.Fingerprint {
+	t.Helper()
+	fp, err := results.FingerprintTree(root)
+	require.NoError(t, err)
+	fp.Name = ""
+	return fp
 }
 
 // writeTarGz builds a .tar.gz of files with Go's archive/tar, independent

@@ -204,12 +204,14 @@ type Manifest struct {
 	// source without pins is still verified against what its tool reports
 	// (apt's index hashes), and fetch prints the pins to add.
 	Artefacts []Artefact
-	// Fingerprint is the expected tree as harness/results fingerprints it
-	// (the names and sizes of its regular files); zero means "not pinned
-	// yet", in which case verify reports the measured one and says to pin it.
+	// Fingerprint is the expected tree as harness/results fingerprints it:
+	// Files, Bytes and Hash (the names and sizes of its regular files),
+	// never Content; zero means "not pinned yet", in which case verify
+	// reports the measured one and says to pin it.
 	Fingerprint results.Fingerprint
-	// Content is the expected ContentHash of the tree (every entry's path,
-	// type, mode and bytes), pinned beside Fingerprint; "" means not pinned.
+	// Content is the expected content fingerprint of the tree
+	// (results.Fingerprint.Content: every entry's path, type, mode and
+	// bytes), pinned beside Fingerprint; "" means not pinned.
 	Content string
 	// Limits bound what a fetch may unpack (DefaultLimits where unset).
 	Limits   Limits

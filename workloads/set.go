@@ -4,13 +4,16 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"github.com/hiveperf/hive/engine/cli"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 //go:embed *.yaml
@@ -108,6 +111,25 @@ func Load(files, dirs []string) (*Set, error) {
 
 // maxManifest bounds a manifest file: a few hundred bytes in practice.
 const maxManifest = 1 << 20
+
+// readRegular reads a small file (at most max bytes) that must be a
+// regular file (a manifest, a staging key), opened as regularfile.Open
+// opens it: a named pipe is refused, not waited on.
+func readRegular(path string, follow bool, max int64) ([]byte, error) {
+	f, _, err := regularfile.Open(path, follow)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("larger than %s", FormatBytes(max))}
+	}
+	return data, nil
+}
 
 // DirManifest makes a manifest for a local directory given on the command
 // line as dir:PATH, so a user can replay their own repository without

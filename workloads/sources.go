@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // DebSrcHint is what a user must do for a debian-source workload when apt
@@ -55,7 +56,7 @@ func compressionTool(name string) []string {
 // untarFile unpacks the tarball at path (in the staging directory) into
 // the unpacker's tree, under prefix.
 func untarFile(ctx context.Context, tb toolbox, path string, u *unpacker, prefix string) error {
-	f, _, err := openRegular(path, false)
+	f, _, err := regularfile.Open(path, false)
 	if err != nil {
 		return exitcode.InfraError("unpack %s: %v", path, unwrapPath(err))
 	}
@@ -442,7 +443,7 @@ func (a *archiveCopy) unpack(ctx context.Context, staging string, files []string
 // each, as long as the part already there), and a dst that is not a prefix
 // of src is started over. It reports whether it started over.
 func copyResume(ctx context.Context, src, dst string) (restarted bool, err error) {
-	in, st, err := openRegular(src, true)
+	in, st, err := regularfile.Open(src, true)
 	if err != nil {
 		return false, err
 	}
@@ -457,7 +458,7 @@ func copyResume(ctx context.Context, src, dst string) (restarted bool, err error
 		return false, err
 	}
 	if !fi.Mode().IsRegular() {
-		return false, fmt.Errorf("%s is a %s, not a partial copy", dst, describeKind(fi.Mode()))
+		return false, fmt.Errorf("%s is a %s, not a partial copy", dst, regularfile.Kind(fi.Mode()))
 	}
 	off := fi.Size()
 	if off > 0 {

@@ -19,6 +19,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // An archive is outside input: whoever built it chose its members' types,
@@ -169,7 +171,7 @@ type unpacker struct {
 	manifest string // for messages: where the limits come from
 	onBytes  func(int64)
 	rep      UnpackReport
-	entries  map[string]*entry // the tree, by slash path; the root is ""
+	entries  map[string]results.TreeEntry // the tree, by slash path; the root is ""
 	links    []pendingLink
 	written  int64 // bytes written, counting a file written twice twice
 	buf      []byte
@@ -183,7 +185,7 @@ func newUnpacker(root string, limits Limits, manifest string, onBytes func(int64
 		limits.MaxFiles = DefaultLimits.MaxFiles
 	}
 	return &unpacker{root: root, limits: limits, manifest: manifest, onBytes: onBytes,
-		entries: map[string]*entry{"": {kind: 'd'}}, buf: make([]byte, 256<<10)}
+		entries: map[string]results.TreeEntry{"": {Mode: fs.ModeDir}}, buf: make([]byte, 256<<10)}
 }
 
 // note keeps an example of what was done to a member. Member names are the
@@ -301,8 +303,8 @@ func (u *unpacker) member(h *tar.Header, r io.Reader, rel, prefix, name string) 
 		return u.file(h, r, rel, name)
 	case tar.TypeLink:
 		target, ok := memberPath(prefix, h.Linkname)
-		t := u.entries[target]
-		if !ok || t == nil || t.kind != 'f' {
+		t, found := u.entries[target]
+		if !ok || !found || !t.Mode.IsRegular() {
 			u.rep.Skipped.HardLinksOut++
 			u.note("%s: skipped, a hard link to %s, which is not a file unpacked before it", h.Name, h.Linkname)
 			return nil
@@ -387,9 +389,9 @@ func (u *unpacker) mkdirs(rel string) error {
 	if rel == "" {
 		return nil
 	}
-	if e := u.entries[rel]; e != nil {
-		if e.kind != 'd' {
-			return fmt.Errorf("%s is already a %s", rel, describeKind(kindMode(e.kind)))
+	if e, ok := u.entries[rel]; ok {
+		if !e.Mode.IsDir() {
+			return fmt.Errorf("%s is already a %s", rel, regularfile.Kind(e.Mode))
 		}
 		return nil
 	}
@@ -403,7 +405,7 @@ func (u *unpacker) mkdirs(rel string) error {
 	if err := os.Chmod(full, 0o755); err != nil { // whatever the umask
 		return err
 	}
-	u.entries[rel] = &entry{path: rel, kind: 'd', mode: 0o755}
+	u.entries[rel] = results.TreeEntry{Path: rel, Mode: fs.ModeDir | 0o755}
 	return nil
 }
 
@@ -412,17 +414,6 @@ func parentOf(rel string) string {
 		return rel[:i]
 	}
 	return ""
-}
-
-// kindMode is a mode of the type a TYPE letter names, for describeKind.
-func kindMode(k byte) fs.FileMode {
-	switch k {
-	case 'd':
-		return fs.ModeDir
-	case 'l':
-		return fs.ModeSymlink
-	}
-	return 0
 }
 
 // file writes a regular file, hashing it on the way.
@@ -434,8 +425,8 @@ func (u *unpacker) file(h *tar.Header, r io.Reader, rel, name string) error {
 		u.conflict(h.Name, err)
 		return nil
 	}
-	if e := u.entries[rel]; e != nil && e.kind != 'f' {
-		u.conflict(h.Name, fmt.Errorf("%s is already a %s", rel, describeKind(kindMode(e.kind))))
+	if e, ok := u.entries[rel]; ok && !e.Mode.IsRegular() {
+		u.conflict(h.Name, fmt.Errorf("%s is already a %s", rel, regularfile.Kind(e.Mode)))
 		return nil
 	}
 	mode := fileMode(h.Mode)
@@ -452,11 +443,11 @@ func (u *unpacker) file(h *tar.Header, r io.Reader, rel, name string) error {
 }
 
 // write creates rel with mode and the bytes of r, within the byte budget.
-func (u *unpacker) write(rel string, mode fs.FileMode, r io.Reader, archive, member string) (*entry, error) {
+func (u *unpacker) write(rel string, mode fs.FileMode, r io.Reader, archive, member string) (results.TreeEntry, error) {
 	full := u.full(rel)
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
-		return nil, exitcode.InfraError("unpack %s: %s: %v", archive, member, err)
+		return results.TreeEntry{}, exitcode.InfraError("unpack %s: %s: %v", archive, member, err)
 	}
 	hs := sha256.New()
 	budget := u.budget()
@@ -470,17 +461,19 @@ func (u *unpacker) write(rel string, mode fs.FileMode, r io.Reader, archive, mem
 	}
 	switch {
 	case err != nil:
-		return nil, exitcode.InfraError("unpack %s: %s: %v", archive, member, err)
+		return results.TreeEntry{}, exitcode.InfraError("unpack %s: %s: %v", archive, member, err)
 	case n > budget:
-		return nil, u.overLimit(archive, "max_bytes", FormatBytes(u.limits.MaxBytes), member)
+		return results.TreeEntry{}, u.overLimit(archive, "max_bytes", FormatBytes(u.limits.MaxBytes), member)
 	}
-	return &entry{path: rel, kind: 'f', mode: mode, size: n, digest: digestOf(hs)}, nil
+	e := results.TreeEntry{Path: rel, Mode: mode, Size: n}
+	hs.Sum(e.Digest[:0])
+	return e, nil
 }
 
 // hardLink unpacks a hard link as a copy of the file it names.
 func (u *unpacker) hardLink(h *tar.Header, rel, target, name string) error {
 	t := u.entries[target]
-	if t.size > u.budget() {
+	if t.Size > u.budget() {
 		return u.overLimit(name, "max_bytes", FormatBytes(u.limits.MaxBytes), h.Name)
 	}
 	if rel == target {
@@ -490,16 +483,16 @@ func (u *unpacker) hardLink(h *tar.Header, rel, target, name string) error {
 		u.conflict(h.Name, err)
 		return nil
 	}
-	if e := u.entries[rel]; e != nil && e.kind != 'f' {
-		u.conflict(h.Name, fmt.Errorf("%s is already a %s", rel, describeKind(kindMode(e.kind))))
+	if e, ok := u.entries[rel]; ok && !e.Mode.IsRegular() {
+		u.conflict(h.Name, fmt.Errorf("%s is already a %s", rel, regularfile.Kind(e.Mode)))
 		return nil
 	}
-	src, _, err := openRegular(u.full(target), false)
+	src, _, err := regularfile.Open(u.full(target), false)
 	if err != nil {
 		return exitcode.InfraError("unpack %s: hard link %s: %v", name, h.Name, err)
 	}
 	defer src.Close()
-	e, err := u.write(rel, t.mode, src, name, h.Name)
+	e, err := u.write(rel, t.Mode.Perm(), src, name, h.Name)
 	if err != nil {
 		return err
 	}
@@ -509,8 +502,10 @@ func (u *unpacker) hardLink(h *tar.Header, rel, target, name string) error {
 }
 
 // finish creates the symlinks that stay in the tree, drops the ones that
-// do not, counts the tree and returns its content fingerprint.
-func (u *unpacker) finish() (string, error) {
+// do not, counts the tree and returns its fingerprint (harness/results'),
+// computed from what was written, without reading the tree again. Name is
+// left for the caller.
+func (u *unpacker) finish() (results.Fingerprint, error) {
 	// The last symlink member of a name wins, as a later file does.
 	targets := map[string]string{}
 	var order []string
@@ -528,16 +523,15 @@ func (u *unpacker) finish() (string, error) {
 			u.rep.Skipped.SymlinksOut++
 			u.note("%s: skipped, a symlink to %s, outside the tree", p, quoted(t))
 			continue
-		case u.entries[p] != nil:
-			u.conflict(p, fmt.Errorf("a symlink where the archive also has a %s", describeKind(kindMode(u.entries[p].kind))))
+		case hasEntry(u.entries, p):
+			u.conflict(p, fmt.Errorf("a symlink where the archive also has a %s", regularfile.Kind(u.entries[p].Mode)))
 			continue
 		}
 		if err := u.mkdirs(parentOf(p)); err != nil {
 			u.conflict(p, err)
 			continue
 		}
-		sum := sha256.Sum256([]byte(t))
-		u.entries[p] = &entry{path: p, kind: 'l', size: int64(len(t)), digest: &sum}
+		u.entries[p] = results.SymlinkEntry(p, t)
 		links = append(links, p)
 	}
 	// Which links resolve inside the tree is decided on the entries alone,
@@ -559,26 +553,31 @@ func (u *unpacker) finish() (string, error) {
 	}
 	for _, p := range keep {
 		if err := os.Symlink(targets[p], u.full(p)); err != nil {
-			return "", exitcode.InfraError("unpack: symlink %s: %v", p, err)
+			return results.Fingerprint{}, exitcode.InfraError("unpack: symlink %s: %v", p, err)
 		}
 	}
-	entries := make([]*entry, 0, len(u.entries))
+	entries := make([]results.TreeEntry, 0, len(u.entries))
 	for rel, e := range u.entries {
 		if rel == "" {
 			continue
 		}
-		switch e.kind {
-		case 'f':
+		switch {
+		case e.Mode.IsRegular():
 			u.rep.Files++
-			u.rep.Bytes += e.size
-		case 'd':
+			u.rep.Bytes += e.Size
+		case e.Mode.IsDir():
 			u.rep.Dirs++
-		case 'l':
+		case e.Mode&fs.ModeSymlink != 0:
 			u.rep.Symlinks++
 		}
 		entries = append(entries, e)
 	}
-	return contentHash(entries), nil
+	return results.FingerprintEntries(entries), nil
+}
+
+func hasEntry(entries map[string]results.TreeEntry, p string) bool {
+	_, ok := entries[p]
+	return ok
 }
 
 // maxHops bounds the symlinks one resolution follows, as the kernel's
@@ -589,7 +588,7 @@ const maxHops = 40
 // component through entries (targets holds every link's target), reaches
 // an existing entry without ever going above the root. Nothing on disk is
 // consulted, so nothing above the root, and no name of it, can matter.
-func resolvesInTree(entries map[string]*entry, targets map[string]string, rel string) bool {
+func resolvesInTree(entries map[string]results.TreeEntry, targets map[string]string, rel string) bool {
 	var dir []string
 	if p := parentOf(rel); p != "" {
 		dir = strings.Split(p, "/")
@@ -609,11 +608,11 @@ func resolvesInTree(entries map[string]*entry, targets map[string]string, rel st
 			continue
 		}
 		p := strings.Join(append(dir[:len(dir):len(dir)], c), "/")
-		e := entries[p]
+		e, ok := entries[p]
 		switch {
-		case e == nil:
+		case !ok:
 			return false
-		case e.kind == 'l':
+		case e.Mode&fs.ModeSymlink != 0:
 			if hops++; hops > maxHops {
 				return false
 			}
@@ -622,7 +621,7 @@ func resolvesInTree(entries map[string]*entry, targets map[string]string, rel st
 				return false
 			}
 			todo = append(strings.Split(t, "/"), todo...)
-		case e.kind == 'd':
+		case e.Mode.IsDir():
 			dir = append(dir, c)
 		case len(todo) > 0: // a file cannot be gone through, not even as "f/"
 			return false

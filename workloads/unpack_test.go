@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/harness/results"
 )
 
 // member is one tar member for the archives these tests build.
@@ -171,9 +172,10 @@ func TestFetchHostileArchive(t *testing.T) {
 		assert.Contains(t, examples, w)
 	}
 
-	walked, err := ContentHash(root)
-	require.NoError(t, err)
-	assert.Equal(t, walked, rep.Tree.Content, "the content fingerprint computed while unpacking is the tree's")
+	fp := walked(t, root)
+	fp.Name = "demo"
+	assert.Equal(t, fp, rep.Tree.Fingerprint, "the fingerprint computed while unpacking is the tree's")
+	assert.Equal(t, fp.Content, rep.Tree.Content)
 	st := c.State(context.Background(), archiveManifest(src))
 	require.Equal(t, Complete, st.Status)
 	assert.Equal(t, rep.Tree.Content, st.Marker.Content)
@@ -262,7 +264,7 @@ func TestUnpackLimitsInManifest(t *testing.T) {
 	}
 }
 
-// The content fingerprint notices what harness/results' names-and-sizes
+// The content fingerprint notices what the names-and-sizes part of the
 // fingerprint does not: a changed byte, a mode, a special file. A device
 // node needs root to make; without root that case says SKIP.
 func TestVerifyNoticesContentModesAndSpecialFiles(t *testing.T) {
@@ -310,7 +312,10 @@ func TestVerifyNoticesContentModesAndSpecialFiles(t *testing.T) {
 			m := archiveManifest(src)
 			rep, err := c.Fetch(ctx, m, FetchOptions{})
 			require.NoError(t, err)
+			// As a manifest pins them: names and sizes under fingerprint:,
+			// the content fingerprint beside them.
 			m.Fingerprint, m.Content = rep.Tree.Fingerprint, rep.Tree.Content
+			m.Fingerprint.Content = ""
 			v, err := c.Verify(ctx, m)
 			require.NoError(t, err)
 			require.NoError(t, v.Err(), "the fresh tree verifies")
@@ -318,40 +323,14 @@ func TestVerifyNoticesContentModesAndSpecialFiles(t *testing.T) {
 			tc.change(t, rep.Tree.Root)
 			v, err = c.Verify(ctx, m)
 			require.NoError(t, err)
-			assert.Equal(t, tc.oldSeesIt, !v.Measured.SameTree(m.Fingerprint), "what harness/results' fingerprint sees")
+			assert.Equal(t, tc.oldSeesIt, !v.Measured.SameTree(m.Fingerprint), "what names and sizes alone see")
+			assert.False(t, v.Measured.SameTree(rep.Tree.Fingerprint), "harness/results' fingerprint, content included, sees it")
 			require.Error(t, v.Err(), "the content fingerprint sees it")
 			assert.Equal(t, exitcode.Infra, exitcode.Code(v.Err()))
 			assert.Contains(t, v.Err().Error(), "changed since it was fetched")
 			assert.Contains(t, v.Err().Error(), "content is not the one demo.yaml pins")
 		})
 	}
-}
-
-// Known answer: the content fingerprint of a small tree, written out line
-// by line here as its definition (content.go) says.
-func TestContentHashKnownAnswer(t *testing.T) {
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{"a.txt": "abc", "sub/b.go": "hello"})
-	require.NoError(t, os.Chmod(filepath.Join(root, "a.txt"), 0o755))
-	require.NoError(t, os.Symlink("a.txt", filepath.Join(root, "l")))
-	require.NoError(t, os.Chmod(filepath.Join(root, "sub"), 0o750))
-	require.NoError(t, syscall.Mkfifo(filepath.Join(root, "p"), 0o600))
-	lines := "hive-tree-content v1\n" +
-		"f 0755 3 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad a.txt\n" +
-		"l 0000 5 " + sha256Hex("a.txt") + " l\n" +
-		"p 0600 0 - p\n" +
-		"d 0750 0 - sub\n" +
-		"f 0644 5 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824 sub/b.go\n"
-	got, err := ContentHash(root)
-	require.NoError(t, err)
-	assert.Equal(t, "sha256:"+sha256Hex(lines), got)
-
-	// Through a symlink to the tree, the same tree.
-	link := filepath.Join(t.TempDir(), "tree")
-	require.NoError(t, os.Symlink(root, link))
-	via, err := ContentHash(link)
-	require.NoError(t, err)
-	assert.Equal(t, got, via)
 }
 
 // A tree fetched by a hivebench that let the system's tar unpack has a
@@ -400,9 +379,9 @@ func FuzzUnpack(f *testing.F) {
 		require.NoError(t, os.Mkdir(root, 0o755))
 		u := newUnpacker(root, Limits{MaxBytes: 1 << 20, MaxFiles: 1000}, "fuzz.yaml", nil)
 		err := u.tarball(context.Background(), toolbox{getenv: os.Getenv}, bytes.NewReader(data), "fuzz.tar", "")
-		var content string
+		var fp results.Fingerprint
 		if err == nil {
-			content, err = u.finish()
+			fp, err = u.finish()
 		}
 		names, rerr := os.ReadDir(parent)
 		require.NoError(t, rerr)
@@ -433,9 +412,7 @@ func FuzzUnpack(f *testing.F) {
 			}
 			return nil
 		}))
-		walked, err := ContentHash(root)
-		require.NoError(t, err)
-		assert.Equal(t, walked, content)
+		assert.Equal(t, walked(t, root), fp)
 	})
 }
 

@@ -60,6 +60,15 @@ func TestCompare(t *testing.T) {
 		m["incomplete_reason"] = "interrupted by a signal"
 	})
 	startupOnly := variant(t, path, "startup.json", keepOnly("startup", ""))
+	// The same file names and sizes with other bytes: before workloads
+	// carried a content fingerprint, this compared as one workload.
+	otherBytes := variant(t, path, "otherbytes.json", func(m map[string]any) {
+		m["workload"].(map[string]any)["content"] = "sha256:" + strings.Repeat("ef", 32)
+	})
+	// A file written before workload.content existed.
+	noContent := variant(t, path, "old.json", func(m map[string]any) {
+		delete(m["workload"].(map[string]any), "content")
+	})
 	cases := []struct {
 		name    string
 		args    []string
@@ -76,6 +85,8 @@ func TestCompare(t *testing.T) {
 		{"json", []string{path, path, "--format", "json"}, 0, []string{`"kind": "comparison"`, `"verdict"`}, ""},
 		{"one family", []string{"--metrics", "startup", path, path}, 0, []string{"startup.serve"}, ""},
 		{"different workloads", []string{path, otherTree}, exitcode.Usage, nil, "measured different workloads"},
+		{"same names and sizes, other bytes", []string{path, otherBytes}, exitcode.Usage, nil, "measured workloads with the same file names and sizes but different contents"},
+		{"a file without content compares, with a warning", []string{noContent, path}, 0, []string{"startup.serve", "workload contents not compared: " + noContent + " has no content fingerprint"}, ""},
 		{"one file", []string{path}, exitcode.Usage, nil, "want two results files"},
 		{"unknown format", []string{"--format", "csv", path, path}, exitcode.Usage, nil, `unknown report format "csv"`},
 		{"bad threshold", []string{"--threshold", "startup=-1", path, path}, exitcode.Usage, nil, "not a percentage"},

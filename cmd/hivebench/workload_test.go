@@ -156,6 +156,8 @@ func TestWorkloadFetchAndReplay(t *testing.T) {
 	assert.Contains(t, out, "artefact snap.tar.gz")
 	assert.Contains(t, out, "to pin the downloads add")
 	assert.Contains(t, errOut, "fetch snap: unpacking: done", "progress is reported on stderr")
+	fetched := regexp.MustCompile(`(?m)^  content (sha256:[0-9a-f]{64})$`).FindStringSubmatch(out)
+	require.NotNil(t, fetched, "fetch prints the content fingerprint:\n%s", out)
 
 	out, _, code = wlRun(t, env, append([]string{"workload", "list"}, args...)...)
 	require.Equal(t, 0, code)
@@ -171,6 +173,7 @@ func TestWorkloadFetchAndReplay(t *testing.T) {
 	require.NoError(t, err, "the results file is in the harness format")
 	assert.Equal(t, "snap", f.Workload.Name)
 	assert.Equal(t, 3, f.Workload.Files)
+	assert.Equal(t, fetched[1], f.Workload.Content, "the results carry the content fingerprint, the one replay verified")
 	b, ok := f.Benchmark("parsing.per_file")
 	require.True(t, ok)
 	assert.Len(t, b.Samples, 2, "a.go and b.py")

@@ -72,9 +72,9 @@
 // (see gitignore.go for the supported syntax).
 //
 // Nothing is opened that is not a regular file (or a directory, to list it):
-// open.go opens without blocking (a named pipe would otherwise wait for a
-// writer for ever, out of reach of any context or signal) and checks the
-// opened file, not an earlier stat that a rename could overtake.
+// internal/regularfile opens without blocking (a named pipe would otherwise
+// wait for a writer for ever, out of reach of any context or signal) and
+// checks the opened file, not an earlier stat that a rename could overtake.
 //
 // Bad input never stops a walk. Skipped (counted in Summary.Skipped, with a
 // reason): binary files (a NUL byte in the first 8 KiB), files over the

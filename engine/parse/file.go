@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // FileResult is the outcome for one file of a walk. A file is either
@@ -153,12 +154,13 @@ func (w *worker) analyze(p *pending) (r FileResult, ok bool) {
 	spent := time.Duration(r.LatencyMicros) * time.Microsecond
 	defer func() { r.LatencyMicros = (spent + time.Since(start)).Microseconds() }()
 
-	// The stat in check may be stale: what is opened is checked again.
-	f, _, err := openRegular(p.job.path)
-	var nr *notRegularError
+	// The stat in check may be stale: what is opened is checked again
+	// (symlinks to files are followed).
+	f, _, err := regularfile.Open(p.job.path, true)
+	var te *regularfile.TypeError
 	switch {
-	case errors.As(err, &nr):
-		r.Skipped = nr.Error()
+	case errors.As(err, &te):
+		r.Skipped = te.Error()
 		return r, true
 	case err != nil:
 		r.Error = describe(err)

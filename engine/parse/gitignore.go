@@ -7,6 +7,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // ignoreRule is one line of a .gitignore file.
@@ -43,7 +45,7 @@ type ignoreRules []ignoreRule
 // the error says so: the caller must not pass off a walk that ignored it
 // as one that honoured it.
 func (rs ignoreRules) loadGitignore(dir, rel string) (ignoreRules, error) {
-	f, _, err := openRegular(path.Join(dir, ".gitignore"))
+	f, _, err := regularfile.Open(path.Join(dir, ".gitignore"), true)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return rs, nil

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/hiveperf/hive/internal/regularfile"
 )
 
 // vcsDirs are version-control metadata directories: never source, often huge.
@@ -32,7 +34,8 @@ func (w *walker) run(ctx context.Context) bool {
 }
 
 func (w *walker) dir(ctx context.Context, dir, rel string, rules ignoreRules) bool {
-	entries, err := readDir(dir, dir == w.root)
+	// Only the root the user named may be a symlink to a directory.
+	entries, err := regularfile.ReadDir(dir, dir == w.root)
 	if err != nil {
 		// Report it and carry on with whatever was listed before the error.
 		if !w.send(ctx, job{path: dir, err: err}) {

@@ -1,6 +1,9 @@
 package results
 
 import (
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hiveperf/hive/harness/stats"
@@ -31,5 +34,33 @@ func BenchmarkDecode(b *testing.B) {
 		if _, err := Decode("bench.json", data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkFingerprintTree fingerprints the trees the suites read:
+// GOROOT/src/net (quick) and all of GOROOT/src (full). The first iteration
+// may read from disk; the rest from the page cache, as a run that follows
+// a build or an earlier run does.
+func BenchmarkFingerprintTree(b *testing.B) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skipf("no Go tree to fingerprint: go env GOROOT: %v", err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	for _, sub := range []string{"src/net", "src"} {
+		b.Run(strings.ReplaceAll(sub, "/", "_"), func(b *testing.B) {
+			root := filepath.Join(goroot, filepath.FromSlash(sub))
+			fp, err := FingerprintTree(root)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(fp.Bytes)
+			for b.Loop() {
+				if _, err := FingerprintTree(root); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(fp.Files), "files")
+		})
 	}
 }

@@ -2,32 +2,67 @@ package results
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/hiveperf/hive/engine/exitcode"
 )
 
 // CheckComparable refuses to compare two results files that did not
-// measure the same thing: another schema version, or another workload tree.
-// The error is a usage error (exit 2) that names both files and what
-// differs, because the fix is on the user's side (pick another baseline, or
-// re-run on the same workload).
+// measure the same thing: another schema version, or another workload tree
+// (Fingerprint.SameTree: names, sizes and, when both files carry it, the
+// content fingerprint). The error is a usage error (exit 2) that names both
+// files and what differs, because the fix is on the user's side (pick
+// another baseline, or re-run on the same workload).
+//
+// The warnings say what could not be checked: a file written before
+// workload contents were fingerprinted has only names and sizes, so two
+// trees that differ in their bytes alone pass as the same. That is allowed
+// (old baselines stay usable) but never silent.
 //
 // Differences in the environment (CPU, kernel, Go version) do not refuse:
 // comparing across machines is sometimes the point. EnvDiff lists them so a
 // report can warn.
-func CheckComparable(a, b *File) error {
+func CheckComparable(a, b *File) ([]string, error) {
 	if a == nil || b == nil {
-		return exitcode.UsageError("cannot compare: a results file is missing")
+		return nil, exitcode.UsageError("cannot compare: a results file is missing")
 	}
 	if a.Schema != b.Schema {
-		return exitcode.UsageError("cannot compare %s (schema %d) with %s (schema %d): results of different schema versions are not comparable; re-run one side with this hivebench (schema %d)",
+		return nil, exitcode.UsageError("cannot compare %s (schema %d) with %s (schema %d): results of different schema versions are not comparable; re-run one side with this hivebench (schema %d)",
 			a.Label(), a.Schema, b.Label(), b.Schema, Schema)
 	}
 	if !a.Workload.SameTree(b.Workload) {
-		return exitcode.UsageError("cannot compare %s with %s: they measured different workloads (%s vs %s); re-run both on the same workload tree",
-			a.Label(), b.Label(), a.Workload, b.Workload)
+		what := "different workloads"
+		if a.Workload.Hash == b.Workload.Hash && a.Workload.Files == b.Workload.Files && a.Workload.Bytes == b.Workload.Bytes {
+			what = "workloads with the same file names and sizes but different contents"
+		}
+		return nil, exitcode.UsageError("cannot compare %s with %s: they measured %s (%s vs %s); re-run both on the same workload tree",
+			a.Label(), b.Label(), what, a.Workload, b.Workload)
 	}
-	return nil
+	if a.Workload.IsZero() || a.Workload.ContentCompared(b.Workload) {
+		return nil, nil
+	}
+	var without []string
+	for _, f := range []*File{a, b} {
+		if f.Workload.Content == "" {
+			without = append(without, f.Label())
+		}
+	}
+	return []string{fmt.Sprintf("workload contents not compared: %s %s no content fingerprint (written by an older hivebench), so the trees were matched on file names and sizes only; a tree with the same names and sizes but other bytes would pass as the same. Re-run %s to compare contents too",
+		strings.Join(without, " and "), hasHave(len(without)), itThem(len(without)))}, nil
+}
+
+func hasHave(n int) string {
+	if n == 1 {
+		return "has"
+	}
+	return "have"
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // EnvDiff lists the environment differences between base a and head b

@@ -179,6 +179,7 @@ func TestDecodeRejects(t *testing.T) {
 			m["benchmarks"] = append(bs, bs[0])
 		}), []string{"benchmarks[2] (startup.serve) duplicates benchmarks[0]"}},
 		{"bad workload hash", mutate(t, func(m map[string]any) { m["workload"].(map[string]any)["hash"] = "md5:abc" }), []string{`workload.hash is "md5:abc"`}},
+		{"bad workload content", mutate(t, func(m map[string]any) { m["workload"].(map[string]any)["content"] = "sha256:xyz" }), []string{`workload.content is "sha256:xyz"`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -227,35 +228,58 @@ func TestReadTestdata(t *testing.T) {
 }
 
 func TestCheckComparable(t *testing.T) {
-	base := validFile()
+	content := "sha256:" + strings.Repeat("cd", 32)
+	withContent := func(f *File, c string) *File {
+		f.Workload.Content = c
+		return f
+	}
+	base := withContent(validFile(), content)
 	base.Source = "base.json"
-	sameTreeOtherName := validFile()
+	sameTreeOtherName := withContent(validFile(), content)
 	sameTreeOtherName.Workload.Name = "renamed"
-	otherTree := validFile()
+	otherTree := withContent(validFile(), content)
 	otherTree.Source = "head.json"
 	otherTree.Workload.Files = 3
-	otherSchema := validFile()
+	otherContent := withContent(validFile(), "sha256:"+strings.Repeat("ef", 32))
+	otherContent.Source = "head.json"
+	otherSchema := withContent(validFile(), content)
 	otherSchema.Schema = 2
 	noWorkload := validFile()
 	noWorkload.Workload = Fingerprint{}
+	noContent := validFile() // a file written before workload.content existed
+	noContent.Source = "old.json"
 
 	cases := []struct {
 		name string
+		base *File
 		head *File
 		want string // empty: comparable
+		warn string // empty: no warning
 	}{
-		{"identical", validFile(), ""},
-		{"renamed workload, same tree", sameTreeOtherName, ""},
-		{"other tree", otherTree, "cannot compare base.json with head.json: they measured different workloads"},
-		{"other schema", otherSchema, "schema 1) with results (schema 2)"},
-		{"workload vs none", noWorkload, "no workload"},
-		{"nil", nil, "missing"},
+		{"identical", base, withContent(validFile(), content), "", ""},
+		{"renamed workload, same tree", base, sameTreeOtherName, "", ""},
+		{"other tree", base, otherTree, "cannot compare base.json with head.json: they measured different workloads", ""},
+		{"same names and sizes, other bytes", base, otherContent, "cannot compare base.json with head.json: they measured workloads with the same file names and sizes but different contents", ""},
+		{"other schema", base, otherSchema, "schema 1) with results (schema 2)", ""},
+		{"workload vs none", base, noWorkload, "no workload", ""},
+		{"nil", base, nil, "missing", ""},
+		{"head without content", base, noContent, "", "workload contents not compared: old.json has no content fingerprint"},
+		{"base without content", noContent, base, "", "workload contents not compared: old.json has no content fingerprint"},
+		{"neither has content", noContent, noContent, "", "old.json and old.json have no content fingerprint"},
+		{"no workload on either side", noWorkload, noWorkload, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := CheckComparable(base, c.head)
+			warns, err := CheckComparable(c.base, c.head)
 			if c.want == "" {
-				assert.NoError(t, err)
+				require.NoError(t, err)
+				if c.warn == "" {
+					assert.Empty(t, warns)
+					return
+				}
+				require.Len(t, warns, 1)
+				assert.Contains(t, warns[0], c.warn)
+				assert.Contains(t, warns[0], "matched on file names and sizes only")
 				return
 			}
 			require.Error(t, err)

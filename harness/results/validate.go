@@ -69,6 +69,9 @@ func (f *File) Validate() error {
 		if !hashRE.MatchString(w.Hash) {
 			add("workload.hash is %q; it must be \"sha256:\" and 64 lower-case hex digits", w.Hash)
 		}
+		if w.Content != "" && !hashRE.MatchString(w.Content) {
+			add("workload.content is %q; it must be \"sha256:\" and 64 lower-case hex digits (or absent)", w.Content)
+		}
 		if w.Files < 0 || w.Bytes < 0 {
 			add("workload.files (%d) and workload.bytes (%d) must not be negative", w.Files, w.Bytes)
 		}

@@ -13,13 +13,15 @@ import (
 //
 // Files that did not measure the same thing (another schema, another
 // workload tree) are refused with a usage error (results.CheckComparable).
-// The returned warnings say what could not be compared and how the two
+// The returned warnings say what could not be compared (workload contents
+// a file did not record, benchmarks only one side has) and how the two
 // environments differ; they never change a verdict.
 func CompareFiles(base, head *results.File, th Thresholds, keep func(name string) bool) ([]compare.Result, []string, error) {
-	if err := results.CheckComparable(base, head); err != nil {
+	warnings, err := results.CheckComparable(base, head)
+	if err != nil {
 		return nil, nil, err
 	}
-	warnings := results.EnvDiff(base, head)
+	warnings = append(warnings, results.EnvDiff(base, head)...)
 	var inputs []compare.Input
 	for _, hb := range head.Benchmarks {
 		if keep != nil && !keep(hb.Name) {
