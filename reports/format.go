@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Format is an output format of a report.

@@ -13,10 +13,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/targets"
 )
 

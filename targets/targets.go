@@ -31,8 +31,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 //go:embed targets.yaml

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )
 

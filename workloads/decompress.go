@@ -9,7 +9,7 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // trailingSlack is how much data may follow the end of a tar archive in its

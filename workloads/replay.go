@@ -16,11 +16,11 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // ReplayOptions configure a replay.

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )
 

@@ -13,8 +13,8 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/texttable"
 )
 

@@ -15,8 +15,8 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // askEnv is a clean environment: HOME in a temp dir (no user config or

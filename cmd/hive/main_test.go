@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // run executes the hive app in-process with captured output.

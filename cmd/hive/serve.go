@@ -13,10 +13,10 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/llm"
 	"github.com/hiveperf/hive/engine/server"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func init() {

@@ -19,9 +19,9 @@ import (
 
 	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's log and the test to

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/texttable"
 )
 

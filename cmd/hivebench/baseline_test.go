@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func TestBaseline(t *testing.T) {

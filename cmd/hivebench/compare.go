@@ -7,9 +7,9 @@ import (
 
 	"github.com/hiveperf/hive/baselines"
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )
 

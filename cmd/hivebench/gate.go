@@ -15,12 +15,12 @@ import (
 
 	"github.com/hiveperf/hive/baselines"
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )
 

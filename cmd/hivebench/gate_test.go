@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // gateJSON is the part of the gate's JSON summary the tests read.

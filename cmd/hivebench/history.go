@@ -9,10 +9,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/history"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )
 

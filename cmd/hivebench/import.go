@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/gobench"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func init() {

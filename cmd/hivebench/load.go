@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func init() {

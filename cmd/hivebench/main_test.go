@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/testhive"
 )
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func init() {

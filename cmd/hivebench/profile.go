@@ -24,12 +24,12 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/profiling"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )
 

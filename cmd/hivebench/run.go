@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/export"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 	"github.com/hiveperf/hive/targets"
 )

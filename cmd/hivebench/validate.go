@@ -8,10 +8,10 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/targets"
 )
 

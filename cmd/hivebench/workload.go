@@ -11,9 +11,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
 )
 

@@ -1,7 +1,7 @@
 // Package cli is the small command dispatcher shared by hive and hivebench:
 // a table of subcommands, each a function that gets its arguments and
 // injected writers and returns an error. main stays thin: it calls Main,
-// which maps the error to an exit code in one place (engine/exitcode).
+// which maps the error to an exit code in one place (internal/exitcode).
 package cli
 
 import (
@@ -15,7 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Env is what a command may touch of the outside world; tests inject it.

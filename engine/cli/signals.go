@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // StopSignals are the signals that ask a command to stop: Ctrl-C, kill's

@@ -11,9 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/llm"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Completer is what the engine needs of an LLM client; *llm.Client has it.

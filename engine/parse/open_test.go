@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // hangLimit is how long a step that must not block may take before the test

@@ -18,8 +18,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func write(t *testing.T, path, content string) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // The OpenAI-compatible surface: a client library pointed at

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // consensusRequest is the body of POST /v1/consensus.

@@ -21,8 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Defaults of Config's zero fields.

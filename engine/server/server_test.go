@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/server"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 type conversation struct {

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // UpsertFiles stores analysed files and replaces their symbols, all in one

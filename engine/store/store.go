@@ -12,7 +12,7 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/sqlitefile"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Defaults of Sequential. 10 samples per side decides a 10% change at 3% CV
@@ -104,7 +104,7 @@ type MeasureFunc func(ctx context.Context, more int, undecided []string) ([]Inpu
 // gets a warning saying it counts as a pass. Errors from measure are
 // returned as they are; an invalid policy is a usage error and a non-finite
 // sample an infrastructure error (a probe that returns NaN is broken), with
-// exit codes from engine/exitcode.
+// exit codes from internal/exitcode.
 func (s Sequential) Run(ctx context.Context, measure MeasureFunc) ([]Result, error) {
 	return s.run(ctx, measure, true)
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // synthRun builds a valid results file for commit with startup.serve

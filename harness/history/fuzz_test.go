@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // FuzzRecordDocument feeds arbitrary bytes through what `hivebench history

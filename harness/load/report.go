@@ -8,9 +8,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/internal/atomicfile"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Report is the outcome of one run. Its JSON form (WriteJSON) is the load

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // ServeConfig is how StartServe runs `hive serve`.

@@ -2,7 +2,7 @@ package load
 
 import (
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // ProfileStages is the number of upstream calls one run of a built-in

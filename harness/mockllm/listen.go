@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // ErrNotLoopback is wrapped by the error Listen returns for an address that

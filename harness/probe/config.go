@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Config shapes every probe. Zero fields take the defaults below; All and

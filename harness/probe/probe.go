@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Target is one hive binary to measure, with its environment.

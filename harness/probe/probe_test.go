@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func TestRegistry(t *testing.T) {

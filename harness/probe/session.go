@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // base is what every session has: the target, its scratch directory, the

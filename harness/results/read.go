@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Read reads and checks a results file. Every error names the file and is a

@@ -7,8 +7,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/internal/atomicfile"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Encode validates f and returns its JSON form (indented, newline-ended, so

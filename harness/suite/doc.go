@@ -172,7 +172,7 @@
 //
 // A canceled context (SIGINT, SIGTERM, SIGHUP: engine/cli cancels it) stops the
 // current round; Run and Gate return an *Interrupted error, which exits 3
-// (engine/exitcode: the measurement did not happen, which is neither a
+// (internal/exitcode: the measurement did not happen, which is neither a
 // regression nor bad input). The rounds that finished are kept: `hivebench
 // run` writes them as a results file marked incomplete ("interrupted by a
 // signal"), which reports show and a baseline refuses. The workload's

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // FuzzParseThresholds feeds arbitrary --threshold values to

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // GateConfig is an A/B gate: two hive binaries measured interleaved in the

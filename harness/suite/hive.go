@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // HiveInfo is what `hive version --json` says about a binary.

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Progress receives one line per step of a run or gate (a set-up, a

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Selection is the subset of probes and metrics a command works on, from

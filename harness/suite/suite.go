@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/exitcode"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // Suite is a named measurement plan: which families run, how many rounds
