@@ -7,7 +7,7 @@ PKG      := github.com/hiveperf/hive
 VERSION  ?= $(shell git describe --tags --always 2>/dev/null || echo dev)
 COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
 DIRTY    ?= $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo true || echo false)
-LDFLAGS  := -X $(PKG)/engine/buildinfo.Version=$(VERSION) -X $(PKG)/engine/buildinfo.Commit=$(COMMIT) -X $(PKG)/engine/buildinfo.Dirty=$(DIRTY)
+LDFLAGS  := -X $(PKG)/internal/buildinfo.Version=$(VERSION) -X $(PKG)/internal/buildinfo.Commit=$(COMMIT) -X $(PKG)/internal/buildinfo.Dirty=$(DIRTY)
 GOFLAGS_BUILD := -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)"
 
 # The engine packages run under the race detector; the rest (harness,

@@ -43,7 +43,7 @@ build() { # build NAME REF: hive (and hivebench for head) at REF into $work/bin
   git worktree add --detach --quiet "$wt" "$ref"
   mkdir -p "$work/bin"
   local commit; commit=$(git -C "$wt" rev-parse HEAD)
-  local ldflags="-X github.com/hiveperf/hive/engine/buildinfo.Commit=$commit -X github.com/hiveperf/hive/engine/buildinfo.Version=$name"
+  local ldflags="-X github.com/hiveperf/hive/internal/buildinfo.Commit=$commit -X github.com/hiveperf/hive/internal/buildinfo.Version=$name"
   if ! (cd "$wt" && go build -tags sqlite_fts5 -trimpath -ldflags "$ldflags" -o "$work/bin/hive-$name" ./cmd/hive); then
     echo "ci/gate.sh: building hive at $ref failed" >&2; exit 3
   fi

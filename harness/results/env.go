@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/buildinfo"
+	"github.com/hiveperf/hive/internal/buildinfo"
 )
 
 // Env is the machine and build a run happened on. Two results files from

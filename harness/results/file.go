@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hiveperf/hive/engine/buildinfo"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/buildinfo"
 )
 
 // Schema is the version of the results format this code writes and reads.

@@ -10,7 +10,7 @@ import (
 	"runtime/debug"
 )
 
-// Set at link time: -X github.com/hiveperf/hive/engine/buildinfo.Version=...
+// Set at link time: -X github.com/hiveperf/hive/internal/buildinfo.Version=...
 var (
 	Version = "dev"
 	Commit  = ""
