@@ -5,13 +5,13 @@ package main
 
 import (
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/profiling"
+	"github.com/hiveperf/hive/internal/profiling"
 )
 
 var app = &cli.App{
 	Name:    "hive",
 	Summary: "LLM consensus engine, source analyzer and store",
-	// HIVE_CPUPROFILE, HIVE_FGPROF, ... profile any command (engine/profiling).
+	// HIVE_CPUPROFILE, HIVE_FGPROF, ... profile any command (internal/profiling).
 	Around: func(env *cli.Env) func() { return profiling.Start(env.Getenv, env.Stderr) },
 }
 

@@ -24,12 +24,12 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/hiveperf/hive/engine/cli"
-	"github.com/hiveperf/hive/engine/profiling"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/internal/profiling"
 	"github.com/hiveperf/hive/reports"
 )
 
@@ -67,7 +67,7 @@ Flags:
 // profileKind is one profile hive can write.
 type profileKind struct {
 	name string // cpu, fgprof, heap, allocs, mutex, block
-	env  string // engine/profiling variable
+	env  string // internal/profiling variable
 	path string // /debug/ path on hive serve ("" : only through env)
 }
 
@@ -601,7 +601,7 @@ func fetchProfile(ctx context.Context, u, path string, timeout time.Duration) er
 func checkWritten(paths []string) error {
 	for _, p := range paths {
 		if fi, err := os.Stat(p); err != nil || fi.Size() == 0 {
-			return exitcode.InfraError("hivebench profile: %s was not written by hive; does this binary support the HIVE_* profiling variables (engine/profiling)?", p)
+			return exitcode.InfraError("hivebench profile: %s was not written by hive; does this binary support the HIVE_* profiling variables (internal/profiling)?", p)
 		}
 	}
 	return nil
