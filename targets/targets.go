@@ -21,7 +21,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/internal/cli"
 	"io"
 	"math"
 	"os"

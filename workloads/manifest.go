@@ -1,7 +1,7 @@
 package workloads
 
 import (
-	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/internal/cli"
 
 	"errors"
 	"fmt"

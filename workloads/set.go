@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )

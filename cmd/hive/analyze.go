@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/parse"
 	"github.com/hiveperf/hive/engine/store"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/texttable"
 )

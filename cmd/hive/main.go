@@ -4,7 +4,7 @@
 package main
 
 import (
-	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/profiling"
 )
 

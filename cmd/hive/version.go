@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/internal/buildinfo"
+	"github.com/hiveperf/hive/internal/cli"
 )
 
 func init() {

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/baselines"
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 	"github.com/hiveperf/hive/targets"

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/baselines"
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )

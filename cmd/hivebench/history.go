@@ -8,10 +8,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/history"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
 )

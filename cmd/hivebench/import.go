@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/harness/gobench"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 

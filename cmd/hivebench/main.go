@@ -4,7 +4,7 @@
 // and registers itself with app.
 package main
 
-import "github.com/hiveperf/hive/engine/cli"
+import "github.com/hiveperf/hive/internal/cli"
 
 var app = &cli.App{Name: "hivebench", Summary: "benchmark harness and regression gate for hive"}
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/hiveperf/hive/engine/cli"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/testhive"
 )

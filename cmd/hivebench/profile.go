@@ -23,11 +23,11 @@ import (
 
 	"github.com/google/pprof/profile"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/harness/suite"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/profiling"
 	"github.com/hiveperf/hive/reports"

@@ -70,7 +70,7 @@ func TestRunInterruptedWritesPartialResults(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "partial.json")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// SIGINT arrives, as engine/cli delivers it, as a canceled context:
+	// SIGINT arrives, as internal/cli delivers it, as a canceled context:
 	// here right after the first round of startup finished.
 	hook := func(s string) {
 		if strings.Contains(s, "startup: round 1/3 done") {

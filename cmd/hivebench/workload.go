@@ -10,9 +10,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hiveperf/hive/engine/cli"
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
 )

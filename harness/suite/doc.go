@@ -170,7 +170,7 @@
 //
 // # Interruption
 //
-// A canceled context (SIGINT, SIGTERM, SIGHUP: engine/cli cancels it) stops the
+// A canceled context (SIGINT, SIGTERM, SIGHUP: internal/cli cancels it) stops the
 // current round; Run and Gate return an *Interrupted error, which exits 3
 // (internal/exitcode: the measurement did not happen, which is neither a
 // regression nor bad input). The rounds that finished are kept: `hivebench
