@@ -10,10 +10,12 @@ DIRTY    ?= $(shell test -n "$$(git status --porcelain 2>/dev/null)" && echo tru
 LDFLAGS  := -X $(PKG)/internal/buildinfo.Version=$(VERSION) -X $(PKG)/internal/buildinfo.Commit=$(COMMIT) -X $(PKG)/internal/buildinfo.Dirty=$(DIRTY)
 GOFLAGS_BUILD := -tags $(TAGS) -trimpath -ldflags "$(LDFLAGS)"
 
-# The engine packages run under the race detector; the rest (harness,
-# formats, CLIs) without it, to keep `make test` well inside CI's budget.
-ENGINE_PKGS := ./engine/...
-OTHER_PKGS   = $(shell $(GO) list ./... | grep -v '/engine/')
+# The engine packages and the command-line kit both binaries share (which
+# lived under engine/ until it moved to internal/) run under the race
+# detector; the rest (harness, formats, CLIs) without it, to keep `make
+# test` well inside CI's budget.
+RACE_PKGS := ./engine/... ./internal/cli/... ./internal/exitcode/... ./internal/buildinfo/... ./internal/profiling/...
+OTHER_PKGS = $(shell $(GO) list ./... | grep -v -e '/engine/' -e '/internal/cli' -e '/internal/exitcode' -e '/internal/buildinfo' -e '/internal/profiling')
 
 BENCH_OUT   ?= bench-results.json
 SUITE       ?= quick
@@ -35,7 +37,7 @@ vet:
 	$(GO) vet -tags $(TAGS) ./...
 
 test: fmt-check vet
-	$(GO) test -tags $(TAGS) -race -count=1 $(ENGINE_PKGS)
+	$(GO) test -tags $(TAGS) -race -count=1 $(RACE_PKGS)
 	# The store's readers-and-writer test 90 times under the race detector:
 	# a failure rate of 5% shows with 99% confidence (0.95^90 < 0.01).
 	$(GO) test -tags $(TAGS) -race -count=90 -run 'TestConcurrentReadersAndWriter$$' ./engine/store/

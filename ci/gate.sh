@@ -43,7 +43,12 @@ build() { # build NAME REF: hive (and hivebench for head) at REF into $work/bin
   git worktree add --detach --quiet "$wt" "$ref"
   mkdir -p "$work/bin"
   local commit; commit=$(git -C "$wt" rev-parse HEAD)
-  local ldflags="-X github.com/hiveperf/hive/internal/buildinfo.Commit=$commit -X github.com/hiveperf/hive/internal/buildinfo.Version=$name"
+  # buildinfo was under engine/ before it moved to internal/; -X of a symbol
+  # that a ref does not have is ignored, so both paths serve old and new refs.
+  local ldflags="" bi
+  for bi in internal/buildinfo engine/buildinfo; do
+    ldflags="$ldflags -X github.com/hiveperf/hive/$bi.Commit=$commit -X github.com/hiveperf/hive/$bi.Version=$name"
+  done
   if ! (cd "$wt" && go build -tags sqlite_fts5 -trimpath -ldflags "$ldflags" -o "$work/bin/hive-$name" ./cmd/hive); then
     echo "ci/gate.sh: building hive at $ref failed" >&2; exit 3
   fi
