@@ -273,6 +273,44 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 
 	res := &Result{Profile: p.Name, Question: question, Status: StatusOK, CacheKey: key,
 		Stages: make([]StageRecord, len(p.plan))}
+	runErr := e.runStages(ctx, p, req, question, ctxText, res, on)
+	res.setFinal()
+
+	if e.store != nil {
+		res.ConversationID, res.RecordErr = e.record(ctx, rw, p.Name, ctxText, res, time.Since(start))
+		res.Recorded = res.RecordErr == nil
+		if res.RecordErr != nil {
+			e.m.errors.WithLabelValues(errKindStore).Inc()
+			e.m.unrecorded.Inc()
+		}
+	}
+	res.Wall = time.Since(start)
+	res.Overhead = max(0, res.Wall-res.Upstream)
+
+	e.m.runs.WithLabelValues(p.Name, res.Status).Inc()
+	e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
+	e.m.overhead.Observe(res.Overhead.Seconds())
+
+	// An answer whose record is missing is not cached: its hits would
+	// carry no conversation to read back.
+	if res.Status == StatusOK && (e.store == nil || res.Recorded) {
+		e.remember(key, res)
+	}
+	if on != nil {
+		if runErr != nil {
+			on(Event{Kind: EventError, Result: res, Err: runErr})
+		} else {
+			on(Event{Kind: EventDone, Result: res})
+		}
+	}
+	return res, runErr
+}
+
+// runStages runs p's stages in order into res, each seeing the outputs of
+// those before it, and returns the error that stopped the run: a stage that
+// failed, or a canceled context. It stops before a stage once the run's
+// cost has reached req.MaxCost; the stages after a stop are marked skipped.
+func (e *Engine) runStages(ctx context.Context, p *Profile, req Request, question, ctxText string, res *Result, on EventHandler) error {
 	outputs := make([]stageOutput, 0, len(p.plan))
 	var runErr error
 	stopped := false
@@ -312,46 +350,23 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 		res.Totals.Latency += rec.Latency
 		res.Upstream += rec.Upstream
 	}
-	switch res.Status {
+	return runErr
+}
+
+// setFinal sets the answer: the last stage's, or on a budget stop the last
+// completed stage's.
+func (r *Result) setFinal() {
+	switch r.Status {
 	case StatusOK:
-		res.Final = res.Stages[len(res.Stages)-1].Content
+		r.Final = r.Stages[len(r.Stages)-1].Content
 	case StatusBudget:
-		for i := len(res.Stages) - 1; i >= 0; i-- {
-			if res.Stages[i].Status == StatusOK {
-				res.Final = res.Stages[i].Content
+		for i := len(r.Stages) - 1; i >= 0; i-- {
+			if r.Stages[i].Status == StatusOK {
+				r.Final = r.Stages[i].Content
 				break
 			}
 		}
 	}
-
-	if e.store != nil {
-		res.ConversationID, res.RecordErr = e.record(ctx, rw, p.Name, ctxText, res, time.Since(start))
-		res.Recorded = res.RecordErr == nil
-		if res.RecordErr != nil {
-			e.m.errors.WithLabelValues(errKindStore).Inc()
-			e.m.unrecorded.Inc()
-		}
-	}
-	res.Wall = time.Since(start)
-	res.Overhead = max(0, res.Wall-res.Upstream)
-
-	e.m.runs.WithLabelValues(p.Name, res.Status).Inc()
-	e.m.runDuration.WithLabelValues(p.Name).Observe(res.Wall.Seconds())
-	e.m.overhead.Observe(res.Overhead.Seconds())
-
-	// An answer whose record is missing is not cached: its hits would
-	// carry no conversation to read back.
-	if res.Status == StatusOK && (e.store == nil || res.Recorded) {
-		e.remember(key, res)
-	}
-	if on != nil {
-		if runErr != nil {
-			on(Event{Kind: EventError, Result: res, Err: runErr})
-		} else {
-			on(Event{Kind: EventDone, Result: res})
-		}
-	}
-	return res, runErr
 }
 
 // Lookup answers req from the response cache as Run would, without
