@@ -208,28 +208,8 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 		}
 	}()
 
-	if resp.StatusCode != http.StatusOK {
-		tb := timedBody{r: resp.Body}
-		e := statusErrorFrom(resp, &tb, model, &st.ch)
-		out.Upstream += tb.spent
-		if ctx.Err() != nil {
-			return c.failed(ctx, actx, model, e, false)
-		}
-		o := outcome{err: e, retryAfter: e.RetryAfter}
-		o.retry, o.stop = classifyStatus(e.Status)
+	if o, ok := c.notAStream(ctx, actx, resp, model, out, st); ok {
 		return o
-	}
-	if ct := resp.Header.Get("Content-Type"); isJSON(ct) {
-		tb := timedBody{r: resp.Body}
-		data, _ := io.ReadAll(io.LimitReader(&tb, 64<<10))
-		out.Upstream += tb.spent
-		if st.ch.decode(data) == nil && st.ch.hasErr {
-			e := chunkAPIError(&st.ch, model)
-			retry, stop := classifyStatus(e.Status)
-			return outcome{err: e, retry: retry || e.Status == 0, stop: stop}
-		}
-		return outcome{err: fmt.Errorf("%w: %s answered 200 with Content-Type %q; the server must support \"stream\": true (body starts %s)",
-			ErrNotAStream, model, ct, snippet(data))}
 	}
 
 	var idle *time.Timer
@@ -238,10 +218,61 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 		defer idle.Stop()
 	}
 	st.body = timedBody{r: resp.Body, idle: idle, idleTO: c.idleTO}
+	began, done, serr := c.readStream(model, out, onToken, st, t0, ttft)
+	out.Upstream += st.body.spent
+
+	if done {
+		if !st.sse.eof {
+			// The transport reuses a connection only if its body was read
+			// to the end; the end usually follows [DONE] at once, but do
+			// not make the caller wait for it.
+			handedOff, bodyOpen = true, false
+			c.drains.Go(func() { drain(resp.Body, cancel) })
+		}
+		return outcome{began: began}
+	}
+	return c.streamEnded(ctx, actx, model, out, st, began, serr)
+}
+
+// notAStream handles an answer that is not an event stream: an HTTP error
+// status, or a JSON body (an error object, or a server that ignored
+// "stream": true). ok is false for a 200 event stream, which the caller
+// reads.
+func (c *Client) notAStream(ctx, actx context.Context, resp *http.Response, model string, out *Response, st *streamState) (o outcome, ok bool) {
+	if resp.StatusCode != http.StatusOK {
+		tb := timedBody{r: resp.Body}
+		e := statusErrorFrom(resp, &tb, model, &st.ch)
+		out.Upstream += tb.spent
+		if ctx.Err() != nil {
+			return c.failed(ctx, actx, model, e, false), true
+		}
+		o := outcome{err: e, retryAfter: e.RetryAfter}
+		o.retry, o.stop = classifyStatus(e.Status)
+		return o, true
+	}
+	ct := resp.Header.Get("Content-Type")
+	if !isJSON(ct) {
+		return outcome{}, false
+	}
+	tb := timedBody{r: resp.Body}
+	data, _ := io.ReadAll(io.LimitReader(&tb, 64<<10))
+	out.Upstream += tb.spent
+	if st.ch.decode(data) == nil && st.ch.hasErr {
+		e := chunkAPIError(&st.ch, model)
+		retry, stop := classifyStatus(e.Status)
+		return outcome{err: e, retry: retry || e.Status == 0, stop: stop}, true
+	}
+	return outcome{err: fmt.Errorf("%w: %s answered 200 with Content-Type %q; the server must support \"stream\": true (body starts %s)",
+		ErrNotAStream, model, ct, snippet(data))}, true
+}
+
+// readStream reads the event stream in st.body into out and st.content,
+// calling onToken for each piece of content. It returns whether content
+// began, whether [DONE] came, and a stream-level error found in the data
+// (an error event or chunk, a malformed chunk, an answer over the cap).
+func (c *Client) readStream(model string, out *Response, onToken func(string), st *streamState, t0 time.Time, ttft *time.Timer) (began, done bool, serr error) {
 	st.sse.Reset(&st.body)
 	ch := &st.ch
-	began, done := false, false
-	var serr error // a stream-level error found in the data
 	for st.sse.Next() {
 		ev := st.sse.Event()
 		if string(ev.Data) == "[DONE]" {
@@ -294,18 +325,13 @@ func (c *Client) attempt(ctx context.Context, body []byte, model string, out *Re
 			}
 		}
 	}
-	out.Upstream += st.body.spent
+	return began, done, serr
+}
 
-	if done {
-		if !st.sse.eof {
-			// The transport reuses a connection only if its body was read
-			// to the end; the end usually follows [DONE] at once, but do
-			// not make the caller wait for it.
-			handedOff, bodyOpen = true, false
-			c.drains.Go(func() { drain(resp.Body, cancel) })
-		}
-		return outcome{began: began}
-	}
+// streamEnded classifies a stream that ended without [DONE]: a read error, a
+// stream complete but for [DONE], or serr. A stream that had begun is not
+// retried (its tokens went to the caller); one that had not may be.
+func (c *Client) streamEnded(ctx, actx context.Context, model string, out *Response, st *streamState, began bool, serr error) outcome {
 	if serr == nil {
 		if err := st.sse.Err(); err != nil {
 			return c.failed(ctx, actx, model, fmt.Errorf("llm: reading stream from %s: %w", model, err), began)
