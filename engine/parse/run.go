@@ -74,54 +74,114 @@ type Progress struct {
 // deletes nothing from the store.
 func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	start := time.Now()
-	abs, err := filepath.Abs(root)
+	rc, err := settle(root, opts)
 	if err != nil {
-		return nil, exitcode.UsageError("analyze: %s: %v", root, err)
+		return nil, err
 	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, exitcode.UsageError("analyze: %s does not exist; give a directory or a source file", root)
-		}
-		return nil, exitcode.UsageError("analyze: %s: %v", root, unwrapPath(err))
-	}
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	if err := checkMaxFileSize(opts.MaxFileSize); err != nil {
-		return nil, exitcode.UsageError("analyze: %v", err)
-	}
-	maxSize := opts.MaxFileSize
-	if maxSize == 0 {
-		maxSize = DefaultMaxFileSize
-	}
-	if opts.ParseOnly && opts.Store != nil {
-		return nil, exitcode.UsageError("analyze: a parse-only baseline stores nothing; run it without a store")
-	}
-
 	var states *stateTable
 	if opts.Store != nil {
-		if states, err = loadStates(ctx, opts.Store, abs); err != nil {
+		if states, err = loadStates(ctx, opts.Store, rc.abs); err != nil {
 			return nil, fmt.Errorf("analyze: reading stored file states: %w", err)
 		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	pl := startPipeline(ctx, rc, opts, states)
+	var p *persister
+	if opts.Store != nil {
+		p = startPersister(ctx, opts.Store)
+	}
+	sum := &Summary{Root: rc.abs, Jobs: rc.jobs, ParseOnly: opts.ParseOnly, Languages: map[string]*Counts{}}
+	stopErr := pl.collect(sum, states, p, opts, cancel, start)
+	sum.Complete = <-pl.complete && stopErr == nil && ctx.Err() == nil
+	// After <-complete the walker is done with ignoreErrs.
+	for _, err := range pl.walker.ignoreErrs {
+		stopErr = errors.Join(stopErr, exitcode.UsageError("analyze --gitignore: %v; its rules were not applied, so files it may exclude were analysed (make it a regular file, or analyze without --gitignore)", err))
+	}
 
-	var found atomic.Int64
-	jobCh := make(chan job, 4*jobs)
-	resCh := make(chan FileResult, 4*jobs)
+	var errs []error
+	if stopErr != nil {
+		errs = append(errs, stopErr)
+	}
+	if p != nil {
+		errs = append(errs, finishStore(ctx, p, opts.Store, states, sum, len(errs) == 0)...)
+	}
+	if !sum.Complete && stopErr == nil {
+		if err := context.Cause(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	sum.Seconds = time.Since(start).Seconds()
+	if sum.Seconds > 0 {
+		sum.FilesPerSec = float64(sum.Files) / sum.Seconds
+		sum.MBPerSec = float64(sum.Bytes) / 1e6 / sum.Seconds
+	}
+	sum.PeakRSSBytes = PeakRSS()
+	return sum, errors.Join(errs...)
+}
+
+// runConfig is what Run settles from its arguments before it starts.
+type runConfig struct {
+	abs     string
+	info    fs.FileInfo
+	jobs    int
+	maxSize int64
+}
+
+// settle checks Run's arguments: bad input is exit 2, before any work.
+func settle(root string, opts Options) (runConfig, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return runConfig{}, exitcode.UsageError("analyze: %s: %v", root, err)
+	}
+	info, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return runConfig{}, exitcode.UsageError("analyze: %s does not exist; give a directory or a source file", root)
+		}
+		return runConfig{}, exitcode.UsageError("analyze: %s: %v", root, unwrapPath(err))
+	}
+	rc := runConfig{abs: abs, info: info, jobs: opts.Jobs, maxSize: opts.MaxFileSize}
+	if rc.jobs <= 0 {
+		rc.jobs = runtime.GOMAXPROCS(0)
+	}
+	if err := checkMaxFileSize(opts.MaxFileSize); err != nil {
+		return runConfig{}, exitcode.UsageError("analyze: %v", err)
+	}
+	if rc.maxSize == 0 {
+		rc.maxSize = DefaultMaxFileSize
+	}
+	if opts.ParseOnly && opts.Store != nil {
+		return runConfig{}, exitcode.UsageError("analyze: a parse-only baseline stores nothing; run it without a store")
+	}
+	return rc, nil
+}
+
+// pipeline is a running analysis: the walk, the checkers that settle what
+// a stat can (most of a rerun), and the pinned workers that read and parse
+// the rest, all feeding results.
+type pipeline struct {
+	walker   *walker
+	found    *atomic.Int64 // source files found so far, for progress
+	results  <-chan FileResult
+	complete <-chan bool // the walk's verdict: it saw the whole tree
+}
+
+func startPipeline(ctx context.Context, rc runConfig, opts Options, states *stateTable) *pipeline {
+	found := new(atomic.Int64)
+	jobCh := make(chan job, 4*rc.jobs)
+	resCh := make(chan FileResult, 4*rc.jobs)
 	complete := make(chan bool, 1)
 
-	w := &walker{root: abs, gitignore: opts.GitIgnore, jobs: jobCh, found: func() { found.Add(1) }}
+	w := &walker{root: rc.abs, gitignore: opts.GitIgnore, jobs: jobCh, found: func() { found.Add(1) }}
 	go func() {
 		defer close(jobCh)
-		if !info.IsDir() {
+		if !rc.info.IsDir() {
 			found.Add(1)
 			select {
-			case jobCh <- job{path: abs, entry: fs.FileInfoToDirEntry(info)}:
+			case jobCh <- job{path: rc.abs, entry: fs.FileInfoToDirEntry(rc.info)}:
 				complete <- true
 			case <-ctx.Done():
 				complete <- false
@@ -131,11 +191,9 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		complete <- w.run(ctx)
 	}()
 
-	// Stage one settles what a stat can (most of a rerun); stage two reads
-	// and parses the rest.
-	pendCh := make(chan *pending, 4*jobs)
+	pendCh := make(chan *pending, 4*rc.jobs)
 	var checkers sync.WaitGroup
-	for range jobs {
+	for range rc.jobs {
 		checkers.Add(1)
 		go func() {
 			defer checkers.Done()
@@ -155,7 +213,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 	go func() { checkers.Wait(); close(pendCh) }()
 
 	var wg sync.WaitGroup
-	for range jobs {
+	for range rc.jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -170,7 +228,7 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 			// rerun time.
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			w := &worker{an: NewAnalyzer(), maxSize: maxSize, noCache: opts.NoCache, parseOnly: opts.ParseOnly}
+			w := &worker{an: NewAnalyzer(), maxSize: rc.maxSize, noCache: opts.NoCache, parseOnly: opts.ParseOnly}
 			defer w.an.Close()
 			for p := range pendCh {
 				if ctx.Err() != nil {
@@ -185,18 +243,20 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 		}()
 	}
 	go func() { wg.Wait(); close(resCh) }()
+	return &pipeline{walker: w, found: found, results: resCh, complete: complete}
+}
 
-	var p *persister
-	if opts.Store != nil {
-		p = startPersister(ctx, opts.Store)
-	}
-	sum := &Summary{Root: abs, Jobs: jobs, ParseOnly: opts.ParseOnly, Languages: map[string]*Counts{}}
-	// states is shared read-only with the checkers; what the walk saw is
-	// marked in states.seen by this goroutine only, once the checkers are
-	// past the file, and the stored files it did not see are deleted.
+// collect adds every result to sum, hands records to the persister, and
+// reports each file and the progress. An OnFile error stops the run
+// (cancel) and is returned; the results still in flight are drained.
+//
+// states is shared read-only with the checkers; what the walk saw is
+// marked in states.seen by this goroutine only, once the checkers are past
+// the file, and the stored files it did not see are deleted.
+func (pl *pipeline) collect(sum *Summary, states *stateTable, p *persister, opts Options, cancel func(), start time.Time) error {
 	var stopErr error
 	var done int64
-	for r := range resCh {
+	for r := range pl.results {
 		done++
 		if stopErr != nil {
 			continue
@@ -216,45 +276,29 @@ func Run(ctx context.Context, root string, opts Options) (*Summary, error) {
 			}
 		}
 		if opts.Progress != nil {
-			opts.Progress(Progress{Found: found.Load(), Done: done, Bytes: sum.Bytes, Elapsed: time.Since(start)})
+			opts.Progress(Progress{Found: pl.found.Load(), Done: done, Bytes: sum.Bytes, Elapsed: time.Since(start)})
 		}
 	}
-	sum.Complete = <-complete && stopErr == nil && ctx.Err() == nil
-	// After <-complete the walker is done with ignoreErrs.
-	for _, err := range w.ignoreErrs {
-		stopErr = errors.Join(stopErr, exitcode.UsageError("analyze --gitignore: %v; its rules were not applied, so files it may exclude were analysed (make it a regular file, or analyze without --gitignore)", err))
-	}
+	return stopErr
+}
 
-	var errs []error
-	if stopErr != nil {
-		errs = append(errs, stopErr)
+// finishStore writes what the persister still holds and, after a complete
+// walk with no error so far (clean), removes the stored files the walk did
+// not see.
+func finishStore(ctx context.Context, p *persister, st *store.Store, states *stateTable, sum *Summary, clean bool) []error {
+	if err := p.close(); err != nil {
+		return []error{err}
 	}
-	if p != nil {
-		if err := p.close(); err != nil {
-			errs = append(errs, err)
-		}
-		if gone := states.unseen(); sum.Complete && len(errs) == 0 && len(gone) > 0 {
-			sort.Strings(gone)
-			if err := opts.Store.DeleteFiles(ctx, gone); err != nil {
-				errs = append(errs, fmt.Errorf("analyze: removing %d deleted files from the store: %w", len(gone), err))
-			} else {
-				sum.Deleted = len(gone)
-			}
-		}
+	gone := states.unseen()
+	if !sum.Complete || !clean || len(gone) == 0 {
+		return nil
 	}
-	if !sum.Complete && stopErr == nil {
-		if err := context.Cause(ctx); err != nil {
-			errs = append(errs, err)
-		}
+	sort.Strings(gone)
+	if err := st.DeleteFiles(ctx, gone); err != nil {
+		return []error{fmt.Errorf("analyze: removing %d deleted files from the store: %w", len(gone), err)}
 	}
-
-	sum.Seconds = time.Since(start).Seconds()
-	if sum.Seconds > 0 {
-		sum.FilesPerSec = float64(sum.Files) / sum.Seconds
-		sum.MBPerSec = float64(sum.Bytes) / 1e6 / sum.Seconds
-	}
-	sum.PeakRSSBytes = PeakRSS()
-	return sum, errors.Join(errs...)
+	sum.Deleted = len(gone)
+	return nil
 }
 
 func unwrapPath(err error) error {
