@@ -145,10 +145,12 @@ func ParseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// ParseInterspersed parses flags that may come before or after the
-// positional arguments ("analyze PATH --format json"), which the flag
-// package alone does not allow, and returns the positional arguments in
-// order. Everything after "--" is positional. Errors are as ParseFlags's.
+// ParseInterspersed parses flags that may come before, between or after the
+// positional arguments ("analyze PATH --format json", "record a.json --db x
+// b.json"), which the flag package alone does not allow, and returns the
+// positional arguments in order. The first "--" that is not a flag's value
+// ends the flags: it is dropped and everything after it is positional, even
+// another "--" or a name that starts with "-". Errors are as ParseFlags's.
 func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
