@@ -79,8 +79,7 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 		return exitcode.UsageError("%s: no command given", a.Name)
 	}
 	name := args[0]
-	switch name {
-	case "-h", "-help", "--help", "help":
+	if isHelp(name) {
 		a.Usage(env.Stdout)
 		return nil
 	}
@@ -94,6 +93,28 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// isHelp reports whether arg asks for help in the place of a command or
+// subcommand name.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// Help is for commands with subcommands (hivebench baseline, history,
+// workload): when arg, the word where a subcommand would be, asks for help
+// (-h, -help, --help or help, as at the top level), it writes usage to
+// env.Stdout and reports true, and the command returns nil.
+func Help(env *Env, arg, usage string) bool {
+	if !isHelp(arg) {
+		return false
+	}
+	fmt.Fprint(env.Stdout, usage)
+	return true
 }
 
 // Main runs the app with the process's arguments and environment, prints a
