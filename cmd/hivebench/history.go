@@ -87,6 +87,9 @@ func (h historyFlags) open(ctx context.Context, env *cli.Env) (history.Backend, 
 
 func runHistory(ctx context.Context, env *cli.Env, args []string) error {
 	if len(args) > 0 {
+		if cli.Help(env, args[0], historyUsage) {
+			return nil
+		}
 		switch args[0] {
 		case "record":
 			return historyRecord(ctx, env, args[1:])
@@ -94,9 +97,6 @@ func runHistory(ctx context.Context, env *cli.Env, args []string) error {
 			return historyList(ctx, env, args[1:])
 		case "show":
 			return historyShow(ctx, env, args[1:])
-		case "-h", "-help", "--help", "help":
-			fmt.Fprint(env.Stdout, historyUsage)
-			return nil
 		}
 		if !strings.HasPrefix(args[0], "-") {
 			fmt.Fprint(env.Stderr, historyUsage)
