@@ -181,12 +181,5 @@ func (i Info) String() string {
 	if i.Dirty {
 		dirty = "-dirty"
 	}
-	return fmt.Sprintf("%s\t%s\t%s%s\t%s\t%s\t%d benchmarks\t%s", i.Name, i.Date.Format("2006-01-02 15:04"), shortCommit(i.Commit), dirty, i.Suite, state, i.Benchmarks, i.Workload)
-}
-
-func shortCommit(c string) string {
-	if len(c) > 12 {
-		return c[:12]
-	}
-	return c
+	return fmt.Sprintf("%s\t%s\t%s%s\t%s\t%s\t%d benchmarks\t%s", i.Name, i.Date.Format("2006-01-02 15:04"), results.ShortCommit(i.Commit), dirty, i.Suite, state, i.Benchmarks, i.Workload)
 }

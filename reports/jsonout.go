@@ -1,18 +1,14 @@
 package reports
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"math"
-	"reflect"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/targets"
 )
 
@@ -27,201 +23,248 @@ type verdictCounts struct {
 }
 
 type comparisonDoc struct {
-	Kind     string            `json:"kind"`
-	Schema   int               `json:"schema"`
-	Base     Identity          `json:"base"`
-	Head     Identity          `json:"head"`
-	Counts   verdictCounts     `json:"counts"`
-	Results  []compare.Result  `json:"results"`
-	Tier     string            `json:"tier,omitempty"`
-	Outcomes []targets.Outcome `json:"outcomes,omitempty"`
-	Warnings []string          `json:"warnings,omitempty"`
+	Kind     string        `json:"kind"`
+	Schema   int           `json:"schema"`
+	Base     Identity      `json:"base"`
+	Head     Identity      `json:"head"`
+	Counts   verdictCounts `json:"counts"`
+	Results  []resultJSON  `json:"results"`
+	Tier     string        `json:"tier,omitempty"`
+	Outcomes []outcomeJSON `json:"outcomes,omitempty"`
+	Warnings []string      `json:"warnings,omitempty"`
 	// Missing and MissingAllowed: see Comparison.
 	Missing        []gate.Missing `json:"missing,omitempty"`
 	MissingAllowed bool           `json:"missing_allowed,omitempty"`
 }
 
 type runDoc struct {
-	Kind      string            `json:"kind"`
-	Schema    int               `json:"schema"`
-	Tier      string            `json:"tier,omitempty"`
-	Outcomes  []targets.Outcome `json:"outcomes,omitempty"`
-	Reference []targets.Outcome `json:"reference,omitempty"`
-	Warnings  []string          `json:"warnings,omitempty"`
-	Results   *results.File     `json:"results"`
+	Kind      string        `json:"kind"`
+	Schema    int           `json:"schema"`
+	Tier      string        `json:"tier,omitempty"`
+	Outcomes  []outcomeJSON `json:"outcomes,omitempty"`
+	Reference []outcomeJSON `json:"reference,omitempty"`
+	Warnings  []string      `json:"warnings,omitempty"`
+	Results   *fileJSON     `json:"results"`
 }
 
 func comparisonJSON(w io.Writer, c Comparison) error {
 	reg, imp, same, inc := c.counts()
-	rs := make([]compare.Result, 0, len(c.Results))
+	rs := make([]resultJSON, 0, len(c.Results))
 	for _, r := range c.rows() {
-		rs = append(rs, r.Result)
+		rs = append(rs, resultOf(r.Result))
 	}
 	return writeJSON(w, comparisonDoc{
 		Kind: "comparison", Schema: JSONSchema, Base: c.baseID(), Head: c.headID(),
 		Counts:  verdictCounts{reg, imp, same, inc},
-		Results: rs, Tier: c.Tier, Outcomes: c.Outcomes, Warnings: c.Warnings,
+		Results: rs, Tier: c.Tier, Outcomes: jsonSlice(c.Outcomes, outcomeOf), Warnings: c.Warnings,
 		Missing: c.Missing, MissingAllowed: c.MissingAllowed && len(c.Missing) > 0,
 	})
 }
 
 func runJSON(w io.Writer, r Run) error {
 	return writeJSON(w, runDoc{
-		Kind: "run", Schema: JSONSchema, Tier: r.Tier, Outcomes: r.Outcomes, Reference: r.Reference,
-		Warnings: runWarnings(r), Results: r.File,
+		Kind: "run", Schema: JSONSchema, Tier: r.Tier,
+		Outcomes: jsonSlice(r.Outcomes, outcomeOf), Reference: jsonSlice(r.Reference, outcomeOf),
+		Warnings: runWarnings(r), Results: fileOf(r.File),
 	})
 }
 
-// writeJSON encodes v as indented JSON in which NaN and ±Inf are null.
-// encoding/json refuses them outright, and a comparison legitimately has
-// them (no p-value with two samples); null is the honest "no number".
+// writeJSON encodes v as indented JSON.
 func writeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	if err := encodeValue(&buf, reflect.ValueOf(v)); err != nil {
-		return err
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, buf.Bytes(), "", "  "); err != nil {
-		return err
-	}
-	out.WriteByte('\n')
-	_, err := w.Write(out.Bytes())
-	return err
-}
-
-var marshalerType = reflect.TypeOf((*json.Marshaler)(nil)).Elem()
-
-// encodeValue follows encoding/json's rules for the types reports use
-// (struct tags with omitempty and "-", slices, string-keyed maps, scalars,
-// json.Marshaler) and differs only for non-finite floats.
-func encodeValue(buf *bytes.Buffer, v reflect.Value) error {
-	if !v.IsValid() {
-		buf.WriteString("null")
-		return nil
-	}
-	if v.Type().Implements(marshalerType) && !(v.Kind() == reflect.Pointer && v.IsNil()) {
-		b, err := v.Interface().(json.Marshaler).MarshalJSON()
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			buf.WriteString("null")
-			return nil
-		}
-		return encodeValue(buf, v.Elem())
-	case reflect.Float32, reflect.Float64:
-		f := v.Float()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			buf.WriteString("null")
-			return nil
-		}
-		b, err := json.Marshal(f)
-		if err != nil {
-			return err
-		}
-		buf.Write(b)
-		return nil
-	case reflect.Struct:
-		buf.WriteByte('{')
-		first := true
-		t := v.Type()
-		for i := 0; i < t.NumField(); i++ {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = sf.Name
-			}
-			fv := v.Field(i)
-			if strings.Contains(opts, "omitempty") && isEmpty(fv) {
-				continue
-			}
-			if !first {
-				buf.WriteByte(',')
-			}
-			first = false
-			buf.WriteString(strconv.Quote(name))
-			buf.WriteByte(':')
-			if err := encodeValue(buf, fv); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-		return nil
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.IsNil() {
-			buf.WriteString("null")
-			return nil
-		}
-		buf.WriteByte('[')
-		for i := 0; i < v.Len(); i++ {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if err := encodeValue(buf, v.Index(i)); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte(']')
-		return nil
-	case reflect.Map:
-		if v.IsNil() {
-			buf.WriteString("null")
-			return nil
-		}
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-		buf.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			kb, err := json.Marshal(k.String())
-			if err != nil {
-				return err
-			}
-			buf.Write(kb)
-			buf.WriteByte(':')
-			if err := encodeValue(buf, v.MapIndex(k)); err != nil {
-				return err
-			}
-		}
-		buf.WriteByte('}')
-		return nil
-	}
-	b, err := json.Marshal(v.Interface())
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	buf.Write(b)
-	return nil
+	_, err = w.Write(append(b, '\n'))
+	return err
 }
 
-// isEmpty is encoding/json's omitempty test.
-func isEmpty(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Array, reflect.Map, reflect.Slice, reflect.String:
-		return v.Len() == 0
-	case reflect.Bool:
-		return !v.Bool()
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int() == 0
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return v.Uint() == 0
-	case reflect.Float32, reflect.Float64:
-		return v.Float() == 0
-	case reflect.Interface, reflect.Pointer:
-		return v.IsNil()
+// jsonFloat is a float64 that encodes NaN and ±Inf as null. encoding/json
+// refuses them outright, and a comparison legitimately has them (no p-value
+// with two samples); null is the honest "no number". The documents below
+// mirror the harness types field for field, with every float a jsonFloat;
+// TestJSONDocsMirrorTheirTypes keeps the mirrors in step with the originals.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
 	}
-	return false
+	return json.Marshal(v)
+}
+
+// jsonSlice maps xs with f, keeping nil nil so that it is still written as
+// null (or omitted) as the original slice would be.
+func jsonSlice[T, U any](xs []T, f func(T) U) []U {
+	if xs == nil {
+		return nil
+	}
+	out := make([]U, len(xs))
+	for i, x := range xs {
+		out[i] = f(x)
+	}
+	return out
+}
+
+// resultJSON is compare.Result.
+type resultJSON struct {
+	Metric    string          `json:"metric"`
+	Unit      string          `json:"unit"`
+	Base      summaryJSON     `json:"base"`
+	Head      summaryJSON     `json:"head"`
+	DeltaPct  jsonFloat       `json:"delta_pct"`
+	RatioCI   intervalJSON    `json:"ratio_ci"`
+	PValue    jsonFloat       `json:"p_value"`
+	PAdjusted jsonFloat       `json:"p_adjusted"`
+	Threshold jsonFloat       `json:"threshold"`
+	Verdict   compare.Verdict `json:"verdict"`
+	Note      string          `json:"note,omitempty"`
+	Warnings  []string        `json:"warnings,omitempty"`
+}
+
+func resultOf(r compare.Result) resultJSON {
+	return resultJSON{
+		Metric: r.Metric, Unit: r.Unit, Base: summaryOf(r.Base), Head: summaryOf(r.Head),
+		DeltaPct: jsonFloat(r.DeltaPct), RatioCI: intervalOf(r.RatioCI),
+		PValue: jsonFloat(r.PValue), PAdjusted: jsonFloat(r.PAdjusted), Threshold: jsonFloat(r.Threshold),
+		Verdict: r.Verdict, Note: r.Note, Warnings: r.Warnings,
+	}
+}
+
+// summaryJSON is stats.Summary.
+type summaryJSON struct {
+	N        int          `json:"n"`
+	Min      jsonFloat    `json:"min"`
+	P50      jsonFloat    `json:"p50"`
+	P90      jsonFloat    `json:"p90"`
+	P95      jsonFloat    `json:"p95"`
+	P99      jsonFloat    `json:"p99"`
+	Max      jsonFloat    `json:"max"`
+	Mean     jsonFloat    `json:"mean"`
+	Stddev   jsonFloat    `json:"stddev"`
+	MAD      jsonFloat    `json:"mad"`
+	MedianCI intervalJSON `json:"median_ci"`
+	Outliers []int        `json:"outliers,omitempty"`
+}
+
+func summaryOf(s stats.Summary) summaryJSON {
+	return summaryJSON{
+		N: s.N, Min: jsonFloat(s.Min), P50: jsonFloat(s.P50), P90: jsonFloat(s.P90), P95: jsonFloat(s.P95),
+		P99: jsonFloat(s.P99), Max: jsonFloat(s.Max), Mean: jsonFloat(s.Mean), Stddev: jsonFloat(s.Stddev),
+		MAD: jsonFloat(s.MAD), MedianCI: intervalOf(s.MedianCI), Outliers: s.Outliers,
+	}
+}
+
+// intervalJSON is stats.Interval.
+type intervalJSON struct {
+	Lo    jsonFloat `json:"lo"`
+	Hi    jsonFloat `json:"hi"`
+	Level jsonFloat `json:"level"`
+}
+
+func intervalOf(i stats.Interval) intervalJSON {
+	return intervalJSON{Lo: jsonFloat(i.Lo), Hi: jsonFloat(i.Hi), Level: jsonFloat(i.Level)}
+}
+
+// outcomeJSON is targets.Outcome.
+type outcomeJSON struct {
+	Tier      string            `json:"tier"`
+	Target    targetJSON        `json:"target"`
+	Benchmark string            `json:"benchmark,omitempty"`
+	Direction results.Direction `json:"direction,omitempty"`
+	Measured  jsonFloat         `json:"measured"`
+	Status    targets.Status    `json:"status"`
+	Detail    string            `json:"detail"`
+	Marginal  bool              `json:"marginal,omitempty"`
+	Bounds    *boundsJSON       `json:"bounds,omitempty"`
+}
+
+func outcomeOf(o targets.Outcome) outcomeJSON {
+	out := outcomeJSON{
+		Tier: o.Tier, Target: targetOf(o.Target), Benchmark: o.Benchmark, Direction: o.Direction,
+		Measured: jsonFloat(o.Measured), Status: o.Status, Detail: o.Detail, Marginal: o.Marginal,
+	}
+	if b := o.Bounds; b != nil {
+		out.Bounds = &boundsJSON{Q: jsonFloat(b.Q), Level: jsonFloat(b.Level),
+			Lo: jsonFloat(b.Lo), LoOK: b.LoOK, Hi: jsonFloat(b.Hi), HiOK: b.HiOK}
+	}
+	return out
+}
+
+// targetJSON is targets.Target.
+type targetJSON struct {
+	Metric     string            `json:"metric"`
+	Statistic  targets.Statistic `json:"statistic"`
+	Bound      jsonFloat         `json:"bound"`
+	Unit       string            `json:"unit"`
+	Provenance string            `json:"provenance"`
+	Note       string            `json:"note,omitempty"`
+}
+
+func targetOf(t targets.Target) targetJSON {
+	return targetJSON{Metric: t.Metric, Statistic: t.Statistic, Bound: jsonFloat(t.Bound),
+		Unit: t.Unit, Provenance: t.Provenance, Note: t.Note}
+}
+
+// boundsJSON is stats.QuantileBounds.
+type boundsJSON struct {
+	Q     jsonFloat `json:"q"`
+	Level jsonFloat `json:"level"`
+	Lo    jsonFloat `json:"lo"`
+	LoOK  bool      `json:"lo_known"`
+	Hi    jsonFloat `json:"hi"`
+	HiOK  bool      `json:"hi_known"`
+}
+
+// fileJSON is results.File.
+type fileJSON struct {
+	Schema           int                 `json:"schema"`
+	Tool             results.Tool        `json:"tool"`
+	Env              results.Env         `json:"env"`
+	Workload         results.Fingerprint `json:"workload"`
+	Suite            string              `json:"suite"`
+	Complete         bool                `json:"complete"`
+	IncompleteReason string              `json:"incomplete_reason,omitempty"`
+	Benchmarks       []benchmarkJSON     `json:"benchmarks"`
+}
+
+func fileOf(f *results.File) *fileJSON {
+	if f == nil {
+		return nil
+	}
+	return &fileJSON{
+		Schema: f.Schema, Tool: f.Tool, Env: f.Env, Workload: f.Workload, Suite: f.Suite,
+		Complete: f.Complete, IncompleteReason: f.IncompleteReason,
+		Benchmarks: jsonSlice(f.Benchmarks, benchmarkOf),
+	}
+}
+
+// benchmarkJSON is results.Benchmark.
+type benchmarkJSON struct {
+	Name      string            `json:"name"`
+	Metric    results.Family    `json:"metric"`
+	Unit      string            `json:"unit"`
+	Direction results.Direction `json:"direction"`
+	Samples   []jsonFloat       `json:"samples"`
+	Summary   summaryJSON       `json:"summary"`
+	Extra     []figureJSON      `json:"extra,omitempty"`
+}
+
+func benchmarkOf(b results.Benchmark) benchmarkJSON {
+	return benchmarkJSON{
+		Name: b.Name, Metric: b.Metric, Unit: b.Unit, Direction: b.Direction,
+		Samples: jsonSlice(b.Samples, func(x float64) jsonFloat { return jsonFloat(x) }),
+		Summary: summaryOf(b.Summary),
+		Extra: jsonSlice(b.Extra, func(f results.Figure) figureJSON {
+			return figureJSON{Name: f.Name, Value: jsonFloat(f.Value), Unit: f.Unit}
+		}),
+	}
+}
+
+// figureJSON is results.Figure.
+type figureJSON struct {
+	Name  string    `json:"name"`
+	Value jsonFloat `json:"value"`
+	Unit  string    `json:"unit"`
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/targets"
 )
 
@@ -45,7 +46,7 @@ type side struct {
 func mdIdentities(ew *errWriter, ids ...side) {
 	mdHeader(ew, "", "", "label", "commit", "date", "suite", "complete", "CPU", "Go")
 	for _, s := range ids {
-		commit := shortCommit(s.id.Commit)
+		commit := results.ShortCommit(s.id.Commit)
 		if s.id.Dirty {
 			commit += "-dirty"
 		}

@@ -101,7 +101,7 @@ func (id Identity) Line() string {
 	var b strings.Builder
 	b.WriteString(id.Label)
 	b.WriteString(": commit ")
-	b.WriteString(shortCommit(id.Commit))
+	b.WriteString(results.ShortCommit(id.Commit))
 	if id.Dirty {
 		b.WriteString("-dirty")
 	}
@@ -115,16 +115,6 @@ func (id Identity) Line() string {
 		b.WriteString(", INCOMPLETE (" + id.IncompleteReason + ")")
 	}
 	return b.String()
-}
-
-func shortCommit(c string) string {
-	if len(c) > 12 {
-		return c[:12]
-	}
-	if c == "" {
-		return "unknown"
-	}
-	return c
 }
 
 // NoisePct is the robust coefficient of variation of a summary in percent:

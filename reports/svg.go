@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hiveperf/hive/harness/stats"
 )
 
 // An ECDF plot (empirical cumulative distribution: for each value x, the
@@ -126,7 +128,7 @@ func ecdfPlot(unit string, series ...namedSamples) *plot {
 		}
 		ps := plotSeries{Name: s.name, Class: s.class, Points: stepPoints(x, sx, sy), N: len(x),
 			LegendY: px(y0 - 8 - 16*float64(len(series)-len(p.Series)))}
-		if med := median(x); med <= hi {
+		if med := stats.Median(x); med <= hi {
 			ps.MedianX = px(sx(med))
 		}
 		p.Series = append(p.Series, ps)
@@ -160,14 +162,6 @@ func stepPoints(x []float64, sx, sy func(float64) float64) string {
 		b.WriteString(xv + "," + px(sy(prevY)) + " ")
 	}
 	return strings.TrimSpace(b.String())
-}
-
-func median(sorted []float64) float64 {
-	n := len(sorted)
-	if n%2 == 1 {
-		return sorted[n/2]
-	}
-	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 // niceTicks returns about want ticks at round numbers (1, 2 or 5 × 10^k)

@@ -340,101 +340,130 @@ func Parse(name string, data []byte) (*Manifest, error) {
 	if err := dec.Decode(&extra); err == nil {
 		return nil, fail("line %d: has a second YAML document (---); put one manifest per file", extra.Line)
 	}
-	var doc yaml.Node
-	_ = yaml.Unmarshal(data, &doc) // already parsed once; only used for line numbers
-	line := func(path ...string) string {
-		if l := lineOf(&doc, path...); l > 0 {
-			return fmt.Sprintf("line %d: ", l)
-		}
-		return ""
-	}
+	p := &manifestParser{}
+	_ = yaml.Unmarshal(data, &p.doc) // already parsed once; only used for line numbers
 
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	m := &Manifest{Name: y.Name, Description: y.Description, File: name}
+	p.checkName(y.Name)
+	m.Source = p.source(y.Source)
+	m.Artefacts = p.artefacts(y.Artefacts, m.Source.Type)
+	m.Fingerprint, m.Content = p.fingerprint(y.Fingerprint, m.Name)
+	m.Limits = p.limits(y.Unpack, m.Source.Type)
+	m.Estimate = p.estimate(y.Estimate)
+	m.Targets = p.targets(y.Targets)
+	if len(p.problems) > 0 {
+		return nil, fail("%s", strings.Join(p.problems, "; "))
+	}
+	return m, nil
+}
 
+// manifestParser checks a decoded manifest one section at a time and
+// collects every problem, so that Parse reports them all at once, in the
+// order of the sections.
+type manifestParser struct {
+	doc      yaml.Node // the document as nodes, for line numbers
+	problems []string
+}
+
+func (p *manifestParser) add(format string, args ...any) {
+	p.problems = append(p.problems, fmt.Sprintf(format, args...))
+}
+
+// line is "line N: " for the value at path, or "" when it has no line.
+func (p *manifestParser) line(path ...string) string {
+	if l := lineOf(&p.doc, path...); l > 0 {
+		return fmt.Sprintf("line %d: ", l)
+	}
+	return ""
+}
+
+func (p *manifestParser) checkName(name string) {
 	switch {
-	case y.Name == "":
-		add("missing required field name (lower case letters, digits, '.', '-', '_'; e.g. linux-6.12)")
-	case !nameRE.MatchString(y.Name):
-		add("%sfield name: %q must be lower case letters, digits, '.', '-' or '_' (it is also a directory name in the cache)", line("name"), y.Name)
+	case name == "":
+		p.add("missing required field name (lower case letters, digits, '.', '-', '_'; e.g. linux-6.12)")
+	case !nameRE.MatchString(name):
+		p.add("%sfield name: %q must be lower case letters, digits, '.', '-' or '_' (it is also a directory name in the cache)", p.line("name"), name)
 	default:
-		if why := reservedName(y.Name); why != "" {
-			add("%sfield name: %q cannot name a workload: %s", line("name"), y.Name, why)
+		if why := reservedName(name); why != "" {
+			p.add("%sfield name: %q cannot name a workload: %s", p.line("name"), name, why)
 		}
 	}
+}
 
-	// source
-	src := y.Source
-	m.Source = Source{Type: SourceType(src.Type.Value), Package: src.Package, Version: src.Version, Member: src.Member,
+func (p *manifestParser) source(src yamlSource) Source {
+	s := Source{Type: SourceType(src.Type.Value), Package: src.Package, Version: src.Version, Member: src.Member,
 		Tarball: src.Tarball, Packages: src.Packages, Path: src.Path, Subdir: src.Subdir}
-	fields, known := sourceFields[m.Source.Type]
+	fields, known := sourceFields[s.Type]
 	switch {
 	case src.Type.Kind == 0:
-		add("%smissing required field source.type (one of %s)", line("source"), sourceList())
+		p.add("%smissing required field source.type (one of %s)", p.line("source"), sourceList())
 	case src.Type.Kind != yaml.ScalarNode:
-		add("line %d: field source.type must be one of %s", src.Type.Line, sourceList())
+		p.add("line %d: field source.type must be one of %s", src.Type.Line, sourceList())
 	case !known:
-		add("line %d: field source.type: unknown source %q; use one of %s", src.Type.Line, src.Type.Value, sourceList())
+		p.add("line %d: field source.type: unknown source %q; use one of %s", src.Type.Line, src.Type.Value, sourceList())
 	}
-	if known {
-		set := map[string]bool{
-			"package": src.Package != "", "version": src.Version != "", "member": src.Member != "",
-			"tarball": src.Tarball != "", "packages": len(src.Packages) > 0, "path": src.Path != "", "subdir": src.Subdir != "",
-		}
-		allowed := map[string]bool{}
-		for _, f := range fields.required {
-			allowed[f] = true
-			if !set[f] {
-				add("%smissing required field source.%s for source %s (it needs %s)", line("source"), f, m.Source.Type, strings.Join(fields.required, ", "))
-			}
-		}
-		for _, f := range fields.optional {
-			allowed[f] = true
-		}
-		for _, f := range []string{"package", "version", "member", "tarball", "packages", "path", "subdir"} {
-			if set[f] && !allowed[f] {
-				add("%sfield source.%s does not apply to source %s (its fields: %s)", line("source", f), f, m.Source.Type, strings.Join(append(append([]string{}, fields.required...), fields.optional...), ", "))
-			}
-		}
-		for i, p := range src.Packages {
-			if !npmSpecRE.MatchString(p) {
-				add("%sfield source.packages[%d]: %q is not NAME@VERSION with an exact version (e.g. react@19.1.0); a range would let the tree move", line("source", "packages"), i, p)
-			}
-		}
-		if m.Source.Type == Goroot && src.Subdir != "" && (filepath.IsAbs(src.Subdir) || strings.Contains(src.Subdir, "..")) {
-			add("%sfield source.subdir: %q must be a relative path inside GOROOT", line("source", "subdir"), src.Subdir)
-		}
-		if m.Source.Type == Archive && src.Path != "" && !isTarball(src.Path) {
-			add("%sfield source.path: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", line("source", "path"), src.Path)
-		}
-		if m.Source.Type == DebianSource && src.Tarball != "" && !isTarball(src.Tarball) {
-			add("%sfield source.tarball: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", line("source", "tarball"), src.Tarball)
-		}
-		if m.Source.Type == DebianBinary && src.Member != "" && !isTarball(src.Member) {
-			add("%sfield source.member: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", line("source", "member"), src.Member)
+	if !known {
+		return s
+	}
+	set := map[string]bool{
+		"package": src.Package != "", "version": src.Version != "", "member": src.Member != "",
+		"tarball": src.Tarball != "", "packages": len(src.Packages) > 0, "path": src.Path != "", "subdir": src.Subdir != "",
+	}
+	allowed := map[string]bool{}
+	for _, f := range fields.required {
+		allowed[f] = true
+		if !set[f] {
+			p.add("%smissing required field source.%s for source %s (it needs %s)", p.line("source"), f, s.Type, strings.Join(fields.required, ", "))
 		}
 	}
-	if m.Source.Type.Local() && len(y.Artefacts) > 0 {
-		add("%sfield artefacts does not apply to source %s: it downloads nothing", line("artefacts"), m.Source.Type)
+	for _, f := range fields.optional {
+		allowed[f] = true
 	}
+	for _, f := range []string{"package", "version", "member", "tarball", "packages", "path", "subdir"} {
+		if set[f] && !allowed[f] {
+			p.add("%sfield source.%s does not apply to source %s (its fields: %s)", p.line("source", f), f, s.Type, strings.Join(append(append([]string{}, fields.required...), fields.optional...), ", "))
+		}
+	}
+	for i, pkg := range src.Packages {
+		if !npmSpecRE.MatchString(pkg) {
+			p.add("%sfield source.packages[%d]: %q is not NAME@VERSION with an exact version (e.g. react@19.1.0); a range would let the tree move", p.line("source", "packages"), i, pkg)
+		}
+	}
+	if s.Type == Goroot && src.Subdir != "" && (filepath.IsAbs(src.Subdir) || strings.Contains(src.Subdir, "..")) {
+		p.add("%sfield source.subdir: %q must be a relative path inside GOROOT", p.line("source", "subdir"), src.Subdir)
+	}
+	if s.Type == Archive && src.Path != "" && !isTarball(src.Path) {
+		p.add("%sfield source.path: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", p.line("source", "path"), src.Path)
+	}
+	if s.Type == DebianSource && src.Tarball != "" && !isTarball(src.Tarball) {
+		p.add("%sfield source.tarball: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", p.line("source", "tarball"), src.Tarball)
+	}
+	if s.Type == DebianBinary && src.Member != "" && !isTarball(src.Member) {
+		p.add("%sfield source.member: %q is not a .tar, .tar.gz, .tgz or .tar.xz file", p.line("source", "member"), src.Member)
+	}
+	return s
+}
 
-	// artefacts
+func (p *manifestParser) artefacts(ys []yamlArtefact, typ SourceType) []Artefact {
+	if typ.Local() && len(ys) > 0 {
+		p.add("%sfield artefacts does not apply to source %s: it downloads nothing", p.line("artefacts"), typ)
+	}
+	var out []Artefact
 	seen := map[string]bool{}
-	for i, a := range y.Artefacts {
+	for i, a := range ys {
 		at := fmt.Sprintf("artefacts[%d]", i)
 		art := Artefact{File: a.File}
 		if a.File == "" {
-			add("%smissing required field %s.file (the downloaded file's name)", line("artefacts"), at)
+			p.add("%smissing required field %s.file (the downloaded file's name)", p.line("artefacts"), at)
 		} else if why := reservedName(a.File); why != "" {
-			add("%sfield %s.file: %q cannot name a downloaded file: %s", line("artefacts"), at, a.File, why)
+			p.add("%sfield %s.file: %q cannot name a downloaded file: %s", p.line("artefacts"), at, a.File, why)
 		} else if seen[a.File] {
-			add("%s%s.file: %q is pinned twice", line("artefacts"), at, a.File)
+			p.add("%s%s.file: %q is pinned twice", p.line("artefacts"), at, a.File)
 		}
 		seen[a.File] = true
 		if a.Size.Kind != 0 {
 			if n, err := parseSize(a.Size.Value); err != nil {
-				add("line %d: field %s.size: %v", a.Size.Line, at, err)
+				p.add("line %d: field %s.size: %v", a.Size.Line, at, err)
 			} else {
 				art.Size = n
 			}
@@ -442,20 +471,24 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		if a.SHA256.Kind != 0 {
 			v := strings.TrimPrefix(a.SHA256.Value, "sha256:")
 			if !sha256RE.MatchString(v) {
-				add("line %d: field %s.sha256: %q is not 64 lower-case hex digits", a.SHA256.Line, at, a.SHA256.Value)
+				p.add("line %d: field %s.sha256: %q is not 64 lower-case hex digits", a.SHA256.Line, at, a.SHA256.Value)
 			} else {
 				art.SHA256 = v
 			}
 		}
 		if a.Size.Kind == 0 && a.SHA256.Kind == 0 {
-			add("%s%s pins nothing: give size and sha256 (fetch prints them)", line("artefacts"), at)
+			p.add("%s%s pins nothing: give size and sha256 (fetch prints them)", p.line("artefacts"), at)
 		}
-		m.Artefacts = append(m.Artefacts, art)
+		out = append(out, art)
 	}
+	return out
+}
 
-	// fingerprint: all three or none, so that a half-pinned tree is not
-	// mistaken for a pinned one.
-	fp := y.Fingerprint
+// fingerprint reads the pinned tree of the workload called name: files,
+// bytes and hash all three or none, so that a half-pinned tree is not
+// mistaken for a pinned one, and content only beside them.
+func (p *manifestParser) fingerprint(fp yamlFingerprint, name string) (results.Fingerprint, string) {
+	var out results.Fingerprint
 	nset := 0
 	for _, n := range []yaml.Node{fp.Files, fp.Bytes, fp.Hash} {
 		if n.Kind != 0 && n.Value != "" {
@@ -464,97 +497,102 @@ func Parse(name string, data []byte) (*Manifest, error) {
 	}
 	switch {
 	case nset == 3:
-		m.Fingerprint.Name = m.Name
+		out.Name = name
 		if n, err := strconv.Atoi(fp.Files.Value); err != nil || n < 0 {
-			add("line %d: field fingerprint.files: %q is not a file count", fp.Files.Line, fp.Files.Value)
+			p.add("line %d: field fingerprint.files: %q is not a file count", fp.Files.Line, fp.Files.Value)
 		} else {
-			m.Fingerprint.Files = n
+			out.Files = n
 		}
 		if n, err := strconv.ParseInt(fp.Bytes.Value, 10, 64); err != nil || n < 0 {
-			add("line %d: field fingerprint.bytes: %q is not a byte count (an integer: the fingerprint is exact)", fp.Bytes.Line, fp.Bytes.Value)
+			p.add("line %d: field fingerprint.bytes: %q is not a byte count (an integer: the fingerprint is exact)", fp.Bytes.Line, fp.Bytes.Value)
 		} else {
-			m.Fingerprint.Bytes = n
+			out.Bytes = n
 		}
 		if !fpHashRE.MatchString(fp.Hash.Value) {
-			add("line %d: field fingerprint.hash: %q is not \"sha256:\" and 64 lower-case hex digits", fp.Hash.Line, fp.Hash.Value)
+			p.add("line %d: field fingerprint.hash: %q is not \"sha256:\" and 64 lower-case hex digits", fp.Hash.Line, fp.Hash.Value)
 		} else {
-			m.Fingerprint.Hash = fp.Hash.Value
+			out.Hash = fp.Hash.Value
 		}
 	case nset > 0:
-		add("%sfield fingerprint: pin files, bytes and hash together, or leave all three empty (verify prints them)", line("fingerprint"))
+		p.add("%sfield fingerprint: pin files, bytes and hash together, or leave all three empty (verify prints them)", p.line("fingerprint"))
 	}
+	var content string
 	if c := fp.Content; c.Kind != 0 && c.Value != "" {
 		switch {
 		case nset != 3:
-			add("line %d: field fingerprint.content: pin it with files, bytes and hash (verify prints all four)", c.Line)
+			p.add("line %d: field fingerprint.content: pin it with files, bytes and hash (verify prints all four)", c.Line)
 		case !fpHashRE.MatchString(c.Value):
-			add("line %d: field fingerprint.content: %q is not \"sha256:\" and 64 lower-case hex digits", c.Line, c.Value)
+			p.add("line %d: field fingerprint.content: %q is not \"sha256:\" and 64 lower-case hex digits", c.Line, c.Value)
 		default:
-			m.Content = c.Value
+			content = c.Value
 		}
 	}
+	return out, content
+}
 
-	// unpack limits
-	m.Limits = DefaultLimits
-	un := y.Unpack
-	if (un.MaxBytes.Kind != 0 || un.MaxFiles.Kind != 0) && m.Source.Type.Local() {
-		add("%sfield unpack does not apply to source %s: it unpacks nothing", line("unpack"), m.Source.Type)
+func (p *manifestParser) limits(un yamlUnpack, typ SourceType) Limits {
+	out := DefaultLimits
+	if (un.MaxBytes.Kind != 0 || un.MaxFiles.Kind != 0) && typ.Local() {
+		p.add("%sfield unpack does not apply to source %s: it unpacks nothing", p.line("unpack"), typ)
 	}
 	if n := un.MaxBytes; n.Kind != 0 {
 		if v, err := parseSize(n.Value); err != nil {
-			add("line %d: field unpack.max_bytes: %v", n.Line, err)
+			p.add("line %d: field unpack.max_bytes: %v", n.Line, err)
 		} else if v <= 0 {
-			add("line %d: field unpack.max_bytes: %q must be positive", n.Line, n.Value)
+			p.add("line %d: field unpack.max_bytes: %q must be positive", n.Line, n.Value)
 		} else {
-			m.Limits.MaxBytes = v
+			out.MaxBytes = v
 		}
 	}
 	if n := un.MaxFiles; n.Kind != 0 {
 		if v, err := parseCount(n.Value); err != nil {
-			add("line %d: field unpack.max_files: %v", n.Line, err)
+			p.add("line %d: field unpack.max_files: %v", n.Line, err)
 		} else if v <= 0 {
-			add("line %d: field unpack.max_files: %q must be positive", n.Line, n.Value)
+			p.add("line %d: field unpack.max_files: %q must be positive", n.Line, n.Value)
 		} else {
-			m.Limits.MaxFiles = v
+			out.MaxFiles = v
 		}
 	}
+	return out
+}
 
-	// estimate
-	es := y.Estimate
+func (p *manifestParser) estimate(es yamlEstimate) Estimate {
+	var out Estimate
 	if es.Files.Kind != 0 {
 		if n, err := parseCount(es.Files.Value); err != nil {
-			add("line %d: field estimate.files: %v", es.Files.Line, err)
+			p.add("line %d: field estimate.files: %v", es.Files.Line, err)
 		} else {
-			m.Estimate.Files = n
+			out.Files = n
 		}
 	}
 	for _, e := range []struct {
 		field string
 		node  yaml.Node
 		dst   *int64
-	}{{"estimate.bytes", es.Bytes, &m.Estimate.Bytes}, {"estimate.download", es.Download, &m.Estimate.Download}} {
+	}{{"estimate.bytes", es.Bytes, &out.Bytes}, {"estimate.download", es.Download, &out.Download}} {
 		if e.node.Kind == 0 {
 			continue
 		}
 		if n, err := parseSize(e.node.Value); err != nil {
-			add("line %d: field %s: %v", e.node.Line, e.field, err)
+			p.add("line %d: field %s: %v", e.node.Line, e.field, err)
 		} else {
 			*e.dst = n
 		}
 	}
+	return out
+}
 
-	// targets
-	tg := y.Targets
-	m.Targets.Note = tg.Note
+func (p *manifestParser) targets(tg yamlTargets) Targets {
+	out := Targets{Note: tg.Note}
 	for _, d := range []struct {
 		field string
 		node  yaml.Node
 		dst   *time.Duration
 	}{
-		{"cold_wall_max", tg.ColdWallMax, &m.Targets.ColdWallMax},
-		{"warm_wall_max", tg.WarmWallMax, &m.Targets.WarmWallMax},
-		{"per_file_p50_max", tg.PerFileP50Max, &m.Targets.PerFileP50Max},
-		{"per_file_p99_max", tg.PerFileP99Max, &m.Targets.PerFileP99Max},
+		{"cold_wall_max", tg.ColdWallMax, &out.ColdWallMax},
+		{"warm_wall_max", tg.WarmWallMax, &out.WarmWallMax},
+		{"per_file_p50_max", tg.PerFileP50Max, &out.PerFileP50Max},
+		{"per_file_p99_max", tg.PerFileP99Max, &out.PerFileP99Max},
 	} {
 		if d.node.Kind == 0 {
 			continue
@@ -562,45 +600,41 @@ func Parse(name string, data []byte) (*Manifest, error) {
 		v, err := time.ParseDuration(strings.TrimSpace(d.node.Value))
 		switch {
 		case err != nil:
-			add("line %d: field targets.%s: %q is not a duration; write e.g. 5m, 90s, 1h30m, 250ms", d.node.Line, d.field, d.node.Value)
+			p.add("line %d: field targets.%s: %q is not a duration; write e.g. 5m, 90s, 1h30m, 250ms", d.node.Line, d.field, d.node.Value)
 		case v <= 0:
-			add("line %d: field targets.%s: %q must be positive", d.node.Line, d.field, d.node.Value)
+			p.add("line %d: field targets.%s: %q must be positive", d.node.Line, d.field, d.node.Value)
 		default:
 			*d.dst = v
 		}
 	}
 	if n := tg.PeakRSSMax; n.Kind != 0 {
 		if v, err := parseSize(n.Value); err != nil {
-			add("line %d: field targets.peak_rss_max: %v", n.Line, err)
+			p.add("line %d: field targets.peak_rss_max: %v", n.Line, err)
 		} else if v <= 0 {
-			add("line %d: field targets.peak_rss_max: %q must be positive", n.Line, n.Value)
+			p.add("line %d: field targets.peak_rss_max: %q must be positive", n.Line, n.Value)
 		} else {
-			m.Targets.PeakRSSMax = v
+			out.PeakRSSMax = v
 		}
 	}
 	if n := tg.FilesPerSecMin; n.Kind != 0 {
 		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.Value), "files/s"))
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v <= 0 || math.IsInf(v, 0) {
-			add("line %d: field targets.files_per_sec_min: %q is not a positive number of files per second (e.g. 2000)", n.Line, n.Value)
+			p.add("line %d: field targets.files_per_sec_min: %q is not a positive number of files per second (e.g. 2000)", n.Line, n.Value)
 		} else {
-			m.Targets.FilesPerSecMin = v
+			out.FilesPerSecMin = v
 		}
 	}
 	if n := tg.ParseOnlyRatio; n.Kind != 0 {
 		s := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(n.Value), "x"))
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || v < 1 || math.IsInf(v, 0) {
-			add("line %d: field targets.parse_only_ratio_max: %q is not a ratio of at least 1 (e.g. 1.15: cold wall ≤ 1.15 × the parse-only baseline's)", n.Line, n.Value)
+			p.add("line %d: field targets.parse_only_ratio_max: %q is not a ratio of at least 1 (e.g. 1.15: cold wall ≤ 1.15 × the parse-only baseline's)", n.Line, n.Value)
 		} else {
-			m.Targets.ParseOnlyRatioMax = v
+			out.ParseOnlyRatioMax = v
 		}
 	}
-
-	if len(problems) > 0 {
-		return nil, fail("%s", strings.Join(problems, "; "))
-	}
-	return m, nil
+	return out
 }
 
 // parseSize reads a byte count: an integer, or a number with a unit

@@ -213,6 +213,15 @@ func TestToolLookup(t *testing.T) {
 	assert.Equal(t, filepath.Join(dir, "tar"), p)
 }
 
+// A missing tool's hint says what to install, never where from: the project
+// names no download or archive host.
+func TestInstallHintsNameNoHost(t *testing.T) {
+	for tool, hint := range installHint {
+		assert.NotContains(t, hint, "://", "the hint for %s", tool)
+		assert.NotRegexp(t, `\b[a-z0-9-]+\.(dev|org|com|io|net)\b`, hint, "the hint for %s names a host", tool)
+	}
+}
+
 func TestParseNpmPack(t *testing.T) {
 	// The shape npm 9 prints (trimmed to the fields read).
 	good := `[{"id":"react@19.1.0","name":"react","filename":"react-19.1.0.tgz","files":[]},{"id":"@types/node@1.0.0","filename":"types-node-1.0.0.tgz"}]`

@@ -24,7 +24,7 @@ var installHint = map[string]string{
 	"xz":       "install it with `apt-get install xz-utils`",
 	"gzip":     "install it with `apt-get install gzip`",
 	"bzip2":    "install it with `apt-get install bzip2`",
-	"go":       "install Go (https://go.dev/dl), or set GOROOT",
+	"go":       "install Go, e.g. `apt-get install golang-go`, or set GOROOT",
 }
 
 // toolbox finds and runs external tools with the PATH of the caller's

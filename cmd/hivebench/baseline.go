@@ -38,6 +38,9 @@ func runBaseline(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprint(env.Stderr, baselineUsage)
 		return exitcode.UsageError("hivebench baseline: missing subcommand; want save, list or show")
 	}
+	if cli.Help(env, args[0], baselineUsage) {
+		return nil
+	}
 	switch args[0] {
 	case "save":
 		return baselineSave(ctx, env, args[1:])
@@ -45,9 +48,6 @@ func runBaseline(ctx context.Context, env *cli.Env, args []string) error {
 		return baselineList(env, args[1:])
 	case "show":
 		return baselineShow(env, args[1:])
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(env.Stdout, baselineUsage)
-		return nil
 	}
 	fmt.Fprint(env.Stderr, baselineUsage)
 	return exitcode.UsageError("hivebench baseline: unknown subcommand %q; want save, list or show", args[0])

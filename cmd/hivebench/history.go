@@ -85,29 +85,11 @@ func (h historyFlags) open(ctx context.Context, env *cli.Env) (history.Backend, 
 	return history.OpenSQLite(path)
 }
 
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments (`record a.json --db x b.json`), which flag.Parse
-// alone stops at.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := cli.ParseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
 func runHistory(ctx context.Context, env *cli.Env, args []string) error {
 	if len(args) > 0 {
+		if cli.Help(env, args[0], historyUsage) {
+			return nil
+		}
 		switch args[0] {
 		case "record":
 			return historyRecord(ctx, env, args[1:])
@@ -115,9 +97,6 @@ func runHistory(ctx context.Context, env *cli.Env, args []string) error {
 			return historyList(ctx, env, args[1:])
 		case "show":
 			return historyShow(ctx, env, args[1:])
-		case "-h", "-help", "--help", "help":
-			fmt.Fprint(env.Stdout, historyUsage)
-			return nil
 		}
 		if !strings.HasPrefix(args[0], "-") {
 			fmt.Fprint(env.Stderr, historyUsage)
@@ -130,7 +109,7 @@ func runHistory(ctx context.Context, env *cli.Env, args []string) error {
 func historyRecord(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "history record")
 	hf := addHistoryFlags(fs, false, 0)
-	files, err := parseInterleaved(fs, args)
+	files, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -178,7 +157,7 @@ func historyRecord(ctx context.Context, env *cli.Env, args []string) error {
 func historyList(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "history list")
 	hf := addHistoryFlags(fs, true, 20)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -214,7 +193,7 @@ func historyList(ctx context.Context, env *cli.Env, args []string) error {
 func historyShow(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "history show")
 	hf := addHistoryFlags(fs, true, 50)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -269,7 +248,7 @@ func historyTrends(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "history")
 	hf := addHistoryFlags(fs, true, 50)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, historyUsage) }
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -156,6 +156,18 @@ func TestHistoryBadInput(t *testing.T) {
 	}
 }
 
+// Everything after "--" is a file, even a name that looks like a flag, as
+// for every other command (cli.ParseInterspersed).
+func TestHistoryRecordAfterDoubleDash(t *testing.T) {
+	files := histFiles(t, 2, 99)
+	dir := filepath.Dir(files[0])
+	require.NoError(t, os.Rename(files[1], filepath.Join(dir, "-run.json")))
+	t.Chdir(dir)
+	out, stderr, code := run(t, "history", "record", "--db", filepath.Join(t.TempDir(), "hive.db"), "--", files[0], "-run.json")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, 2, strings.Count(out, "recorded as run"), out)
+}
+
 // histPGDSN returns a DSN on the test server whose search_path is a fresh
 // schema, or skips naming the script that provides a server.
 func histPGDSN(t *testing.T) string {

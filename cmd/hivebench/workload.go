@@ -43,6 +43,9 @@ func runWorkload(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprint(env.Stderr, workloadUsage)
 		return exitcode.UsageError("hivebench workload: want a subcommand: list, fetch, verify or replay")
 	}
+	if cli.Help(env, args[0], workloadUsage) {
+		return nil
+	}
 	switch args[0] {
 	case "list":
 		return workloadList(ctx, env, args[1:])
@@ -52,9 +55,6 @@ func runWorkload(ctx context.Context, env *cli.Env, args []string) error {
 		return workloadVerify(ctx, env, args[1:])
 	case "replay":
 		return workloadReplay(ctx, env, args[1:])
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(env.Stdout, workloadUsage)
-		return nil
 	}
 	fmt.Fprint(env.Stderr, workloadUsage)
 	return exitcode.UsageError("hivebench workload: unknown subcommand %q; want list, fetch, verify or replay", args[0])

@@ -45,92 +45,130 @@ type series struct {
 // mapping. The error is non-nil only when r fails or nothing usable was
 // read; problems are returned either way.
 func Import(r io.Reader, name string) (*results.File, []Problem, error) {
-	var problems []Problem
-	add := func(line int, format string, args ...any) {
-		problems = append(problems, Problem{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
-	}
-	var order []*series
-	byKey := map[string]*series{} // pkg, goName (with -N), unit
-	pkgs := map[string]bool{}
-	env := results.CaptureEnv()
-	env.Commit, env.Dirty = "", false // the code under test is not this binary
-	env.CPUModel, env.OS, env.Arch, env.GOMAXPROCS = "", "", "", 0
+	im := &importer{name: name, byKey: map[string]*series{}, pkgs: map[string]bool{}}
+	im.env = results.CaptureEnv()
+	im.env.Commit, im.env.Dirty = "", false // the code under test is not this binary
+	im.env.CPUModel, im.env.OS, im.env.Arch, im.env.GOMAXPROCS = "", "", "", 0
 
 	rd := benchfmt.NewReader(r, name)
 	for rd.Scan() {
 		switch rec := rd.Result().(type) {
 		case *benchfmt.SyntaxError:
 			_, line := rec.Pos()
-			add(line, "%s", rec.Msg)
+			im.add(line, "%s", rec.Msg)
 		case *benchfmt.Result:
-			_, line := rec.Pos()
-			if v := rec.GetConfig("goos"); v != "" {
-				env.OS = v
-			}
-			if v := rec.GetConfig("goarch"); v != "" {
-				env.Arch = v
-			}
-			if v := rec.GetConfig("cpu"); v != "" {
-				env.CPUModel = v
-			}
-			if v := rec.GetConfig("commit"); v != "" {
-				env.Commit = v // present in hivebench's own export
-			}
-			pkg := rec.GetConfig("pkg")
-			if pkg != "" {
-				pkgs[pkg] = true
-			}
-			goName, what, n := splitName(rec.Name)
-			if what == "" {
-				add(line, "benchmark %q has no name after \"Benchmark\"; skipped", goName)
-				continue
-			}
-			for _, v := range rec.Values {
-				origUnit, origValue := v.Unit, v.Value
-				if v.OrigUnit != "" {
-					origUnit, origValue = v.OrigUnit, v.OrigValue
-				}
-				unit, suffix, dir, err := mapUnit(origUnit)
-				if err != nil {
-					add(line, "benchmark %s: %v; value skipped", goName, err)
-					continue
-				}
-				key := pkg + "\x00" + goName + "\x00" + origUnit
-				s := byKey[key]
-				if s == nil {
-					s = &series{pkg: pkg, goName: goName, what: what, procs: n, origUnit: origUnit, suffix: suffix,
-						line: line, unit: unit, direction: dir}
-					byKey[key] = s
-					order = append(order, s)
-				}
-				s.samples = append(s.samples, origValue)
-			}
+			im.result(rec)
 		}
 	}
 	if err := rd.Err(); err != nil {
-		return nil, problems, fmt.Errorf("read %s: %w", name, err)
+		return nil, im.problems, fmt.Errorf("read %s: %w", name, err)
 	}
 
 	// The results format requires these; "unknown" is its spelling for a
 	// field the input did not say (go test output has no commit).
-	for _, p := range []*string{&env.OS, &env.Arch, &env.CPUModel, &env.Commit} {
+	for _, p := range []*string{&im.env.OS, &im.env.Arch, &im.env.CPUModel, &im.env.Commit} {
 		if *p == "" {
 			*p = "unknown"
 		}
 	}
 	suite := "gotest"
-	if len(pkgs) == 1 {
-		for p := range pkgs {
+	if len(im.pkgs) == 1 {
+		for p := range im.pkgs {
 			suite = "gotest:" + p
 		}
 	}
-	// The ids are made once everything is read, because whether the
-	// GOMAXPROCS suffix or the package must be part of an id depends on
-	// the whole input: `-cpu 1,4` gives BenchmarkX-1 and BenchmarkX-4, which
-	// are different measurements and must not be pooled into one sample set.
+	kept, ids := im.assignIDs()
+	f := results.NewFile(suite, results.Fingerprint{})
+	f.Env = im.env
+	for i, s := range kept {
+		b, err := results.NewBenchmark(ids[i], s.unit, s.direction, s.samples)
+		if err != nil {
+			im.add(s.line, "benchmark %s: %v; skipped", s.goName, err)
+			continue
+		}
+		f.Add(b)
+	}
+	if len(f.Benchmarks) == 0 {
+		return nil, im.problems, fmt.Errorf("%s: no benchmark results found; expected lines like \"BenchmarkName-8  1000  1234 ns/op\" from go test -bench", name)
+	}
+	f.MarkComplete()
+	return f, im.problems, nil
+}
+
+// importer is the state of one Import: the series in the order they first
+// appear, and what the input says about its machine.
+type importer struct {
+	name     string
+	problems []Problem
+	order    []*series
+	byKey    map[string]*series // pkg, goName (with -N), unit
+	pkgs     map[string]bool
+	env      results.Env
+}
+
+func (im *importer) add(line int, format string, args ...any) {
+	im.problems = append(im.problems, Problem{File: im.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// result takes one result line: its configuration into the environment,
+// each of its values into the series of its (package, name, unit).
+func (im *importer) result(rec *benchfmt.Result) {
+	_, line := rec.Pos()
+	if v := rec.GetConfig("goos"); v != "" {
+		im.env.OS = v
+	}
+	if v := rec.GetConfig("goarch"); v != "" {
+		im.env.Arch = v
+	}
+	if v := rec.GetConfig("cpu"); v != "" {
+		im.env.CPUModel = v
+	}
+	if v := rec.GetConfig("commit"); v != "" {
+		im.env.Commit = v // present in hivebench's own export
+	}
+	pkg := rec.GetConfig("pkg")
+	if pkg != "" {
+		im.pkgs[pkg] = true
+	}
+	goName, what, n := splitName(rec.Name)
+	if what == "" {
+		im.add(line, "benchmark %q has no name after \"Benchmark\"; skipped", goName)
+		return
+	}
+	for _, v := range rec.Values {
+		origUnit, origValue := v.Unit, v.Value
+		if v.OrigUnit != "" {
+			origUnit, origValue = v.OrigUnit, v.OrigValue
+		}
+		unit, suffix, dir, err := mapUnit(origUnit)
+		if err != nil {
+			im.add(line, "benchmark %s: %v; value skipped", goName, err)
+			continue
+		}
+		key := pkg + "\x00" + goName + "\x00" + origUnit
+		s := im.byKey[key]
+		if s == nil {
+			s = &series{pkg: pkg, goName: goName, what: what, procs: n, origUnit: origUnit, suffix: suffix,
+				line: line, unit: unit, direction: dir}
+			im.byKey[key] = s
+			im.order = append(im.order, s)
+		}
+		s.samples = append(s.samples, origValue)
+	}
+}
+
+// assignIDs gives each series its results id and returns the series kept
+// with their ids; a series whose id is taken or invalid is a problem. It
+// also sets the environment's GOMAXPROCS when every result agrees on it.
+//
+// The ids are made once everything is read, because whether the
+// GOMAXPROCS suffix or the package must be part of an id depends on
+// the whole input: `-cpu 1,4` gives BenchmarkX-1 and BenchmarkX-4, which
+// are different measurements and must not be pooled into one sample set.
+func (im *importer) assignIDs() (kept []*series, ids []string) {
 	procsOf := map[string]map[int]bool{} // pkg + what → -N values
 	allProcs := map[int]bool{}
-	for _, s := range order {
+	for _, s := range im.order {
 		k := s.pkg + "\x00" + s.what
 		if procsOf[k] == nil {
 			procsOf[k] = map[int]bool{}
@@ -142,15 +180,13 @@ func Import(r io.Reader, name string) (*results.File, []Problem, error) {
 	}
 	if len(allProcs) == 1 {
 		for n := range allProcs {
-			env.GOMAXPROCS = n
+			im.env.GOMAXPROCS = n
 		}
 	}
 	owner := map[string]*series{}
-	var kept []*series
-	var ids []string
-	for _, s := range order {
+	for _, s := range im.order {
 		what := s.what
-		if len(pkgs) > 1 && s.pkg != "" {
+		if len(im.pkgs) > 1 && s.pkg != "" {
 			what = sanitize(path.Base(s.pkg)) + "_" + what
 		}
 		if len(procsOf[s.pkg+"\x00"+s.what]) > 1 {
@@ -158,33 +194,19 @@ func Import(r io.Reader, name string) (*results.File, []Problem, error) {
 		}
 		id := string(results.GoBench) + "." + what + s.suffix
 		if prev, taken := owner[id]; taken {
-			add(s.line, "benchmark %s (%s) maps to %s, which %s (%s, line %d) already uses; rename one of them; skipped",
+			im.add(s.line, "benchmark %s (%s) maps to %s, which %s (%s, line %d) already uses; rename one of them; skipped",
 				s.goName, s.origUnit, id, prev.goName, prev.origUnit, prev.line)
 			continue
 		}
 		if _, err := results.CheckName(id); err != nil {
-			add(s.line, "benchmark %s: %v; skipped", s.goName, err)
+			im.add(s.line, "benchmark %s: %v; skipped", s.goName, err)
 			continue
 		}
 		owner[id] = s
 		kept = append(kept, s)
 		ids = append(ids, id)
 	}
-	f := results.NewFile(suite, results.Fingerprint{})
-	f.Env = env
-	for i, s := range kept {
-		b, err := results.NewBenchmark(ids[i], s.unit, s.direction, s.samples)
-		if err != nil {
-			add(s.line, "benchmark %s: %v; skipped", s.goName, err)
-			continue
-		}
-		f.Add(b)
-	}
-	if len(f.Benchmarks) == 0 {
-		return nil, problems, fmt.Errorf("%s: no benchmark results found; expected lines like \"BenchmarkName-8  1000  1234 ns/op\" from go test -bench", name)
-	}
-	f.MarkComplete()
-	return f, problems, nil
+	return kept, ids
 }
 
 var procsSuffix = regexp.MustCompile(`-([0-9]+)$`)

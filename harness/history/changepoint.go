@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/hiveperf/hive/harness/stats"
 )
 
 // Detector finds change points with E-Divisive with means (Matteson & James,
@@ -104,7 +106,7 @@ func (d Detector) Detect(xs []float64) ([]ChangePoint, error) {
 			hi = found[i+1].Index
 		}
 		c := &found[i]
-		c.Before, c.After = median(xs[lo:c.Index]), median(xs[c.Index:hi])
+		c.Before, c.After = stats.Median(xs[lo:c.Index]), stats.Median(xs[c.Index:hi])
 		if c.Before != 0 {
 			c.StepPct = (c.After - c.Before) / math.Abs(c.Before) * 100
 		}
@@ -174,16 +176,4 @@ func (d Detector) bestSplit(seg []float64) (int, float64) {
 		}
 	}
 	return bestTau, bestQ
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

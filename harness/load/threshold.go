@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hiveperf/hive/harness/stats"
 )
 
 // Threshold is a pass/fail condition on the run's measurements, written in
@@ -228,9 +230,9 @@ func (t Threshold) Evaluate(r *Report, declared time.Duration) ThresholdResult {
 		}
 		switch t.Agg {
 		case "p":
-			measured = quantileSorted(xs, t.Q/100)
+			measured = stats.QuantileSorted(xs, t.Q/100)
 		case "med":
-			measured = quantileSorted(xs, 0.5)
+			measured = stats.QuantileSorted(xs, 0.5)
 		case "avg":
 			var sum float64
 			for _, x := range xs {
@@ -321,21 +323,4 @@ func formatMS(ns float64) string {
 	default:
 		return strconv.FormatFloat(ms, 'f', 3, 64) + "ms"
 	}
-}
-
-// quantileSorted is the type-7 quantile (linear interpolation between
-// closest ranks) of sorted data, the definition harness/stats uses for its
-// summaries, here for arbitrary q such as p(99.9). The tests check that it
-// agrees with stats.Summarize on P50…P99.
-func quantileSorted(sorted []float64, q float64) float64 {
-	n := len(sorted)
-	if n == 0 {
-		return math.NaN()
-	}
-	h := q * float64(n-1)
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
 }

@@ -7,8 +7,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/hiveperf/hive/harness/stats"
 )
 
 func TestParseThresholdValid(t *testing.T) {
@@ -169,29 +167,6 @@ func TestRateDroppedOfAClosedModelIsZero(t *testing.T) {
 	require.NoError(t, err)
 	res := th.Evaluate(rep, 0)
 	assert.True(t, res.OK, res.Note)
-}
-
-// quantileSorted is the definition harness/stats uses: they agree where
-// both are defined.
-func TestQuantileAgreesWithStats(t *testing.T) {
-	for _, xs := range [][]float64{{1}, {1, 2}, {3, 1, 2}, {5, 1, 9, 2, 8, 3, 7, 4, 6, 10, 11}} {
-		s := stats.Summarize(xs)
-		sorted := append([]float64(nil), xs...)
-		sortFloats(sorted)
-		assert.InDelta(t, s.P50, quantileSorted(sorted, 0.50), 1e-12)
-		assert.InDelta(t, s.P90, quantileSorted(sorted, 0.90), 1e-12)
-		assert.InDelta(t, s.P95, quantileSorted(sorted, 0.95), 1e-12)
-		assert.InDelta(t, s.P99, quantileSorted(sorted, 0.99), 1e-12)
-		assert.Equal(t, s.Max, quantileSorted(sorted, 1))
-	}
-}
-
-func sortFloats(xs []float64) {
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
-	}
 }
 
 func FuzzParseThreshold(f *testing.F) {

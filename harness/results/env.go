@@ -58,6 +58,19 @@ func CaptureEnv() Env {
 	}
 }
 
+// ShortCommit is a commit as listings and report headers show it: its first
+// 12 characters, or "unknown" when it is empty (a file written by a build
+// without a VCS stamp says "unknown" itself; Validate refuses an empty one).
+func ShortCommit(c string) string {
+	if len(c) > 12 {
+		return c[:12]
+	}
+	if c == "" {
+		return "unknown"
+	}
+	return c
+}
+
 // HashHostname returns the first 12 hex digits of sha256(name), or
 // "unknown" for an empty name.
 func HashHostname(name string) string {

@@ -40,6 +40,20 @@ func TestHashHostname(t *testing.T) {
 	assert.Len(t, HashHostname("build-01"), 12)
 }
 
+func TestShortCommit(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0123456789abcdef0123456789abcdef01234567", "0123456789ab"},
+		{"0123456789abc", "0123456789ab"},
+		{"0123456789ab", "0123456789ab"},
+		{"abc", "abc"},
+		{"unknown", "unknown"},
+		{"", "unknown"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, ShortCommit(tt.in), "ShortCommit(%q)", tt.in)
+	}
+}
+
 func TestCPUModel(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct {

@@ -19,7 +19,7 @@ func naiveResampleMedian(r *rand.Rand, x []float64, buf []float64) float64 {
 		buf[i] = x[r.IntN(len(x))]
 	}
 	slices.Sort(buf)
-	return quantileSorted(buf, 0.5)
+	return QuantileSorted(buf, 0.5)
 }
 
 // ksDistance is the two-sample Kolmogorov–Smirnov statistic.

@@ -30,6 +30,15 @@
 // x[⌊h⌋] + (h−⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]). P50 is therefore the usual median
 // (the mean of the two middle values when n is even). This is the same
 // definition as montanaflynn/stats.Percentile; the tests check they agree.
+// QuantileSorted exposes it for percentiles a Summary does not hold.
+//
+// Median, for callers that need the middle value alone (a change point's
+// level, the noise of a suite, a plot's marker), is x[(n−1)/2] for odd n and
+// (x[n/2−1] + x[n/2])/2 for even n, the textbook formula. That is P50 in exact
+// arithmetic, but the interpolation above computes x[k] + 0.5·(x[k+1] − x[k])
+// and the two round differently in the last bit for about one pair in ten, so
+// a Summary's P50 and Median of the same samples may differ by one ulp. The
+// MAD below takes the median of the deviations with the textbook formula.
 //
 // Stddev is the sample standard deviation (n−1 denominator); it is 0 for n=1.
 // MAD is the median of |x − median|, unscaled; multiply by 1.4826 for a

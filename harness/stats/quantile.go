@@ -1,12 +1,17 @@
 package stats
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
-// quantileSorted is the type-7 quantile (see the package doc) of sorted at
-// fraction q in [0, 1]. montanaflynn/stats.Percentile computes the same value
-// but copies and sorts its input on every call; a Summary needs five
-// quantiles of one sorted slice, so it sorts once and uses this.
-func quantileSorted(sorted []float64, q float64) float64 {
+// QuantileSorted is the type-7 quantile (see the package doc) of sorted,
+// which must be in ascending order, at fraction q in [0, 1]; NaN when sorted
+// is empty. montanaflynn/stats.Percentile computes the same value but copies
+// and sorts its input on every call; a Summary needs five quantiles of one
+// sorted slice, so it sorts once and uses this, and so can any caller that
+// needs a percentile the Summary does not hold (p99.9, say).
+func QuantileSorted(sorted []float64, q float64) float64 {
 	n := len(sorted)
 	if n == 0 {
 		return math.NaN()
@@ -27,6 +32,24 @@ func quantileSorted(sorted []float64, q float64) float64 {
 		return lo + f*d
 	}
 	return (1-f)*lo + f*hi
+}
+
+// Median is the middle value of xs, or the mean of the two middle values
+// (a+b)/2 when len(xs) is even; NaN when xs is empty. It does not modify xs.
+// It is P50 in exact arithmetic, but rounds differently from QuantileSorted's
+// interpolation in the last bit (see the package doc), so it is for callers
+// that want the median alone, not for recomputing a Summary's P50.
+func Median(xs []float64) float64 {
+	n := len(xs)
+	if n == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // madSorted is the median of |x − med| for sorted x whose median is med.
@@ -128,7 +151,7 @@ func selectK(a []float64, k int) {
 	}
 }
 
-// quantileUnsorted is quantileSorted on unsorted a, reordering a in place
+// quantileUnsorted is QuantileSorted on unsorted a, reordering a in place
 // with two selections instead of a full sort.
 func quantileUnsorted(a []float64, q float64) float64 {
 	n := len(a)

@@ -33,11 +33,11 @@ func TestQuantileSortedKnownValues(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.InDelta(t, tt.want, quantileSorted(tt.sorted, tt.q), 1e-12)
+			assert.InDelta(t, tt.want, QuantileSorted(tt.sorted, tt.q), 1e-12)
 			assert.InDelta(t, tt.want, quantileUnsorted(slices.Clone(tt.sorted), tt.q), 1e-12)
 		})
 	}
-	assert.True(t, math.IsNaN(quantileSorted(nil, 0.5)))
+	assert.True(t, math.IsNaN(QuantileSorted(nil, 0.5)))
 	assert.True(t, math.IsNaN(quantileUnsorted(nil, 0.5)))
 }
 
@@ -57,10 +57,36 @@ func TestQuantileAgreesWithMontanaflynnPercentile(t *testing.T) {
 		for _, pct := range []float64{1, 10, 25, 50, 75, 90, 95, 99, 100} {
 			want, err := mfstats.Percentile(x, pct)
 			require.NoError(t, err)
-			assert.InDelta(t, want, quantileSorted(sorted, pct/100), 1e-12, "n=%d p%v", n, pct)
+			assert.InDelta(t, want, QuantileSorted(sorted, pct/100), 1e-12, "n=%d p%v", n, pct)
 			assert.InDelta(t, want, quantileUnsorted(slices.Clone(x), pct/100), 1e-12, "n=%d p%v", n, pct)
 		}
 	}
+}
+
+func TestMedian(t *testing.T) {
+	tests := []struct {
+		name string
+		x    []float64
+		want float64
+	}{
+		{"odd n is the middle value", []float64{9, 1, 5}, 5},
+		{"even n is the mean of the middle two", []float64{4, 1, 3, 2}, 2.5},
+		{"one value", []float64{7}, 7},
+		{"ties", []float64{3, 1, 3, 3}, 3},
+		// (a+b)/2 rounds to …234, the interpolation a+0.5·(b−a) to …235:
+		// Median keeps the textbook formula its callers always used.
+		{"textbook rounding", []float64{890.2654857552745, 163.87541502137225}, 527.0704503883234},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := slices.Clone(tt.x)
+			assert.Equal(t, tt.want, Median(in))
+			assert.Equal(t, tt.x, in, "Median must not modify its input")
+		})
+	}
+	assert.True(t, math.IsNaN(Median(nil)))
+	assert.Equal(t, 527.0704503883235, QuantileSorted([]float64{163.87541502137225, 890.2654857552745}, 0.5),
+		"the package doc says the interpolation rounds differently; if this changes, change the doc")
 }
 
 func TestMADKnownValues(t *testing.T) {
@@ -82,7 +108,7 @@ func TestMADKnownValues(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sorted := slices.Clone(tt.x)
 			slices.Sort(sorted)
-			assert.InDelta(t, tt.want, madSorted(sorted, quantileSorted(sorted, 0.5)), 1e-12)
+			assert.InDelta(t, tt.want, madSorted(sorted, QuantileSorted(sorted, 0.5)), 1e-12)
 		})
 	}
 }
@@ -99,7 +125,7 @@ func TestMADAgreesWithMontanaflynn(t *testing.T) {
 		require.NoError(t, err)
 		sorted := slices.Clone(x)
 		slices.Sort(sorted)
-		assert.InDelta(t, want, madSorted(sorted, quantileSorted(sorted, 0.5)), 1e-12, "x=%v", x)
+		assert.InDelta(t, want, madSorted(sorted, QuantileSorted(sorted, 0.5)), 1e-12, "x=%v", x)
 	}
 }
 

@@ -117,16 +117,16 @@ func Summarize(samples []float64, opts ...Option) Summary {
 	if n > 1 {
 		sd, _ = mfstats.StandardDeviationSample(samples)
 	}
-	med := quantileSorted(sorted, 0.50)
+	med := QuantileSorted(sorted, 0.50)
 	mad := madSorted(sorted, med)
 
 	s := Summary{
 		N:        n,
 		Min:      sorted[0],
 		P50:      med,
-		P90:      quantileSorted(sorted, 0.90),
-		P95:      quantileSorted(sorted, 0.95),
-		P99:      quantileSorted(sorted, 0.99),
+		P90:      QuantileSorted(sorted, 0.90),
+		P95:      QuantileSorted(sorted, 0.95),
+		P99:      QuantileSorted(sorted, 0.99),
 		Max:      sorted[n-1],
 		Mean:     mean,
 		Stddev:   sd,

@@ -2,10 +2,10 @@ package suite
 
 import (
 	"math"
-	"sort"
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/stats"
 )
 
 // AAMetric is what repeated A/A gates (the same binary on both sides) say
@@ -102,7 +102,7 @@ func AnalyzeAA(outcomes []*GateOutcome, cfg GateConfig, budget time.Duration, tr
 			continue
 		}
 		a.MeanSamples = samples / float64(a.Runs)
-		a.NoisePct = median(noise) * 100
+		a.NoisePct = stats.Median(noise) * 100
 		a.Cap = min(maxN, int(pairs))
 		if a.Cap >= initial && a.NoisePct > 0 {
 			// The sequential procedure only looks at Initial·2^k samples.
@@ -146,16 +146,4 @@ func robustCV(p50, mad float64) float64 {
 		return 0
 	}
 	return 1.4826 * mad / p50
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -79,8 +79,7 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 		return exitcode.UsageError("%s: no command given", a.Name)
 	}
 	name := args[0]
-	switch name {
-	case "-h", "-help", "--help", "help":
+	if isHelp(name) {
 		a.Usage(env.Stdout)
 		return nil
 	}
@@ -94,6 +93,28 @@ func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// isHelp reports whether arg asks for help in the place of a command or
+// subcommand name.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// Help is for commands with subcommands (hivebench baseline, history,
+// workload): when arg, the word where a subcommand would be, asks for help
+// (-h, -help, --help or help, as at the top level), it writes usage to
+// env.Stdout and reports true, and the command returns nil.
+func Help(env *Env, arg, usage string) bool {
+	if !isHelp(arg) {
+		return false
+	}
+	fmt.Fprint(env.Stdout, usage)
+	return true
 }
 
 // Main runs the app with the process's arguments and environment, prints a
@@ -145,10 +166,12 @@ func ParseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// ParseInterspersed parses flags that may come before or after the
-// positional arguments ("analyze PATH --format json"), which the flag
-// package alone does not allow, and returns the positional arguments in
-// order. Everything after "--" is positional. Errors are as ParseFlags's.
+// ParseInterspersed parses flags that may come before, between or after the
+// positional arguments ("analyze PATH --format json", "record a.json --db x
+// b.json"), which the flag package alone does not allow, and returns the
+// positional arguments in order. The first "--" that is not a flag's value
+// ends the flags: it is dropped and everything after it is positional, even
+// another "--" or a name that starts with "-". Errors are as ParseFlags's.
 func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {

@@ -73,3 +73,25 @@ func TestUsageListsCommands(t *testing.T) {
 		assert.Contains(t, out.String(), name)
 	}
 }
+
+func TestHelp(t *testing.T) {
+	cases := []struct {
+		arg  string
+		help bool
+	}{
+		{"-h", true}, {"-help", true}, {"--help", true}, {"help", true},
+		{"list", false}, {"--h", false}, {"-hh", false}, {"", false}, {"HELP", false},
+	}
+	for _, c := range cases {
+		t.Run(c.arg, func(t *testing.T) {
+			var out bytes.Buffer
+			env := &Env{Stdout: &out, Stderr: &bytes.Buffer{}}
+			assert.Equal(t, c.help, Help(env, c.arg, "Usage: t sub\n"))
+			if c.help {
+				assert.Equal(t, "Usage: t sub\n", out.String())
+			} else {
+				assert.Empty(t, out.String())
+			}
+		})
+	}
+}

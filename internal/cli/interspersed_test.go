@@ -21,7 +21,10 @@ func TestParseInterspersed(t *testing.T) {
 	}{
 		{"flags first", []string{"--format", "json", "a", "b"}, []string{"a", "b"}, "json", false},
 		{"flags after", []string{"a", "--format", "json", "b", "-q"}, []string{"a", "b"}, "json", true},
+		{"flags between", []string{"a", "-q", "b", "--format", "json", "c"}, []string{"a", "b", "c"}, "json", true},
 		{"double dash ends flags", []string{"a", "--", "-q", "--format"}, []string{"a", "-q", "--format"}, "table", false},
+		{"a positional after -- does not restart flags", []string{"--", "a", "-q"}, []string{"a", "-q"}, "table", false},
+		{"a second -- is positional", []string{"a", "--", "--", "b"}, []string{"a", "--", "b"}, "table", false},
 		{"nothing", nil, nil, "table", false},
 		{"a flag's value may be --", []string{"--format", "--", "a", "-q"}, []string{"a"}, "--", true},
 		{"-- after a flag's value -- ends flags", []string{"--format", "--", "--", "-q"}, []string{"-q"}, "--", false},
