@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/hiveperf/hive/harness/launch"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
@@ -253,19 +252,11 @@ func (c *capture) outPath(kind string) string {
 // env is the child environment: the harness's minus HIVE_* and API keys,
 // an empty config directory, and the profiling variables asked for.
 func (c *capture) env(paths map[string]string) []string {
-	var out []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "HIVE_") || k == "OPENROUTER_API_KEY" || k == "XDG_CONFIG_HOME" || k == "XDG_DATA_HOME" {
-			continue
-		}
-		out = append(out, kv)
-	}
-	out = append(out, "XDG_CONFIG_HOME="+filepath.Join(c.scratch, "config"))
+	var extra []string
 	for env, path := range paths {
-		out = append(out, env+"="+path)
+		extra = append(extra, env+"="+path)
 	}
-	return out
+	return launch.Env(os.Environ(), filepath.Join(c.scratch, "config"), extra...)
 }
 
 func (c *capture) parsing(ctx context.Context) ([]string, error) {
@@ -332,13 +323,13 @@ func (c *capture) startup(ctx context.Context) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := srv.stop(); err != nil {
+		if err := stopServe(srv); err != nil {
 			return nil, err
 		}
 		for _, k := range c.kinds {
 			p, err := readProfile(paths[k.env])
 			if err != nil {
-				return nil, exitcode.InfraError("hivebench profile: run %d did not write its %s profile: %v%s", i+1, k.name, err, stderrTail(srv.p))
+				return nil, exitcode.InfraError("hivebench profile: run %d did not write its %s profile: %v%s", i+1, k.name, err, stderrTail(srv.Process()))
 			}
 			per[k.name] = append(per[k.name], p)
 		}
@@ -374,7 +365,7 @@ func (c *capture) serve(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer srv.stop()
+	defer stopServe(srv)
 	secs := *c.pf.seconds
 	c.progress("profiling `hive serve` under %d clients for %ds (%s)", *c.pf.concurrency, secs, kindNames(c.kinds))
 
@@ -389,7 +380,7 @@ func (c *capture) serve(ctx context.Context) ([]string, error) {
 		wg.Go(func() {
 			for loadCtx.Err() == nil {
 				n := seq.Add(1)
-				if err := postConsensus(loadCtx, client, srv.base, fmt.Sprintf("profile question %d: how does a B-tree split a full node?", n)); err != nil {
+				if err := postConsensus(loadCtx, client, srv.URL, fmt.Sprintf("profile question %d: how does a B-tree split a full node?", n)); err != nil {
 					if loadCtx.Err() != nil {
 						return
 					}
@@ -418,7 +409,7 @@ func (c *capture) serve(ctx context.Context) ([]string, error) {
 			continue
 		}
 		cg.Go(func() {
-			err := fetchProfile(ctx, srv.base+k.path+"?seconds="+strconv.Itoa(secs), c.outPath(k.name), time.Duration(secs+30)*time.Second)
+			err := fetchProfile(ctx, srv.URL+k.path+"?seconds="+strconv.Itoa(secs), c.outPath(k.name), time.Duration(secs+30)*time.Second)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -448,18 +439,18 @@ func (c *capture) serve(ctx context.Context) ([]string, error) {
 	}
 	if ok.Load() == 0 {
 		why, _ := firstErr.Load().(string)
-		return nil, exitcode.InfraError("hivebench profile: no consensus request succeeded under load (%d failed; first: %s)%s", failed.Load(), why, stderrTail(srv.p))
+		return nil, exitcode.InfraError("hivebench profile: no consensus request succeeded under load (%d failed; first: %s)%s", failed.Load(), why, stderrTail(srv.Process()))
 	}
 	c.progress("load: %d consensus runs done, %d failed", ok.Load(), failed.Load())
 	for _, k := range c.kinds {
 		if k.name == "heap" || k.name == "allocs" {
-			if err := fetchProfile(ctx, srv.base+k.path, c.outPath(k.name), time.Minute); err != nil {
+			if err := fetchProfile(ctx, srv.URL+k.path, c.outPath(k.name), time.Minute); err != nil {
 				return nil, err
 			}
 			written = append(written, c.outPath(k.name))
 		}
 	}
-	if err := srv.stop(); err != nil {
+	if err := stopServe(srv); err != nil {
 		return nil, err
 	}
 	for _, path := range atExit {
@@ -478,75 +469,26 @@ func hasKind(kinds []profileKind, name string) bool {
 	return false
 }
 
-// runningServe is a `hive serve` the profiler started.
-type runningServe struct {
-	p    *proc.Process
-	base string
-	once sync.Once
-	err  error
-}
-
-// stop sends SIGTERM and waits: the profiles asked for through the
-// environment are written as the process exits.
-func (s *runningServe) stop() error {
-	s.once.Do(func() {
-		if err := s.p.Terminate(); err != nil {
-			s.err = exitcode.InfraError("hivebench profile: stopping hive serve: %v%s", err, stderrTail(s.p))
-		}
-	})
-	return s.err
-}
-
-const listenPrefix = "hive: listening on "
-
 // startServe starts `hive serve` on a free loopback port and waits for
 // its first 200 from /healthz.
-func (c *capture) startServe(ctx context.Context, db, llm string, paths map[string]string) (*runningServe, error) {
-	lines := make(chan string, 1)
-	spec := proc.Spec{
-		Path: c.bin, Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--llm-base-url", llm},
-		Env: c.env(paths), Dir: c.scratch,
-		OnStderrLine: func(line string) {
-			if rest, ok := strings.CutPrefix(line, listenPrefix); ok {
-				select {
-				case lines <- strings.TrimSpace(rest):
-				default:
-				}
-			}
-		},
-	}
-	p, err := proc.Start(ctx, spec)
+func (c *capture) startServe(ctx context.Context, db, llm string, paths map[string]string) (*launch.Server, error) {
+	s, err := launch.Start(ctx, launch.Config{Bin: c.bin, DB: db, LLMBaseURL: llm, Env: c.env(paths), Dir: c.scratch})
 	if err != nil {
-		return nil, exitcode.InfraError("hivebench profile: %v", err)
-	}
-	fail := func(format string, args ...any) (*runningServe, error) {
-		_ = p.Terminate()
 		if ctx.Err() != nil {
 			return nil, &suite.Interrupted{Cause: context.Cause(ctx)}
 		}
-		return nil, exitcode.InfraError("hivebench profile: hive serve: "+format+"%s", append(args, stderrTail(p))...)
+		return nil, fmt.Errorf("hivebench profile: %w", err)
 	}
-	timer := time.NewTimer(30 * time.Second)
-	defer timer.Stop()
-	var base string
-	select {
-	case base = <-lines:
-	case <-p.Done():
-		return fail("exited (%v) before it listened", p.Err())
-	case <-timer.C:
-		return fail("no %q line on stderr within 30s", listenPrefix+"http://ADDR")
-	case <-ctx.Done():
-		return fail("%v", context.Cause(ctx))
+	return s, nil
+}
+
+// stopServe sends SIGTERM and waits: the profiles asked for through the
+// environment are written as the process exits.
+func stopServe(s *launch.Server) error {
+	if err := s.Stop(); err != nil {
+		return fmt.Errorf("hivebench profile: %w", err)
 	}
-	u, err := url.Parse(base)
-	if err != nil || u.Scheme != "http" || net.ParseIP(u.Hostname()) == nil || !net.ParseIP(u.Hostname()).IsLoopback() {
-		return fail("listen line %q is not http://LOOPBACK:PORT", base)
-	}
-	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: 5 * time.Second}
-	if _, err := proc.WaitHTTP(ctx, client, base+"/healthz", time.Now().Add(30*time.Second), p.Done()); err != nil {
-		return fail("%v", err)
-	}
-	return &runningServe{p: p, base: "http://" + u.Host}, nil
+	return nil
 }
 
 // postConsensus runs one consensus request and checks that it succeeded.
