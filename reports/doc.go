@@ -1,7 +1,8 @@
 // Package reports renders hivebench results for people and for CI: one run
 // with its target outcomes (Run — the run table of `hivebench run`), and a
 // comparison of two runs (Comparison — []compare.Result with both files for
-// identity, sample counts, noise and plots).
+// identity, sample counts, noise and plots). WriteProfiles prints the
+// profile summaries of `hivebench profile` (harness/profile) as text.
 //
 // Formats (ParseFormat, Formats):
 //

@@ -109,7 +109,7 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 		return exitcode.UsageError("hive serve: cannot listen on %s: %v; choose another --addr", *addr, unwrapOp(err))
 	}
 	// The harness reads this line to learn the port when --addr ends in :0.
-	fmt.Fprintf(env.Stderr, "hive: listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(env.Stderr, "%shttp://%s\n", server.ListenLinePrefix, ln.Addr())
 	if err := srv.Serve(ctx, ln); err != nil {
 		return exitcode.InfraError("hive serve: %v", err)
 	}

@@ -51,6 +51,12 @@ const (
 	idleTimeout       = 120 * time.Second
 )
 
+// ListenLinePrefix starts the line `hive serve` prints on stderr once its
+// socket is bound; the rest of the line is the base URL, http://ADDR. The
+// harness reads the line to learn the port of `--addr 127.0.0.1:0`, so the
+// side that prints it and the side that parses it share this definition.
+const ListenLinePrefix = "hive: listening on "
+
 // Conversations is what the server reads of the store; *store.Store has it.
 type Conversations interface {
 	Conversation(ctx context.Context, id int64) (*store.Conversation, []store.Message, error)

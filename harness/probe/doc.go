@@ -54,9 +54,10 @@
 //
 // # What the measurements assume about the engine
 //
-//   - `hive serve --addr 127.0.0.1:0` prints "hive: listening on http://ADDR"
-//     on stderr once it listens (cmd/hive/serve.go) and answers GET /healthz
-//     with 200 when ready; SIGTERM stops it gracefully.
+//   - `hive serve --addr 127.0.0.1:0` prints its listening line
+//     (server.ListenLinePrefix + http://ADDR) on stderr once it listens and
+//     answers GET /healthz with 200 when ready; SIGTERM stops it gracefully.
+//     harness/launch starts it and waits for both.
 //   - `hive analyze --files-out F` writes one JSON object per file with
 //     "latency_us" (stat to analysis done), "bytes", "cached", "skipped" and
 //     "error" (engine/parse FileResult); --format json prints the Summary
@@ -73,7 +74,7 @@
 //
 // Children get the harness's environment minus HIVE_*, OPENROUTER_API_KEY
 // and the XDG config/data variables, with XDG_CONFIG_HOME pointed at an
-// empty directory, then Target.Env on top. A user's
+// empty directory (launch.Env), then Target.Env on top. A user's
 // ~/.config/hive/config.yaml or API key therefore never changes (or leaks
 // into) what is measured; a target that wants a profile file sets
 // HIVE_CONFIG in Target.Env. Every database is a scratch file under the

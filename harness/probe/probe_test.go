@@ -129,39 +129,6 @@ func TestCheckRound(t *testing.T) {
 	assert.ErrorContains(t, checkRound("a", ms, map[string][]float64{"a.b": {1}, "a.c": {math.NaN()}}), "a.c sample 0 is NaN")
 }
 
-func TestParseListenLine(t *testing.T) {
-	cases := []struct {
-		line, base string
-		match      bool
-		err        string
-	}{
-		{"hive: listening on http://127.0.0.1:41643", "http://127.0.0.1:41643", true, ""},
-		{"hive: listening on http://[::1]:8765", "http://[::1]:8765", true, ""},
-		{"time=... level=INFO msg=started", "", false, ""},
-		{"hive: listening on http://10.0.0.7:8765", "", true, "not a loopback"},
-		{"hive: listening on http://localhost:8765", "", true, "not a loopback"},
-		{"hive: listening on https://127.0.0.1:1", "", true, "want hive: listening on http://"},
-		{"hive: listening on http://127.0.0.1", "", true, "not a loopback IP with a port"},
-	}
-	for _, c := range cases {
-		base, match, err := parseListenLine(c.line)
-		assert.Equal(t, c.match, match, c.line)
-		assert.Equal(t, c.base, base, c.line)
-		if c.err == "" {
-			assert.NoError(t, err, c.line)
-		} else {
-			assert.ErrorContains(t, err, c.err, c.line)
-		}
-	}
-}
-
-func TestChildEnv(t *testing.T) {
-	env := childEnv([]string{"PATH=/bin", "HIVE_DB=/home/u/hive.db", "OPENROUTER_API_KEY=sk-secret", "XDG_CONFIG_HOME=/home/u/.config", "HOME=/home/u"},
-		"/scratch/config", []string{"HIVE_CONFIG=/t/profiles.yaml", "GOGC=200"})
-	assert.Equal(t, []string{"PATH=/bin", "HOME=/home/u", "XDG_CONFIG_HOME=/scratch/config", "HIVE_CONFIG=/t/profiles.yaml", "GOGC=200"}, env,
-		"the user's hive settings and key are dropped; the target's are kept, last")
-}
-
 func TestParseFileLines(t *testing.T) {
 	cases := []struct {
 		name  string

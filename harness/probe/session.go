@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hiveperf/hive/harness/launch"
 	"github.com/hiveperf/hive/harness/probe/proc"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -44,7 +45,7 @@ func newBase(ctx context.Context, cfg Config, t Target, family string) (*base, e
 		_ = os.RemoveAll(dir)
 		return nil, exitcode.InfraError("probe %s: %v", family, err)
 	}
-	b := &base{cfg: cfg, t: t, bin: bin, dir: dir, env: childEnv(os.Environ(), conf, t.Env)}
+	b := &base{cfg: cfg, t: t, bin: bin, dir: dir, env: launch.Env(os.Environ(), conf, t.Env...)}
 	b.ctx, b.cancel = context.WithCancel(ctx)
 	return b, nil
 }
@@ -87,6 +88,15 @@ func (b *base) freshDB(name string) (string, error) {
 	return p, nil
 }
 
+// named prefixes an error that already names the binary (the launcher's)
+// with the target's name.
+func (b *base) named(err error) error {
+	if b.t.Name != "" {
+		return fmt.Errorf("%s: %w", b.t.Name, err)
+	}
+	return err
+}
+
 // label names the target in errors.
 func (b *base) label() string {
 	if b.t.Name != "" {
@@ -115,22 +125,6 @@ func checkBinary(t Target) (string, error) {
 		return "", exitcode.InfraError("probe: target %q: hive binary %s is not executable (mode %v); rebuild it or chmod +x it", t.Name, bin, fi.Mode().Perm())
 	}
 	return bin, nil
-}
-
-// childEnv is base minus the variables that would make a measurement depend
-// on the user's setup (or send their API key to the mock), with an empty
-// config directory, then extra on top.
-func childEnv(base []string, configDir string, extra []string) []string {
-	out := make([]string, 0, len(base)+len(extra)+1)
-	for _, kv := range base {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "HIVE_") || k == "OPENROUTER_API_KEY" || k == "XDG_CONFIG_HOME" || k == "XDG_DATA_HOME" {
-			continue
-		}
-		out = append(out, kv)
-	}
-	out = append(out, "XDG_CONFIG_HOME="+configDir)
-	return append(out, extra...)
 }
 
 // failure is an infrastructure error (exit 3) about process p, with the last

@@ -6,10 +6,10 @@
 //   - Start (process.go) runs a command with its stderr kept as a tail of
 //     the last lines (Tail), so a failure can be reported with what the
 //     binary said, and a per-line callback, so a caller can wait for a line
-//     such as "hive: listening on http://ADDR". The child is stopped with
-//     SIGTERM, then SIGKILL after a grace period, when ctx is canceled or
-//     Terminate is called; it also gets SIGKILL if the harness dies
-//     (Pdeathsig), so a crashed benchmark run leaves no orphans.
+//     such as the one `hive serve` prints once it listens. The child is
+//     stopped with SIGTERM, then SIGKILL after a grace period, when ctx is
+//     canceled or Terminate is called; it also gets SIGKILL if the harness
+//     dies (Pdeathsig), so a crashed benchmark run leaves no orphans.
 //   - ReadStatus (status.go) reads VmRSS and VmHWM of a live process from
 //     /proc/PID/status.
 //   - ReadCPU (cpu.go) reads the CPU time a live process has used, summed
