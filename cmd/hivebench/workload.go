@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/harness/load"
+	"github.com/hiveperf/hive/harness/replay"
 	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -322,7 +323,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured, Content: v.MeasuredContent}
-	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
+	rep, runErr := replay.Measure(ctx, tree, replay.Options{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
 		Baseline: *baseline || m.Targets.ParseOnlyRatioMax > 0})
 	if rep == nil {
 		return runErr
@@ -340,7 +341,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	if runErr != nil {
 		return runErr
 	}
-	if missed := workloads.Missed(outcomes); len(missed) > 0 {
+	if missed := replay.Missed(outcomes); len(missed) > 0 {
 		names := make([]string, len(missed))
 		for i, o := range missed {
 			names[i] = fmt.Sprintf("%s %s (measured %s)", o.Target, o.Bound, o.Measured)
@@ -350,7 +351,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	return nil
 }
 
-func wlPrintReplay(w io.Writer, r *workloads.Replay) {
+func wlPrintReplay(w io.Writer, r *replay.Report) {
 	fp := r.Tree.Fingerprint
 	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\nhive %s (commit %s%s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash, r.Hive.Version, r.Hive.Commit, wlDirtyMark(r.Hive.Dirty))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
@@ -379,7 +380,7 @@ func wlPrintReplay(w io.Writer, r *workloads.Replay) {
 	}
 }
 
-func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []workloads.Outcome) {
+func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []replay.Outcome) {
 	if len(outcomes) == 0 {
 		fmt.Fprintf(w, "targets: none in %s\n", m.File)
 		return
