@@ -12,7 +12,6 @@ import (
 
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/replay"
-	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
@@ -328,9 +327,9 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	if rep == nil {
 		return runErr
 	}
-	wlPrintReplay(env.Stdout, rep)
+	replay.WriteText(env.Stdout, rep)
 	outcomes := rep.Check(m.Targets)
-	wlPrintOutcomes(env.Stdout, m, outcomes)
+	replay.WriteOutcomes(env.Stdout, m, outcomes)
 	if *out != "" && len(rep.Runs) > 0 {
 		f := rep.Results()
 		if err := f.Write(*out); err != nil {
@@ -351,60 +350,6 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	return nil
 }
 
-func wlPrintReplay(w io.Writer, r *replay.Report) {
-	fp := r.Tree.Fingerprint
-	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\nhive %s (commit %s%s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash, r.Hive.Version, r.Hive.Commit, wlDirtyMark(r.Hive.Dirty))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tkind\twall\tfiles\tcached\tfiles/s\tMB/s\tper-file p50\tp99\tpeak RSS\t")
-	pair := 0
-	for _, x := range r.Runs {
-		kind := "cold"
-		switch {
-		case x.Warm:
-			kind = "warm"
-		case x.ParseOnly:
-			kind = "parse-only"
-		default:
-			pair++
-		}
-		if x.ParseOnly { // no per-file output in the baseline
-			fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t-\t%.0f\t%.1f\t-\t-\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.FilesPerSec(), x.MBPerSec(), x.PeakRSSString())
-			continue
-		}
-		p50, p99 := wlQuantiles(x.PerFileMS)
-		fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t%d\t%.0f\t%.1f\t%.3f ms\t%.3f ms\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.Cached, x.FilesPerSec(), x.MBPerSec(), p50, p99, x.PeakRSSString())
-	}
-	tw.Flush()
-	if ratios := r.Ratios(); len(ratios) > 0 {
-		fmt.Fprintf(w, "cold / parse-only wall time: %s\n", wlRatios(ratios))
-	}
-}
-
-func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []replay.Outcome) {
-	if len(outcomes) == 0 {
-		fmt.Fprintf(w, "targets: none in %s\n", m.File)
-		return
-	}
-	fmt.Fprintf(w, "targets (%s):\n", m.File)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, o := range outcomes {
-		mark := "ok"
-		switch {
-		case o.Missing:
-			mark = "n/a"
-		case !o.OK:
-			mark = "MISSED"
-		}
-		fmt.Fprintf(tw, "  %s\t%s %s\tmeasured %s\n", mark, o.Target, o.Bound, o.Measured)
-	}
-	tw.Flush()
-}
-
-func wlQuantiles(ms []float64) (p50, p99 float64) {
-	s := stats.Summarize(ms)
-	return s.P50, s.P99
-}
-
 func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, error) {
 	out := make([]*workloads.Manifest, 0, len(names))
 	for _, n := range names {
@@ -415,13 +360,6 @@ func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, err
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-func wlDirtyMark(d bool) string {
-	if d {
-		return ", dirty"
-	}
-	return ""
 }
 
 func wlIndent(s, pre string) string {
@@ -444,12 +382,4 @@ func wlIsTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func wlRatios(rs []float64) string {
-	parts := make([]string, len(rs))
-	for i, v := range rs {
-		parts[i] = fmt.Sprintf("%.3f×", v)
-	}
-	return strings.Join(parts, ", ")
 }

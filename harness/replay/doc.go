@@ -10,7 +10,9 @@
 //	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured, Content: v.MeasuredContent}
 //	rep, err := replay.Measure(ctx, tree, replay.Options{HiveBin: "bin/hive"})
 //	file := rep.Results()             // harness results format, suite "workload-replay:NAME"
-//	missed := replay.Missed(rep.Check(m.Targets))
+//	outcomes := rep.Check(m.Targets)
+//	replay.WriteText(os.Stdout, rep)  // one line per run; WriteOutcomes for the targets
+//	missed := replay.Missed(outcomes)
 //
 // A replay is, per run, `hive analyze --no-cache` on a fresh database (cold)
 // and the same command without --no-cache on that database (warm). Wall
