@@ -27,6 +27,7 @@
 //	rep, err := c.Fetch(ctx, m, workloads.FetchOptions{})   // resumable; exit 3 on any failure
 //	tree, err := c.Tree(ctx, m)                             // exit 3 unless fetched (or local)
 //	v, err := c.Verify(ctx, m); err = v.Err()               // exit 3 "workload differs"
+//	rep.WriteText(os.Stdout, m); v.WriteText(os.Stdout)     // what `hivebench workload fetch|verify` print
 //
 // The layout and its crash-safety are documented on Cache: downloads go to
 // NAME.partial/, the tree is unpacked into a hidden temporary directory and

@@ -120,7 +120,7 @@ func workloadList(ctx context.Context, env *cli.Env, args []string) error {
 	fmt.Fprintln(tw, "WORKLOAD\tSOURCE\tSIZE\tSTATUS\tTARGETS")
 	for _, m := range set.All() {
 		st := c.State(ctx, m)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, wlSizeOf(m, st), st, m.Targets)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, workloads.SizeOf(m, st), st, m.Targets)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -141,29 +141,6 @@ func workloadList(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, sc.Description, strings.Join(sc.Thresholds, ", "))
 	}
 	return tw.Flush()
-}
-
-// wlSizeOf is the tree's size as best known: the pin, then what was
-// measured at fetch, then the manifest's estimate (marked ~).
-func wlSizeOf(m *workloads.Manifest, st workloads.State) string {
-	switch {
-	case m.Pinned():
-		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(m.Fingerprint.Bytes), m.Fingerprint.Files)
-	case st.Marker != nil:
-		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(st.Marker.Fingerprint.Bytes), st.Marker.Fingerprint.Files)
-	case m.Estimate.Bytes > 0 || m.Estimate.Files > 0:
-		var parts []string
-		if m.Estimate.Bytes > 0 {
-			parts = append(parts, "~"+workloads.FormatBytes(m.Estimate.Bytes))
-		}
-		if m.Estimate.Files > 0 {
-			parts = append(parts, fmt.Sprintf("~%d files", m.Estimate.Files))
-		}
-		return strings.Join(parts, ", ")
-	case m.Source.Type.Local():
-		return "as found"
-	}
-	return "unknown"
 }
 
 func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
@@ -192,36 +169,7 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := rep.Tree
-		state := "fetched"
-		switch {
-		case m.Source.Type.Local():
-			state = "local, nothing to fetch"
-		case rep.AlreadyCached:
-			state = "already cached"
-		}
-		fmt.Fprintf(env.Stdout, "%s: %s: %s\n  %d files, %d bytes (%s), %s\n", m.Name, state, t.Root, t.Fingerprint.Files, t.Fingerprint.Bytes, workloads.FormatBytes(t.Fingerprint.Bytes), t.Fingerprint.Hash)
-		if t.Content != "" {
-			fmt.Fprintf(env.Stdout, "  content %s\n", t.Content)
-		}
-		if u := rep.Unpack; u != nil {
-			fmt.Fprintf(env.Stdout, "  %s\n", u)
-			for _, e := range u.Examples {
-				fmt.Fprintf(env.Stdout, "    %s\n", e)
-			}
-		}
-		for _, a := range rep.Artefacts {
-			fmt.Fprintf(env.Stdout, "  artefact %s: %d bytes, sha256 %s\n", a.File, a.Size, a.SHA256)
-		}
-		if len(rep.Unpinned) > 0 {
-			fmt.Fprintf(env.Stdout, "  not pinned in %s; to pin the downloads add:\n    artefacts:\n", m.File)
-			for _, a := range rep.Unpinned {
-				fmt.Fprintf(env.Stdout, "      - file: %s\n        size: %d\n        sha256: %s\n", a.File, a.Size, a.SHA256)
-			}
-		}
-		if !m.PinsContent() && t.Content != "" {
-			fmt.Fprintf(env.Stdout, "  fingerprint not pinned in %s; to pin this tree add:\n%s", m.File, wlIndent(workloads.PinSnippet(t.Fingerprint, t.Content), "    "))
-		}
+		rep.WriteText(env.Stdout, m)
 	}
 	return nil
 }
@@ -251,37 +199,12 @@ func workloadVerify(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		wlPrintVerification(env.Stdout, v)
+		v.WriteText(env.Stdout)
 		if err := v.Err(); err != nil {
 			failed = append(failed, err)
 		}
 	}
 	return errors.Join(failed...)
-}
-
-func wlPrintVerification(w io.Writer, v *workloads.Verification) {
-	m := v.Manifest
-	fmt.Fprintf(w, "%s: %s\n  measured: %d files, %d bytes, %s, content %s\n", m.Name, v.Root, v.Measured.Files, v.Measured.Bytes, v.Measured.Hash, v.MeasuredContent)
-	if v.Recorded != nil {
-		fmt.Fprintf(w, "  at fetch: %d files, %d bytes, %s, content %s\n", v.Recorded.Files, v.Recorded.Bytes, v.Recorded.Hash, v.RecordedContent)
-	}
-	if !v.Pinned() {
-		fmt.Fprintf(w, "  pinned:   nothing; to pin this tree, add to %s:\n%s", m.File, wlIndent(v.PinSnippet(), "    "))
-		return
-	}
-	content := "content not pinned"
-	if m.PinsContent() {
-		content = "content " + m.Content
-	}
-	fmt.Fprintf(w, "  pinned:   %d files, %d bytes, %s, %s\n", m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash, content)
-	if len(v.Problems()) == 0 {
-		fmt.Fprintln(w, "  ok: the tree is the pinned one")
-		if !m.PinsContent() {
-			fmt.Fprintf(w, "  (names and sizes only: add `content: %s` under fingerprint: in %s to pin the bytes too)\n", v.MeasuredContent, m.File)
-		}
-	} else {
-		fmt.Fprintln(w, "  DIFFERS")
-	}
 }
 
 func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
@@ -360,17 +283,6 @@ func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, err
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-func wlIndent(s, pre string) string {
-	lines := strings.SplitAfter(s, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(pre + l)
-		}
-	}
-	return b.String()
 }
 
 // wlIsTerminal reports whether w is a character device: progress bars are
