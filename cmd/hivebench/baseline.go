@@ -80,7 +80,7 @@ func baselineSave(ctx context.Context, env *cli.Env, args []string) error {
 			return err
 		}
 		var runErr error
-		if f, runErr = m.measure(ctx, env); runErr != nil {
+		if f, runErr = m.Measure(ctx, progressTo(env.Stderr, "hivebench run")); runErr != nil {
 			return fmt.Errorf("%w; no baseline saved (a baseline must be a complete run)", runErr)
 		}
 	}

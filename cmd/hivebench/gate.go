@@ -182,15 +182,15 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 // gateConfig builds the A/B configuration of base and head, and returns
 // the suite its rounds use.
 func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, suite.Suite, error) {
-	m, err := prepareSuite(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
+	m, err := suite.Prepare(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
 	if err != nil {
 		return suite.GateConfig{}, suite.Suite{}, err
 	}
 	return suite.GateConfig{
-		Selection: m.sel, Base: base, Head: head, Thresholds: th,
+		Selection: m.Selection, Base: base, Head: head, Thresholds: th,
 		Sequential: compare.Sequential{Initial: *g.initial, Max: *g.maxRounds},
 		MaxRounds:  *g.maxRounds, Budget: *g.budget, Progress: progress,
-	}, m.suite, nil
+	}, m.Suite, nil
 }
 
 func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
@@ -288,16 +288,16 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	if _, err := suite.Lookup(name); err != nil {
 		return exitcode.UsageError("baseline %s was recorded with suite %q, which this hivebench does not know; pass --suite with one of %s", base.Label(), base.Suite, strings.Join(suite.Names(), ", "))
 	}
-	m, err := prepareSuite(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
+	m, err := suite.Prepare(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
 	if err != nil {
 		return err
 	}
-	want := metricNames(m.sel)
+	want := metricNames(m.Selection)
 	// What the baseline lacks is known now: refuse before measuring.
 	if err := gate.CheckBase(want, base, *g.allowMissing); err != nil {
 		return fmt.Errorf("hivebench gate: %w", err)
 	}
-	head, runErr := m.measure(ctx, env)
+	head, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
 	if runErr != nil {
 		if head != nil {
 			_ = os.MkdirAll(*g.out, 0o755)
@@ -305,13 +305,13 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 		}
 		return runErr
 	}
-	keep := func(name string) bool { return m.sel.Has(name) }
+	keep := func(name string) bool { return m.Selection.Has(name) }
 	rs, warnings, err := suite.CompareFiles(base, head, th, keep)
 	if err != nil {
 		return err
 	}
 	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
-	return finishGate(env, g, ts, c, m.sel, gate.MissingInFiles(want, base, head, rs))
+	return finishGate(env, g, ts, c, m.Selection, gate.MissingInFiles(want, base, head, rs))
 }
 
 // loadBaseline reads --baseline: a results file path, or the name of a

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/export"
-	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
@@ -81,14 +80,14 @@ Flags:
 	if err != nil {
 		return err
 	}
-	file, runErr := m.measure(ctx, env)
+	file, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
 	if file == nil {
 		return runErr
 	}
 	if err := file.Write(*out); err != nil {
 		return errors.Join(runErr, err)
 	}
-	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.sel)); err != nil {
+	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.Selection)); err != nil {
 		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
 	}
 	shareResults(ctx, env, file, *out, *push, *textfile, *record, hf)
@@ -120,91 +119,11 @@ func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
 	}
 }
 
-// measurement is a resolved suite and selection, ready to run.
-type measurement struct {
-	suite suite.Suite
-	sel   suite.Selection
-	bin   string
-	// fingerprint is the workload's, taken before measuring; nil without
-	// a workload.
-	fingerprint *results.Fingerprint
-}
-
 // prepare resolves the flags into a suite and a selection; every mistake
 // is a usage error naming its flag.
-func (mf *measureFlags) prepare(ctx context.Context) (*measurement, error) {
-	return prepareSuite(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
+func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error) {
+	return suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
 		*mf.metrics, *mf.hiveBin)
-}
-
-func prepareSuite(ctx context.Context, name string, o suite.Options, metrics, bin string) (*measurement, error) {
-	s, err := suite.Lookup(name)
-	if err != nil {
-		return nil, exitcode.UsageError("--suite: %v", err)
-	}
-	if s, err = s.With(o); err != nil {
-		return nil, err
-	}
-	sel, err := selectProbes(s, metrics)
-	if err != nil {
-		return nil, err
-	}
-	if s, err = s.ResolveWorkload(ctx, sel.Families()); err != nil {
-		return nil, err
-	}
-	// Probes read their configuration when built: build them again with
-	// the resolved workload.
-	if sel, err = selectProbes(s, metrics); err != nil {
-		return nil, err
-	}
-	m := &measurement{suite: s, sel: sel, bin: bin}
-	// Now, not after measuring: an interrupted run must be able to save
-	// its results whatever became of the tree.
-	if s.Probe.Workload != "" {
-		fp, err := suite.FingerprintWorkload(s.Probe.Workload)
-		if err != nil {
-			return nil, err
-		}
-		m.fingerprint = &fp
-	}
-	return m, nil
-}
-
-func selectProbes(s suite.Suite, metrics string) (suite.Selection, error) {
-	probes, err := probe.All(s.Probe)
-	if err != nil {
-		return suite.Selection{}, err
-	}
-	return suite.Select(probes, metrics)
-}
-
-// measure runs the suite against the binary and returns the results file:
-// complete, or (with the error) incomplete with the rounds that finished.
-// A nil file means nothing was measured.
-func (m *measurement) measure(ctx context.Context, env *cli.Env) (*results.File, error) {
-	info, err := suite.HiveVersion(ctx, "--hive-bin", m.bin)
-	if err != nil {
-		return nil, err
-	}
-	progress := progressTo(env.Stderr, "hivebench run")
-	progress("%s; measuring %s", m.suite, info.Label())
-	start := time.Now()
-	rec, runErr := suite.Run(ctx, m.suite, m.sel, probe.Target{Name: "hive", HiveBin: m.bin}, progress)
-	file, err := suite.NewFile(rec, suite.FileOptions{Suite: m.suite.Name, Workload: m.suite.Probe.Workload, Fingerprint: m.fingerprint, Hive: info})
-	if err != nil {
-		return nil, errors.Join(runErr, err)
-	}
-	if runErr != nil {
-		reason := runErr.Error()
-		if suite.IsInterrupted(runErr) {
-			reason = "interrupted by a signal"
-		}
-		file.MarkIncomplete(fmt.Sprintf("%s (after %v)", firstLine(reason), time.Since(start).Round(time.Second)))
-		return file, runErr
-	}
-	file.MarkComplete()
-	progress("done in %v", time.Since(start).Round(time.Second))
-	return file, nil
 }
 
 // tierSet is the tier a command checks and the reference tier of the

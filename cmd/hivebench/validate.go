@@ -98,11 +98,11 @@ Flags:
 		if spec == "all" {
 			spec = ""
 		}
-		m, err := prepareSuite(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples}, spec, *mf.hiveBin)
+		m, err := suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples}, spec, *mf.hiveBin)
 		if err != nil {
 			return err
 		}
-		if f, runErr = m.measure(ctx, env); f == nil {
+		if f, runErr = m.Measure(ctx, progressTo(env.Stderr, "hivebench run")); f == nil {
 			return runErr
 		}
 		if *out != "" {
