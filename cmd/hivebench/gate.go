@@ -5,12 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hiveperf/hive/baselines"
@@ -207,16 +204,16 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if err != nil {
 		return err
 	}
-	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), roundConfig(s), th)
+	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), s.GateRound(), th)
 	out, gateErr := suite.Gate(ctx, cfg)
 	fo := suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}
 	fo.Hive = baseInfo
-	baseFile, err := gateFile(out.Base, fo, gateErr)
+	baseFile, err := suite.GateFile(out.Base, fo, gateErr)
 	if err != nil {
 		return errors.Join(gateErr, err)
 	}
 	fo.Hive = headInfo
-	headFile, err := gateFile(out.Head, fo, gateErr)
+	headFile, err := suite.GateFile(out.Head, fo, gateErr)
 	if err != nil {
 		return errors.Join(gateErr, err)
 	}
@@ -227,51 +224,10 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 		}
 		return gateErr
 	}
-	missing := gate.MissingInRounds(metricNames(cfg.Selection), out.Pairs, out.Stopped, out.Results)
-	if len(missing) > 0 {
-		// Files without those metrics must not pass for complete runs
-		// (e.g. be saved as a baseline).
-		for _, f := range []*results.File{baseFile, headFile} {
-			if f != nil {
-				f.MarkIncomplete("not measured: " + gate.Summary(missing))
-			}
-		}
-	}
+	missing := out.Missing(cfg.Selection.Names(), baseFile, headFile)
 	c := reports.Comparison{Base: baseFile, Head: headFile, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: out.Results}
-	c.Warnings = append(c.Warnings, gateNotes(out)...)
+	c.Warnings = append(c.Warnings, out.Notes()...)
 	return finishGate(env, g, ts, c, cfg.Selection, missing)
-}
-
-// gateFile turns a gate side's record into a results file (nil when the
-// side measured nothing).
-func gateFile(rec *suite.Record, fo suite.FileOptions, gateErr error) (*results.File, error) {
-	if rec == nil || len(rec.All()) == 0 {
-		return nil, nil
-	}
-	f, err := suite.NewFile(rec, fo)
-	if err != nil {
-		return nil, err
-	}
-	if gateErr != nil {
-		f.MarkIncomplete(firstLine(gateErr.Error()))
-	} else {
-		f.MarkComplete()
-	}
-	return f, nil
-}
-
-// gateNotes are the gate's own lines for the report: how much it measured
-// and why it stopped.
-func gateNotes(out *suite.GateOutcome) []string {
-	var fams []string
-	for f, n := range out.Pairs {
-		fams = append(fams, fmt.Sprintf("%s %d", f, n))
-	}
-	notes := []string{fmt.Sprintf("gate: %d looks, round pairs per family: %s; %v in all", out.Looks, strings.Join(sortStrings(fams), ", "), out.Elapsed.Round(time.Second))}
-	if out.Stopped != "" {
-		notes = append(notes, "gate: sampling stopped early: "+out.Stopped)
-	}
-	return notes
 }
 
 func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
@@ -292,7 +248,7 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	if err != nil {
 		return err
 	}
-	want := metricNames(m.Selection)
+	want := m.Selection.Names()
 	// What the baseline lacks is known now: refuse before measuring.
 	if err := gate.CheckBase(want, base, *g.allowMissing); err != nil {
 		return fmt.Errorf("hivebench gate: %w", err)
@@ -329,15 +285,6 @@ func loadBaseline(arg, dir string) (*results.File, error) {
 		return f, nil
 	}
 	return baselines.Load(dir, arg)
-}
-
-// metricNames are the ids of the selected metrics, in report order.
-func metricNames(sel suite.Selection) []string {
-	var out []string
-	for _, m := range sel.All() {
-		out = append(out, m.Name)
-	}
-	return out
 }
 
 // finishGate checks targets, decides (harness/gate), writes the reports
@@ -413,68 +360,11 @@ func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if err != nil {
 		return err
 	}
-	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), roundConfig(s), th)
-	var outs []*suite.GateOutcome
-	for i := 1; i <= *g.aaRuns; i++ {
-		out, err := suite.Gate(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, out)
-		var verdicts []string
-		for _, r := range out.Results {
-			verdicts = append(verdicts, fmt.Sprintf("%s %s (%+.1f%%, n=%d)", r.Metric, r.Verdict, r.DeltaPct, min(r.Base.N, r.Head.N)))
-		}
-		pass := "pass"
-		if !compare.Pass(out.Results) {
-			pass = "FALSE ALARM"
-		}
-		fmt.Fprintf(env.Stdout, "A/A run %d/%d: %s in %v: %s\n", i, *g.aaRuns, pass, out.Elapsed.Round(time.Second), strings.Join(verdicts, "; "))
+	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), s.GateRound(), th)
+	outs, err := suite.RunAA(ctx, cfg, *g.aaRuns, env.Stdout)
+	if err != nil {
+		return err
 	}
-	budget := *g.budget
-	if budget == 0 {
-		budget = 10 * time.Minute
-	}
-	aa := suite.AnalyzeAA(outs, cfg, budget, 200)
-	fails := 0
-	for _, o := range outs {
-		if !compare.Pass(o.Results) {
-			fails++
-		}
-	}
-	fmt.Fprintf(env.Stdout, "\nA/A gates: %d, failed (false alarms): %d (%.0f%%)\n", len(outs), fails, 100*float64(fails)/float64(len(outs)))
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "metric\tthreshold\tregressed\timproved\tsame\tinconclusive\tnoise (robust CV)\tmean n\tcap n in %v\tdetects ≥%.0f%% of the time\n", budget, suite.DetectRate*100)
-	for _, a := range aa {
-		detect := "none ≤ 100%"
-		if !math.IsNaN(a.DetectPct) {
-			detect = fmt.Sprintf("+%.0f%%", a.DetectPct)
-		} else if a.Cap < *g.initial {
-			detect = "budget affords no look"
-		}
-		fmt.Fprintf(tw, "%s\t%g%%\t%d\t%d\t%d\t%d\t%.1f%%\t%.0f\t%d\t%s\n", a.Metric, th.For(a.Metric), a.Regressed, a.Improved, a.Same, a.Inconclusive, a.NoisePct, a.MeanSamples, a.Cap, detect)
-	}
-	tw.Flush()
-	fmt.Fprintln(env.Stdout, "detection is simulated (compare.SimulateSequential, 200 trials, log-normal noise) at the noise measured here, for one metric alone, with the samples the budget affords at the measured round times")
+	suite.WriteAA(env.Stdout, outs, cfg, *g.budget)
 	return nil
-}
-
-func sortStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}
-
-// roundConfig describes what one gate round measures (the suite's Rounds
-// do not apply: the sequential procedure decides how many run).
-func roundConfig(s suite.Suite) string {
-	samples := s.Probe.Samples
-	if samples == 0 {
-		samples = 10
-	}
-	w := s.Probe.Workload
-	if w == "" {
-		w = "none"
-	}
-	return fmt.Sprintf("rounds as in suite %s: %d samples per round, %d warm-up rounds per session, workload %s", s.Name, samples, s.Probe.WarmupRounds, w)
 }
