@@ -231,7 +231,7 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 }
 
 func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
-	base, err := loadBaseline(*g.baseline, *g.baselineDir)
+	base, err := baselines.Open(*g.baseline, *g.baselineDir)
 	if err != nil {
 		return err
 	}
@@ -268,23 +268,6 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	}
 	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
 	return finishGate(env, g, ts, c, m.Selection, gate.MissingInFiles(want, base, head, rs))
-}
-
-// loadBaseline reads --baseline: a results file path, or the name of a
-// baseline in dir. Either way an incomplete run is refused, as Save
-// refuses it.
-func loadBaseline(arg, dir string) (*results.File, error) {
-	if fileExists(arg) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
-		f, err := results.Read(arg)
-		if err != nil {
-			return nil, err
-		}
-		if err := baselines.CheckComplete(f); err != nil {
-			return nil, err
-		}
-		return f, nil
-	}
-	return baselines.Load(dir, arg)
 }
 
 // finishGate checks targets, decides (harness/gate), writes the reports

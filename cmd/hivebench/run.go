@@ -250,12 +250,6 @@ func checkOutDir(flagName, path string) error {
 	return nil
 }
 
-// fileExists reports whether path names an existing regular file.
-func fileExists(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular()
-}
-
 // shareResults sends a written run to the places the user asked for. Each
 // is a convenience on top of the results file already on disk, so a failure
 // is a warning and never changes the exit code.
