@@ -25,6 +25,10 @@
 //	err = reports.WriteComparison(w, reports.Markdown, reports.Comparison{
 //		Base: base, Head: head, BaseLabel: "baseline main", Results: rs})
 //
+// WriteFile renders into a file atomically; GateOutputs are the files a
+// gate writes (both sides' results and the comparison as Markdown, JUnit
+// XML and HTML).
+//
 // Values are printed with FormatValue (three significant digits, times and
 // SI sizes rescaled). Every renderer has a golden file under testdata/;
 // after an intended change run `go test -tags sqlite_fts5 ./reports -update`

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
-	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -176,6 +173,11 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	return nil
 }
 
+// outputs are the files the gate writes (--out, --md, --junit, --html).
+func (g *gateFlags) outputs() reports.GateOutputs {
+	return reports.GateOutputs{Dir: *g.out, Markdown: *g.md, JUnit: *g.junit, HTML: *g.html}
+}
+
 // gateConfig builds the A/B configuration of base and head, and returns
 // the suite its rounds use.
 func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, suite.Suite, error) {
@@ -220,7 +222,7 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if gateErr != nil {
 		// Nothing was decided; keep what was measured for the post-mortem.
 		if baseFile != nil && headFile != nil {
-			_ = writeGateFiles(*g.out, baseFile, headFile)
+			_ = g.outputs().WriteSides(baseFile, headFile)
 		}
 		return gateErr
 	}
@@ -256,8 +258,7 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	head, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
 	if runErr != nil {
 		if head != nil {
-			_ = os.MkdirAll(*g.out, 0o755)
-			_ = head.Write(filepath.Join(*g.out, "head.json"))
+			_ = g.outputs().WriteSides(nil, head)
 		}
 		return runErr
 	}
@@ -279,20 +280,8 @@ func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, se
 	}
 	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
 	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
-	if err := writeGateFiles(*g.out, c.Base, c.Head); err != nil {
+	if err := g.outputs().Write(c); err != nil {
 		return err
-	}
-	for _, o := range []struct {
-		flag, def string
-		f         reports.Format
-	}{{*g.md, "summary.md", reports.Markdown}, {*g.junit, "junit.xml", reports.JUnit}, {*g.html, "report.html", reports.HTML}} {
-		path := o.flag
-		if path == "" {
-			path = filepath.Join(*g.out, o.def)
-		}
-		if err := writeTo(env, path, func(w writer) error { return reports.WriteComparison(w, o.f, c) }); err != nil {
-			return err
-		}
 	}
 	f, _ := reports.ParseFormat(*g.format)
 	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
@@ -306,23 +295,6 @@ func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, se
 		return nil
 	}
 	fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; reports in %s)\n", len(c.Results), *g.out)
-	return nil
-}
-
-func writeGateFiles(dir string, base, head *results.File) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitcode.UsageError("--out %s: %v", dir, err)
-	}
-	if base != nil && base.Source == "" {
-		if err := base.Write(filepath.Join(dir, "base.json")); err != nil {
-			return err
-		}
-	}
-	if head != nil {
-		if err := head.Write(filepath.Join(dir, "head.json")); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
