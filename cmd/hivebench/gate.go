@@ -16,6 +16,7 @@ import (
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
+	"github.com/hiveperf/hive/targets"
 )
 
 func init() {
@@ -78,7 +79,7 @@ func runGate(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ts, err := loadTiers(*g.targets, *g.tier)
+	ts, err := targets.LoadTiers(*g.targets, *g.tier)
 	if err != nil {
 		return err
 	}
@@ -192,7 +193,7 @@ func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th 
 	}, m.Suite, nil
 }
 
-func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
+func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
 	baseInfo, err := suite.HiveVersion(ctx, "--base-bin", *g.baseBin)
 	if err != nil {
 		return err
@@ -232,7 +233,7 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	return finishGate(env, g, ts, c, cfg.Selection, missing)
 }
 
-func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
+func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
 	base, err := baselines.Open(*g.baseline, *g.baselineDir)
 	if err != nil {
 		return err
@@ -273,11 +274,8 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 
 // finishGate checks targets, decides (harness/gate), writes the reports
 // and returns the verdict.
-func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
-	if ts.tier != nil {
-		c.Tier = ts.tier.Name
-		c.Outcomes = ts.check(c.Head, sel)
-	}
+func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
+	c.CheckTier(ts, sel)
 	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
 	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
 	if err := g.outputs().Write(c); err != nil {

@@ -50,7 +50,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	ts, err := loadTiers(*targetsFile, *tier)
+	ts, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -61,13 +61,7 @@ Flags:
 		}
 	}
 	if len(files) == 1 {
-		r := reports.Run{File: files[0], Outcomes: ts.check(files[0], fileMetrics{files[0]})}
-		if ts.tier != nil {
-			r.Tier = ts.tier.Name
-		}
-		if ts.ref != nil {
-			r.Reference = filterOutcomes(targets.Check(*ts.ref, files[0]), fileMetrics{files[0]})
-		}
+		r := reports.NewRun(files[0], ts, targets.FileMetrics(files[0]))
 		return writeTo(env, *out, func(w writer) error { return reports.WriteRun(w, f, r) })
 	}
 	th, err := suite.ParseThresholds(*threshold)
@@ -78,10 +72,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	if ts.tier != nil {
-		c.Tier = ts.tier.Name
-		c.Outcomes = ts.check(files[1], fileMetrics{files[1]})
-	}
+	c.CheckTier(ts, targets.FileMetrics(files[1]))
 	return writeTo(env, *out, func(w writer) error { return reports.WriteComparison(w, f, c) })
 }
 

@@ -69,7 +69,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	tiers, err := loadTiers(*targetsFile, *tier)
+	tiers, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ Flags:
 	if err := file.Write(*out); err != nil {
 		return errors.Join(runErr, err)
 	}
-	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.Selection)); err != nil {
+	if err := reports.WriteRun(env.Stdout, f, reports.NewRun(file, tiers, m.Selection)); err != nil {
 		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
 	}
 	shareResults(ctx, env, file, *out, *push, *textfile, *record, hf)
@@ -124,100 +124,6 @@ func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
 func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error) {
 	return suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
 		*mf.metrics, *mf.hiveBin)
-}
-
-// tierSet is the tier a command checks and the reference tier of the
-// "vs TypeScript" column.
-type tierSet struct {
-	tier, ref *targets.Tier
-}
-
-// loadTiers loads the tier called name ("" for none) and the reference tier.
-func loadTiers(file, name string) (tierSet, error) {
-	set, err := targets.LoadFile(file)
-	if err != nil {
-		return tierSet{}, err
-	}
-	var ts tierSet
-	if name != "" {
-		t, err := set.Tier(name)
-		if err != nil {
-			return tierSet{}, exitcode.UsageError("--tier: %v", err)
-		}
-		ts.tier = &t
-	}
-	if r, err := set.Tier(targets.ReferenceTier); err == nil {
-		ts.ref = &r
-	}
-	return ts, nil
-}
-
-// metricSet is what a command measured or read: suite.Selection, or the
-// benchmarks of a results file (fileMetrics).
-type metricSet interface {
-	Has(metric string) bool
-	HasFamily(family string) bool
-}
-
-// fileMetrics is the metric set of a results file.
-type fileMetrics struct{ f *results.File }
-
-func (m fileMetrics) Has(name string) bool {
-	_, ok := m.f.Benchmark(name)
-	return ok
-}
-
-func (m fileMetrics) HasFamily(family string) bool {
-	for _, b := range m.f.Benchmarks {
-		if string(b.Metric) == family {
-			return true
-		}
-	}
-	return false
-}
-
-// check holds f against the tier, keeping only targets of what was
-// measured (a target of a family that was not measured is not "missing").
-// A nil set keeps every target.
-func (ts tierSet) check(f *results.File, set metricSet) []targets.Outcome {
-	if ts.tier == nil {
-		return nil
-	}
-	return filterOutcomes(targets.Check(*ts.tier, f), set)
-}
-
-// run is the reports.Run of f.
-func (ts tierSet) run(f *results.File, set metricSet) reports.Run {
-	r := reports.Run{File: f, Outcomes: ts.check(f, set)}
-	if ts.tier != nil {
-		r.Tier = ts.tier.Name
-	}
-	if ts.ref != nil {
-		r.Reference = filterOutcomes(targets.Check(*ts.ref, f), set)
-	}
-	return r
-}
-
-// filterOutcomes keeps the outcomes of targets that concern a metric of
-// set: a target naming a metric that was not selected is dropped, a family
-// target is kept when its family was. A nil set keeps all.
-func filterOutcomes(outs []targets.Outcome, set metricSet) []targets.Outcome {
-	if set == nil {
-		return outs
-	}
-	var keep []targets.Outcome
-	for _, o := range outs {
-		if o.Target.IsPattern() {
-			fam, _, _ := strings.Cut(o.Target.Metric, ".")
-			if !set.HasFamily(fam) || (o.Benchmark != "" && !set.Has(o.Benchmark)) {
-				continue
-			}
-		} else if !set.Has(o.Target.Metric) {
-			continue
-		}
-		keep = append(keep, o)
-	}
-	return keep
 }
 
 // progressTo prints progress lines on w, prefixed and timestamped relative

@@ -62,7 +62,7 @@ Flags:
 	if *tier == "" {
 		return exitcode.UsageError("hivebench validate: --tier is empty; name the tier to check (%s)", tierNames())
 	}
-	ts, err := loadTiers(*targetsFile, *tier)
+	ts, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -75,8 +75,8 @@ Flags:
 		return err
 	}
 	// Before measuring anything: does the tier say anything about it?
-	if len(filterOutcomes(targets.Check(*ts.tier, &results.File{}), sel)) == 0 {
-		return exitcode.UsageError("hivebench validate: tier %s has no target for %s; its targets concern %s", ts.tier.Name, family, targetMetrics(*ts.tier))
+	if len(ts.Check(&results.File{}, sel)) == 0 {
+		return exitcode.UsageError("hivebench validate: tier %s has no target for %s; its targets concern %s", ts.Tier.Name, family, targetMetrics(*ts.Tier))
 	}
 	if *out != "" {
 		if err := checkOutDir("--out", *out); err != nil {
@@ -111,8 +111,8 @@ Flags:
 			}
 		}
 	}
-	outcomes := filterOutcomes(targets.Check(*ts.tier, f), sel)
-	printOutcomes(env, ts.tier.Name, outcomes)
+	outcomes := ts.Check(f, sel)
+	printOutcomes(env, ts.Tier.Name, outcomes)
 	if runErr != nil {
 		return runErr
 	}
@@ -124,13 +124,13 @@ Flags:
 		}
 	}
 	if fail+missing > 0 {
-		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.tier.Name, pass, len(outcomes), fail, missing)
+		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.Tier.Name, pass, len(outcomes), fail, missing)
 	}
 	if *strict && unsettled > 0 {
 		return exitcode.RegressionError("hivebench validate --strict: tier %s: %d of %d targets met, but the samples settle only %d; the other %d are marked ?: measure again with more --rounds",
-			ts.tier.Name, pass, len(outcomes), pass-unsettled, unsettled)
+			ts.Tier.Name, pass, len(outcomes), pass-unsettled, unsettled)
 	}
-	fmt.Fprintf(env.Stdout, "tier %s: all %d targets met (%s)\n", ts.tier.Name, pass, f.Label())
+	fmt.Fprintf(env.Stdout, "tier %s: all %d targets met (%s)\n", ts.Tier.Name, pass, f.Label())
 	if unsettled > 0 {
 		fmt.Fprintf(env.Stdout, "%d of them marked ?: the samples do not settle them (--strict would not count them)\n", unsettled)
 	}
