@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/hiveperf/hive/baselines"
@@ -99,7 +98,7 @@ type gateFlags struct {
 	samples, maxRounds, initial, aaRuns              *int
 	budget                                           *time.Duration
 	allowMissing                                     *bool
-	suiteGiven                                       bool // --suite was on the command line
+	suiteGiven                                       *string // --suite, when on the command line
 }
 
 func addGateFlags(fs *flag.FlagSet) *gateFlags {
@@ -133,7 +132,9 @@ func addGateFlags(fs *flag.FlagSet) *gateFlags {
 func (g *gateFlags) check(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	g.suiteGiven = set["suite"]
+	if set["suite"] {
+		g.suiteGiven = g.suite
+	}
 	ab := *g.baseBin != "" || *g.headBin != ""
 	switch {
 	case *g.aaRuns < 0:
@@ -209,14 +210,7 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	}
 	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), s.GateRound(), th)
 	out, gateErr := suite.Gate(ctx, cfg)
-	fo := suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}
-	fo.Hive = baseInfo
-	baseFile, err := suite.GateFile(out.Base, fo, gateErr)
-	if err != nil {
-		return errors.Join(gateErr, err)
-	}
-	fo.Hive = headInfo
-	headFile, err := suite.GateFile(out.Head, fo, gateErr)
+	baseFile, headFile, err := out.Files(suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}, baseInfo, headInfo, gateErr)
 	if err != nil {
 		return errors.Join(gateErr, err)
 	}
@@ -238,14 +232,9 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	if err != nil {
 		return err
 	}
-	// The head run repeats what the baseline measured, unless told
-	// otherwise.
-	name := base.Suite
-	if g.suiteGiven {
-		name = *g.suite
-	}
-	if _, err := suite.Lookup(name); err != nil {
-		return exitcode.UsageError("baseline %s was recorded with suite %q, which this hivebench does not know; pass --suite with one of %s", base.Label(), base.Suite, strings.Join(suite.Names(), ", "))
+	name, err := suite.LookupBaseline(base, g.suiteGiven)
+	if err != nil {
+		return err
 	}
 	m, err := suite.Prepare(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
 	if err != nil {
@@ -288,11 +277,7 @@ func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparis
 	if v.Err != nil {
 		return fmt.Errorf("hivebench gate: %w", v.Err)
 	}
-	if len(v.Missing) > 0 {
-		fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; not compared, allowed by --allow-missing: %s; reports in %s)\n", v.Compared, gate.Summary(v.Missing), *g.out)
-		return nil
-	}
-	fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; reports in %s)\n", len(c.Results), *g.out)
+	fmt.Fprintf(env.Stderr, "hivebench gate: %s\n", v.PassLine(len(c.Results), "reports in "+*g.out))
 	return nil
 }
 
@@ -314,10 +299,5 @@ func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 		return err
 	}
 	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), s.GateRound(), th)
-	outs, err := suite.RunAA(ctx, cfg, *g.aaRuns, env.Stdout)
-	if err != nil {
-		return err
-	}
-	suite.WriteAA(env.Stdout, outs, cfg, *g.budget)
-	return nil
+	return suite.RunAA(ctx, cfg, *g.aaRuns, *g.budget, env.Stdout)
 }

@@ -16,15 +16,15 @@ import (
 // smallest change detected.
 const aaTrials = 200
 
-// RunAA runs n A/A gates with cfg, whose Base and Head are one binary,
-// and writes a line per gate on w as it ends: pass or FALSE ALARM, how
-// long it took and every metric's verdict.
-func RunAA(ctx context.Context, cfg GateConfig, n int, w io.Writer) ([]*GateOutcome, error) {
+// RunAA runs n A/A gates with cfg, whose Base and Head are one binary: it
+// writes a line per gate on w as it ends (pass or FALSE ALARM, how long it
+// took and every metric's verdict), then what they add up to (WriteAA).
+func RunAA(ctx context.Context, cfg GateConfig, n int, budget time.Duration, w io.Writer) error {
 	var outs []*GateOutcome
 	for i := 1; i <= n; i++ {
 		out, err := Gate(ctx, cfg)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		outs = append(outs, out)
 		var verdicts []string
@@ -37,7 +37,8 @@ func RunAA(ctx context.Context, cfg GateConfig, n int, w io.Writer) ([]*GateOutc
 		}
 		fmt.Fprintf(w, "A/A run %d/%d: %s in %v: %s\n", i, n, pass, out.Elapsed.Round(time.Second), strings.Join(verdicts, "; "))
 	}
-	return outs, nil
+	WriteAA(w, outs, cfg, budget)
+	return nil
 }
 
 // WriteAA writes what the A/A gates outs of cfg say: how many failed (each

@@ -30,6 +30,22 @@ func GateFile(rec *Record, fo FileOptions, gateErr error) (*results.File, error)
 	return f, nil
 }
 
+// Files turns both sides of the gate into results files (GateFile), each
+// stamped with its binary's build (base, head).
+func (o *GateOutcome) Files(fo FileOptions, base, head *HiveInfo, gateErr error) (*results.File, *results.File, error) {
+	fo.Hive = base
+	b, err := GateFile(o.Base, fo, gateErr)
+	if err != nil {
+		return nil, nil, err
+	}
+	fo.Hive = head
+	h, err := GateFile(o.Head, fo, gateErr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, h, nil
+}
+
 // Missing are the metrics of want (Selection.Names) the gate did not
 // compare (harness/gate MissingInRounds). The files of such a gate are marked
 // incomplete for them, so that they do not pass for complete runs (be

@@ -14,6 +14,7 @@ import (
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // A gate's sides become results files: complete after a decided gate,
@@ -54,8 +55,10 @@ func TestGateFilesAndMissing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, f, "a side that measured nothing has no file")
 
-	base, _ := GateFile(out.Base, fo, nil)
-	head, _ := GateFile(out.Head, fo, nil)
+	base, head, err := out.Files(fo, &HiveInfo{Version: "v1", Commit: "base0"}, &HiveInfo{Version: "v2", Commit: "head0"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "base0", base.Env.Commit, "each side carries its binary's build")
+	assert.Equal(t, "head0", head.Env.Commit)
 	assert.Empty(t, out.Missing(sel.Names(), base, head), "every metric asked for was compared")
 	assert.True(t, base.Complete)
 	missing := out.Missing(append(sel.Names(), "startup.absent"), base, head, nil)
@@ -104,32 +107,60 @@ func TestSelectionNames(t *testing.T) {
 	assert.Equal(t, []string{"startup.pooled"}, sel.Names())
 }
 
-// RunAA reports each A/A gate as it ends and WriteAA what they add up to.
-func TestRunAAAndWriteAA(t *testing.T) {
+// RunAA reports each A/A gate as it ends, then what they add up to.
+func TestRunAA(t *testing.T) {
 	p := &fakeProbe{family: "startup", perRnd: 10, cv: 0.03}
 	sel, _ := Select([]probe.Probe{p}, "startup.each")
 	cfg := GateConfig{Selection: sel, Thresholds: DefaultThresholds(), Base: probe.Target{Name: "A"}, Head: probe.Target{Name: "A'"},
 		Sequential: compare.Sequential{Initial: 10, Max: 40}}
-	var runs bytes.Buffer
-	outs, err := RunAA(context.Background(), cfg, 2, &runs)
-	require.NoError(t, err)
-	require.Len(t, outs, 2)
-	lines := strings.Split(strings.TrimSuffix(runs.String(), "\n"), "\n")
+	var b bytes.Buffer
+	require.NoError(t, RunAA(context.Background(), cfg, 2, 0, &b))
+	runs, sum, ok := strings.Cut(b.String(), "\n\n")
+	require.True(t, ok, "a blank line before the summary: %q", b.String())
+	lines := strings.Split(runs, "\n")
 	require.Len(t, lines, 2)
 	for i, l := range lines {
 		assert.True(t, strings.HasPrefix(l, []string{"A/A run 1/2: pass in ", "A/A run 2/2: pass in "}[i]), l)
 		assert.Contains(t, l, "startup.each same (")
 	}
-
-	var sum bytes.Buffer
-	WriteAA(&sum, outs, cfg, 0)
-	got := sum.String()
-	assert.True(t, strings.HasPrefix(got, "\nA/A gates: 2, failed (false alarms): 0 (0%)\n"), got)
-	assert.Contains(t, got, "cap n in 10m0s", "no budget is 10 minutes")
-	assert.Regexp(t, `startup\.each\s+5%\s+0\s+0\s+2\s+0\s+`, got)
-	assert.True(t, strings.HasSuffix(got, "detection is simulated (compare.SimulateSequential, 200 trials, log-normal noise) at the noise measured here, for one metric alone, with the samples the budget affords at the measured round times\n"), got)
+	assert.True(t, strings.HasPrefix(sum, "A/A gates: 2, failed (false alarms): 0 (0%)\n"), sum)
+	assert.Contains(t, sum, "cap n in 10m0s", "no budget is 10 minutes")
+	assert.Regexp(t, `startup\.each\s+5%\s+0\s+0\s+2\s+0\s+`, sum)
+	assert.True(t, strings.HasSuffix(sum, "detection is simulated (compare.SimulateSequential, 200 trials, log-normal noise) at the noise measured here, for one metric alone, with the samples the budget affords at the measured round times\n"), sum)
 
 	p.failOn = "A'"
-	_, err = RunAA(context.Background(), cfg, 2, &runs)
-	require.Error(t, err, "a gate that fails ends the A/A runs")
+	b.Reset()
+	require.Error(t, RunAA(context.Background(), cfg, 2, 0, &b), "a gate that fails ends the A/A runs")
+	assert.Empty(t, b.String(), "no summary of gates that did not run")
+}
+
+func TestLookupBaseline(t *testing.T) {
+	quick, unknown, empty := "quick", "nightly", ""
+	cases := []struct {
+		name     string
+		recorded string
+		override *string
+		want     string
+		wantErr  string
+	}{
+		{"the baseline's suite", "ci", nil, "ci", ""},
+		{"--suite wins", "ci", &quick, "quick", ""},
+		{"a suite this hivebench does not know", "nightly", nil, "", `recorded with suite "nightly", which this hivebench does not know; pass --suite`},
+		{"--suite unknown", "ci", &unknown, "", "pass --suite with one of test, quick, ci, full"},
+		{"--suite given empty", "ci", &empty, "", "which this hivebench does not know"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			base := &results.File{Suite: c.recorded}
+			got, err := LookupBaseline(base, c.override)
+			if c.wantErr != "" {
+				require.Error(t, err)
+				assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+				assert.Contains(t, err.Error(), c.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.want, got)
+		})
+	}
 }
