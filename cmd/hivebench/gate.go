@@ -160,12 +160,8 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	if *g.budget < 0 {
 		return exitcode.UsageError("--time-budget %v: want a positive duration such as 10m, or 0 for none", *g.budget)
 	}
-	for name, path := range map[string]string{"--md": *g.md, "--junit": *g.junit, "--html": *g.html} {
-		if path != "" {
-			if err := checkOutDir(name, path); err != nil {
-				return err
-			}
-		}
+	if err := checkOutDirs(map[string]string{"--md": *g.md, "--junit": *g.junit, "--html": *g.html}); err != nil {
+		return err
 	}
 	switch *g.format {
 	case "table", "md", "json":

@@ -75,12 +75,8 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	if fs.NArg() > 0 {
 		return exitcode.UsageError("hivebench load: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
 	}
-	for name, path := range map[string]string{"--out": *lf.out, "--json": *lf.jsonOut} {
-		if path != "" {
-			if err := checkOutDir(name, path); err != nil {
-				return err
-			}
-		}
+	if err := checkOutDirs(map[string]string{"--out": *lf.out, "--json": *lf.jsonOut}); err != nil {
+		return err
 	}
 	fs.Visit(func(f *flag.Flag) { lf.given[f.Name] = true })
 	if *lf.list {

@@ -156,6 +156,18 @@ func checkOutDir(flagName, path string) error {
 	return nil
 }
 
+// checkOutDirs is checkOutDir of every flag (name → path) given.
+func checkOutDirs(paths map[string]string) error {
+	for name, path := range paths {
+		if path != "" {
+			if err := checkOutDir(name, path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // shareResults sends a written run to the places the user asked for. Each
 // is a convenience on top of the results file already on disk, so a failure
 // is a warning and never changes the exit code.
