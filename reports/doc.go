@@ -25,6 +25,9 @@
 //	err = reports.WriteComparison(w, reports.Markdown, reports.Comparison{
 //		Base: base, Head: head, BaseLabel: "baseline main", Results: rs})
 //
+// WriteHistoryRuns, WriteHistorySeries and WriteHistoryTrends render the
+// recorded history (harness/history) as `hivebench history` prints it.
+//
 // WriteFile renders into a file atomically; GateOutputs are the files a
 // gate writes (both sides' results and the comparison as Markdown, JUnit
 // XML and HTML).
