@@ -23,10 +23,8 @@ func init() {
 	})
 }
 
-func runValidate(ctx context.Context, env *cli.Env, args []string) error {
-	fs := cli.FlagSet(env, "hivebench", "validate")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: hivebench validate [startup|memory|parsing|consensus|database|all] [flags]
+// validateUsage is a format: %% is a per cent sign.
+const validateUsage = `Usage: hivebench validate [startup|memory|parsing|consensus|database|all] [flags]
 
 Measures the family (or every family) with the suite's probes, or reads a
 results file with --results, and checks the figures against a target tier:
@@ -39,7 +37,12 @@ bounds, so a rerun may give the other verdict. With --strict such a pass
 does not count as met (certifying a release); take more --rounds.
 
 Flags:
-`)
+`
+
+func runValidate(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "validate")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), validateUsage)
 		fs.PrintDefaults()
 	}
 	mf := addMeasureFlags(fs, "quick")
@@ -117,12 +120,7 @@ Flags:
 		return runErr
 	}
 	pass, fail, missing := targets.Tally(outcomes)
-	unsettled := 0
-	for _, o := range outcomes {
-		if o.Status == targets.Pass && o.Marginal {
-			unsettled++
-		}
-	}
+	unsettled := targets.Unsettled(outcomes)
 	if fail+missing > 0 {
 		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.Tier.Name, pass, len(outcomes), fail, missing)
 	}
