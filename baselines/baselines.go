@@ -107,6 +107,26 @@ func Load(dir, name string) (*results.File, error) {
 	return f, nil
 }
 
+// Open reads the base of a comparison given as arg: a results file (a
+// path, anything ending in .json, or an existing file), or else the name
+// of a baseline in dir (Load). Either way an incomplete run is refused, as
+// Save refuses it.
+func Open(arg, dir string) (*results.File, error) {
+	fi, err := os.Stat(arg)
+	isFile := err == nil && fi.Mode().IsRegular()
+	if isFile || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
+		f, err := results.Read(arg)
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckComplete(f); err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	return Load(dir, arg)
+}
+
 // Info is one line of a baseline listing.
 type Info struct {
 	Name       string              `json:"name"`

@@ -161,3 +161,47 @@ func TestList(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, none)
 }
+
+// Open takes a results file for anything that looks like a path, and a
+// baseline name otherwise; an incomplete run is refused either way.
+func TestOpen(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, Save(dir, "main", runFile("abc", 20)))
+	work := t.TempDir()
+	complete := filepath.Join(work, "run.json")
+	require.NoError(t, runFile("def", 21).Write(complete))
+	incomplete := filepath.Join(work, "partial.json")
+	f := runFile("ghi", 22)
+	f.MarkIncomplete("interrupted by a signal")
+	require.NoError(t, f.Write(incomplete))
+	bare := filepath.Join(work, "bare")
+	require.NoError(t, runFile("jkl", 23).Write(bare))
+	t.Chdir(work)
+
+	cases := []struct {
+		name, arg  string
+		wantCommit string
+		code       int
+		want       string
+	}{
+		{"a baseline name", "main", "abc", exitcode.OK, ""},
+		{"a path", complete, "def", exitcode.OK, ""},
+		{"a file name in the working directory, without a path", "bare", "jkl", exitcode.OK, ""},
+		{"an incomplete file", incomplete, "", exitcode.Usage, "incomplete (interrupted by a signal)"},
+		{"a .json that does not exist", "gone.json", "", exitcode.Usage, "gone.json"},
+		{"an unknown name", "nightly", "", exitcode.Usage, "baselines in " + dir + ": main"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := Open(c.arg, dir)
+			if c.code != exitcode.OK {
+				require.Error(t, err)
+				assert.Equal(t, c.code, exitcode.Code(err), err.Error())
+				assert.Contains(t, err.Error(), c.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.wantCommit, got.Env.Commit)
+		})
+	}
+}

@@ -26,6 +26,13 @@
 //	err = reports.WriteComparison(w, reports.Markdown, reports.Comparison{
 //		Base: base, Head: head, BaseLabel: "baseline main", Results: rs})
 //
+// WriteHistoryRuns, WriteHistorySeries and WriteHistoryTrends render the
+// recorded history (harness/history) as `hivebench history` prints it.
+//
+// WriteFile renders into a file atomically; GateOutputs are the files a
+// gate writes (both sides' results and the comparison as Markdown, JUnit
+// XML and HTML).
+//
 // Values are printed with FormatValue (three significant digits, times and
 // SI sizes rescaled). Every renderer has a golden file under testdata/;
 // after an intended change run `go test -tags sqlite_fts5 ./reports -update`

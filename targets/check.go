@@ -204,6 +204,18 @@ func Tally(outcomes []Outcome) (pass, fail, missing int) {
 	return pass, fail, missing
 }
 
+// Unsettled counts the passes the samples do not settle (Marginal): a
+// rerun may well miss them, so a strict check does not count them as met.
+func Unsettled(outcomes []Outcome) int {
+	n := 0
+	for _, o := range outcomes {
+		if o.Status == Pass && o.Marginal {
+			n++
+		}
+	}
+	return n
+}
+
 // Met reports whether every target passed: a missing measurement is not met.
 func Met(outcomes []Outcome) bool {
 	_, fail, missing := Tally(outcomes)

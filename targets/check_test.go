@@ -179,3 +179,19 @@ func TestValue(t *testing.T) {
 		assert.Equal(t, want, Value(s, stat), string(stat))
 	}
 }
+
+func TestUnsettled(t *testing.T) {
+	o := func(s Status, marginal bool) Outcome { return Outcome{Status: s, Marginal: marginal} }
+	cases := []struct {
+		name     string
+		outcomes []Outcome
+		want     int
+	}{
+		{"none", nil, 0},
+		{"settled passes", []Outcome{o(Pass, false), o(Pass, false)}, 0},
+		{"marginal passes only", []Outcome{o(Pass, true), o(Fail, true), o(Pass, true), o(Missing, false), o(Pass, false)}, 2},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, Unsettled(c.outcomes), c.name)
+	}
+}

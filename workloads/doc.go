@@ -1,10 +1,10 @@
 // Package workloads holds the real source trees hive is benchmarked on: a
-// manifest per workload (the embedded *.yaml files beside this one), the
-// code that fetches, verifies and materialises them in a cache, and the
-// replay that runs `hive analyze` over a tree from outside and turns what
-// it measured into a harness results file. `hivebench workload
-// list|fetch|verify|replay` (cmd/hivebench/workload.go) is its CLI; README.md
-// here is the user's manual.
+// manifest per workload (the embedded *.yaml files beside this one) and the
+// code that fetches, verifies and materialises them in a cache. It measures
+// nothing: the replay that runs `hive analyze` over a tree from outside is
+// harness/replay. `hivebench workload list|fetch|verify|replay`
+// (cmd/hivebench/workload.go) is their CLI; README.md here is the user's
+// manual.
 //
 // # Manifests
 //
@@ -27,6 +27,7 @@
 //	rep, err := c.Fetch(ctx, m, workloads.FetchOptions{})   // resumable; exit 3 on any failure
 //	tree, err := c.Tree(ctx, m)                             // exit 3 unless fetched (or local)
 //	v, err := c.Verify(ctx, m); err = v.Err()               // exit 3 "workload differs"
+//	rep.WriteText(os.Stdout, m); v.WriteText(os.Stdout)     // what `hivebench workload fetch|verify` print
 //
 // The layout and its crash-safety are documented on Cache: downloads go to
 // NAME.partial/, the tree is unpacked into a hidden temporary directory and
@@ -68,7 +69,7 @@
 // Each tree is read at most once for both. A fetch reads nothing: the
 // unpacker hashes the bytes as it writes them (results.FingerprintEntries)
 // and the marker keeps the result. Verify, and Tree for a local source,
-// read every file once (results.FingerprintTree). A replay runs on the
+// read every file once (results.FingerprintTree). A replay (harness/replay) runs on the
 // tree its Verify just read and carries that fingerprint into its results
 // file instead of reading the tree again (chromium-150 is 5.6 GB).
 //
@@ -76,22 +77,4 @@
 // different input, not a slower hive. A manifest that pins only the first
 // three is still checked on them, and fetch and verify print the content
 // line to add.
-//
-// # Replay
-//
-//	rep, err := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: "bin/hive"})
-//	file := rep.Results()             // harness results format, suite "workload-replay:NAME"
-//	missed := workloads.Missed(rep.Check(m.Targets))
-//
-// A replay is, per run, `hive analyze --no-cache` on a fresh database (cold)
-// and the same command without --no-cache on that database (warm). Wall
-// time is exec to exit, peak RSS is the child's ru_maxrss through
-// harness/probe/proc's trampoline, and per-file latency comes from
-// --files-out, lean (--files-out-symbols=false, when the binary has it): a
-// kernel's records with every symbol were hundreds of MB written inside the
-// timed cold run. The parse-only baseline then writes the same lean records,
-// so that the ratio compares like with like. The cold benchmark ids are harness/probe's (parsing.wall,
-// parsing.files_per_sec, parsing.mb_per_sec, parsing.per_file,
-// memory.analyze_peak_rss) so a replay compares with a probe run on the
-// same tree; the warm ones add a warm_ prefix.
 package workloads

@@ -80,7 +80,7 @@ func baselineSave(ctx context.Context, env *cli.Env, args []string) error {
 			return err
 		}
 		var runErr error
-		if f, runErr = m.measure(ctx, env); runErr != nil {
+		if f, runErr = m.Measure(ctx, progressTo(env.Stderr, "hivebench run")); runErr != nil {
 			return fmt.Errorf("%w; no baseline saved (a baseline must be a complete run)", runErr)
 		}
 	}
@@ -132,7 +132,7 @@ func baselineShow(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ts, err := loadTiers("", *tier)
+	ts, err := targets.LoadTiers("", *tier)
 	if err != nil {
 		return err
 	}
@@ -143,12 +143,5 @@ func baselineShow(env *cli.Env, args []string) error {
 	if f == reports.Table {
 		fmt.Fprintf(env.Stdout, "baseline %s: %s\n", pos[0], strings.TrimPrefix(b.String(), b.Label()+": "))
 	}
-	r := reports.Run{File: b, Outcomes: ts.check(b, fileMetrics{b})}
-	if ts.tier != nil {
-		r.Tier = ts.tier.Name
-	}
-	if ts.ref != nil {
-		r.Reference = filterOutcomes(targets.Check(*ts.ref, b), fileMetrics{b})
-	}
-	return reports.WriteRun(env.Stdout, f, r)
+	return reports.WriteRun(env.Stdout, f, reports.NewRun(b, ts, targets.FileMetrics(b)))
 }

@@ -5,23 +5,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hiveperf/hive/baselines"
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
-	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
+	"github.com/hiveperf/hive/targets"
 )
 
 func init() {
@@ -84,7 +78,7 @@ func runGate(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ts, err := loadTiers(*g.targets, *g.tier)
+	ts, err := targets.LoadTiers(*g.targets, *g.tier)
 	if err != nil {
 		return err
 	}
@@ -104,7 +98,7 @@ type gateFlags struct {
 	samples, maxRounds, initial, aaRuns              *int
 	budget                                           *time.Duration
 	allowMissing                                     *bool
-	suiteGiven                                       bool // --suite was on the command line
+	suiteGiven                                       *string // --suite, when on the command line
 }
 
 func addGateFlags(fs *flag.FlagSet) *gateFlags {
@@ -138,7 +132,9 @@ func addGateFlags(fs *flag.FlagSet) *gateFlags {
 func (g *gateFlags) check(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	g.suiteGiven = set["suite"]
+	if set["suite"] {
+		g.suiteGiven = g.suite
+	}
 	ab := *g.baseBin != "" || *g.headBin != ""
 	switch {
 	case *g.aaRuns < 0:
@@ -164,12 +160,8 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	if *g.budget < 0 {
 		return exitcode.UsageError("--time-budget %v: want a positive duration such as 10m, or 0 for none", *g.budget)
 	}
-	for name, path := range map[string]string{"--md": *g.md, "--junit": *g.junit, "--html": *g.html} {
-		if path != "" {
-			if err := checkOutDir(name, path); err != nil {
-				return err
-			}
-		}
+	if err := checkOutDirs(map[string]string{"--md": *g.md, "--junit": *g.junit, "--html": *g.html}); err != nil {
+		return err
 	}
 	switch *g.format {
 	case "table", "md", "json":
@@ -179,21 +171,26 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	return nil
 }
 
+// outputs are the files the gate writes (--out, --md, --junit, --html).
+func (g *gateFlags) outputs() reports.GateOutputs {
+	return reports.GateOutputs{Dir: *g.out, Markdown: *g.md, JUnit: *g.junit, HTML: *g.html}
+}
+
 // gateConfig builds the A/B configuration of base and head, and returns
 // the suite its rounds use.
 func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, suite.Suite, error) {
-	m, err := prepareSuite(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
+	m, err := suite.Prepare(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
 	if err != nil {
 		return suite.GateConfig{}, suite.Suite{}, err
 	}
 	return suite.GateConfig{
-		Selection: m.sel, Base: base, Head: head, Thresholds: th,
+		Selection: m.Selection, Base: base, Head: head, Thresholds: th,
 		Sequential: compare.Sequential{Initial: *g.initial, Max: *g.maxRounds},
 		MaxRounds:  *g.maxRounds, Budget: *g.budget, Progress: progress,
-	}, m.suite, nil
+	}, m.Suite, nil
 }
 
-func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
+func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
 	baseInfo, err := suite.HiveVersion(ctx, "--base-bin", *g.baseBin)
 	if err != nil {
 		return err
@@ -207,162 +204,67 @@ func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if err != nil {
 		return err
 	}
-	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), roundConfig(s), th)
+	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), s.GateRound(), th)
 	out, gateErr := suite.Gate(ctx, cfg)
-	fo := suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}
-	fo.Hive = baseInfo
-	baseFile, err := gateFile(out.Base, fo, gateErr)
-	if err != nil {
-		return errors.Join(gateErr, err)
-	}
-	fo.Hive = headInfo
-	headFile, err := gateFile(out.Head, fo, gateErr)
+	baseFile, headFile, err := out.Files(suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}, baseInfo, headInfo, gateErr)
 	if err != nil {
 		return errors.Join(gateErr, err)
 	}
 	if gateErr != nil {
 		// Nothing was decided; keep what was measured for the post-mortem.
 		if baseFile != nil && headFile != nil {
-			_ = writeGateFiles(*g.out, baseFile, headFile)
+			_ = g.outputs().WriteSides(baseFile, headFile)
 		}
 		return gateErr
 	}
-	missing := gate.MissingInRounds(metricNames(cfg.Selection), out.Pairs, out.Stopped, out.Results)
-	if len(missing) > 0 {
-		// Files without those metrics must not pass for complete runs
-		// (e.g. be saved as a baseline).
-		for _, f := range []*results.File{baseFile, headFile} {
-			if f != nil {
-				f.MarkIncomplete("not measured: " + gate.Summary(missing))
-			}
-		}
-	}
+	missing := out.Missing(cfg.Selection.Names(), baseFile, headFile)
 	c := reports.Comparison{Base: baseFile, Head: headFile, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: out.Results}
-	c.Warnings = append(c.Warnings, gateNotes(out)...)
+	c.Warnings = append(c.Warnings, out.Notes()...)
 	return finishGate(env, g, ts, c, cfg.Selection, missing)
 }
 
-// gateFile turns a gate side's record into a results file (nil when the
-// side measured nothing).
-func gateFile(rec *suite.Record, fo suite.FileOptions, gateErr error) (*results.File, error) {
-	if rec == nil || len(rec.All()) == 0 {
-		return nil, nil
-	}
-	f, err := suite.NewFile(rec, fo)
-	if err != nil {
-		return nil, err
-	}
-	if gateErr != nil {
-		f.MarkIncomplete(firstLine(gateErr.Error()))
-	} else {
-		f.MarkComplete()
-	}
-	return f, nil
-}
-
-// gateNotes are the gate's own lines for the report: how much it measured
-// and why it stopped.
-func gateNotes(out *suite.GateOutcome) []string {
-	var fams []string
-	for f, n := range out.Pairs {
-		fams = append(fams, fmt.Sprintf("%s %d", f, n))
-	}
-	notes := []string{fmt.Sprintf("gate: %d looks, round pairs per family: %s; %v in all", out.Looks, strings.Join(sortStrings(fams), ", "), out.Elapsed.Round(time.Second))}
-	if out.Stopped != "" {
-		notes = append(notes, "gate: sampling stopped early: "+out.Stopped)
-	}
-	return notes
-}
-
-func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts tierSet) error {
-	base, err := loadBaseline(*g.baseline, *g.baselineDir)
+func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
+	base, err := baselines.Open(*g.baseline, *g.baselineDir)
 	if err != nil {
 		return err
 	}
-	// The head run repeats what the baseline measured, unless told
-	// otherwise.
-	name := base.Suite
-	if g.suiteGiven {
-		name = *g.suite
-	}
-	if _, err := suite.Lookup(name); err != nil {
-		return exitcode.UsageError("baseline %s was recorded with suite %q, which this hivebench does not know; pass --suite with one of %s", base.Label(), base.Suite, strings.Join(suite.Names(), ", "))
-	}
-	m, err := prepareSuite(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
+	name, err := suite.LookupBaseline(base, g.suiteGiven)
 	if err != nil {
 		return err
 	}
-	want := metricNames(m.sel)
+	m, err := suite.Prepare(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
+	if err != nil {
+		return err
+	}
+	want := m.Selection.Names()
 	// What the baseline lacks is known now: refuse before measuring.
 	if err := gate.CheckBase(want, base, *g.allowMissing); err != nil {
 		return fmt.Errorf("hivebench gate: %w", err)
 	}
-	head, runErr := m.measure(ctx, env)
+	head, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
 	if runErr != nil {
 		if head != nil {
-			_ = os.MkdirAll(*g.out, 0o755)
-			_ = head.Write(filepath.Join(*g.out, "head.json"))
+			_ = g.outputs().WriteSides(nil, head)
 		}
 		return runErr
 	}
-	keep := func(name string) bool { return m.sel.Has(name) }
+	keep := func(name string) bool { return m.Selection.Has(name) }
 	rs, warnings, err := suite.CompareFiles(base, head, th, keep)
 	if err != nil {
 		return err
 	}
 	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
-	return finishGate(env, g, ts, c, m.sel, gate.MissingInFiles(want, base, head, rs))
-}
-
-// loadBaseline reads --baseline: a results file path, or the name of a
-// baseline in dir. Either way an incomplete run is refused, as Save
-// refuses it.
-func loadBaseline(arg, dir string) (*results.File, error) {
-	if fileExists(arg) || strings.ContainsAny(arg, `/\`) || strings.HasSuffix(arg, ".json") {
-		f, err := results.Read(arg)
-		if err != nil {
-			return nil, err
-		}
-		if err := baselines.CheckComplete(f); err != nil {
-			return nil, err
-		}
-		return f, nil
-	}
-	return baselines.Load(dir, arg)
-}
-
-// metricNames are the ids of the selected metrics, in report order.
-func metricNames(sel suite.Selection) []string {
-	var out []string
-	for _, m := range sel.All() {
-		out = append(out, m.Name)
-	}
-	return out
+	return finishGate(env, g, ts, c, m.Selection, gate.MissingInFiles(want, base, head, rs))
 }
 
 // finishGate checks targets, decides (harness/gate), writes the reports
 // and returns the verdict.
-func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
-	if ts.tier != nil {
-		c.Tier = ts.tier.Name
-		c.Outcomes = ts.check(c.Head, sel)
-	}
+func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
+	c.CheckTier(ts, sel)
 	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
 	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
-	if err := writeGateFiles(*g.out, c.Base, c.Head); err != nil {
+	if err := g.outputs().Write(c); err != nil {
 		return err
-	}
-	for _, o := range []struct {
-		flag, def string
-		f         reports.Format
-	}{{*g.md, "summary.md", reports.Markdown}, {*g.junit, "junit.xml", reports.JUnit}, {*g.html, "report.html", reports.HTML}} {
-		path := o.flag
-		if path == "" {
-			path = filepath.Join(*g.out, o.def)
-		}
-		if err := writeTo(env, path, func(w writer) error { return reports.WriteComparison(w, o.f, c) }); err != nil {
-			return err
-		}
 	}
 	f, _ := reports.ParseFormat(*g.format)
 	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
@@ -371,28 +273,7 @@ func finishGate(env *cli.Env, g *gateFlags, ts tierSet, c reports.Comparison, se
 	if v.Err != nil {
 		return fmt.Errorf("hivebench gate: %w", v.Err)
 	}
-	if len(v.Missing) > 0 {
-		fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; not compared, allowed by --allow-missing: %s; reports in %s)\n", v.Compared, gate.Summary(v.Missing), *g.out)
-		return nil
-	}
-	fmt.Fprintf(env.Stderr, "hivebench gate: PASS (%d metrics; reports in %s)\n", len(c.Results), *g.out)
-	return nil
-}
-
-func writeGateFiles(dir string, base, head *results.File) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return exitcode.UsageError("--out %s: %v", dir, err)
-	}
-	if base != nil && base.Source == "" {
-		if err := base.Write(filepath.Join(dir, "base.json")); err != nil {
-			return err
-		}
-	}
-	if head != nil {
-		if err := head.Write(filepath.Join(dir, "head.json")); err != nil {
-			return err
-		}
-	}
+	fmt.Fprintf(env.Stderr, "hivebench gate: %s\n", v.PassLine(len(c.Results), "reports in "+*g.out))
 	return nil
 }
 
@@ -413,68 +294,6 @@ func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if err != nil {
 		return err
 	}
-	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), roundConfig(s), th)
-	var outs []*suite.GateOutcome
-	for i := 1; i <= *g.aaRuns; i++ {
-		out, err := suite.Gate(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		outs = append(outs, out)
-		var verdicts []string
-		for _, r := range out.Results {
-			verdicts = append(verdicts, fmt.Sprintf("%s %s (%+.1f%%, n=%d)", r.Metric, r.Verdict, r.DeltaPct, min(r.Base.N, r.Head.N)))
-		}
-		pass := "pass"
-		if !compare.Pass(out.Results) {
-			pass = "FALSE ALARM"
-		}
-		fmt.Fprintf(env.Stdout, "A/A run %d/%d: %s in %v: %s\n", i, *g.aaRuns, pass, out.Elapsed.Round(time.Second), strings.Join(verdicts, "; "))
-	}
-	budget := *g.budget
-	if budget == 0 {
-		budget = 10 * time.Minute
-	}
-	aa := suite.AnalyzeAA(outs, cfg, budget, 200)
-	fails := 0
-	for _, o := range outs {
-		if !compare.Pass(o.Results) {
-			fails++
-		}
-	}
-	fmt.Fprintf(env.Stdout, "\nA/A gates: %d, failed (false alarms): %d (%.0f%%)\n", len(outs), fails, 100*float64(fails)/float64(len(outs)))
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "metric\tthreshold\tregressed\timproved\tsame\tinconclusive\tnoise (robust CV)\tmean n\tcap n in %v\tdetects ≥%.0f%% of the time\n", budget, suite.DetectRate*100)
-	for _, a := range aa {
-		detect := "none ≤ 100%"
-		if !math.IsNaN(a.DetectPct) {
-			detect = fmt.Sprintf("+%.0f%%", a.DetectPct)
-		} else if a.Cap < *g.initial {
-			detect = "budget affords no look"
-		}
-		fmt.Fprintf(tw, "%s\t%g%%\t%d\t%d\t%d\t%d\t%.1f%%\t%.0f\t%d\t%s\n", a.Metric, th.For(a.Metric), a.Regressed, a.Improved, a.Same, a.Inconclusive, a.NoisePct, a.MeanSamples, a.Cap, detect)
-	}
-	tw.Flush()
-	fmt.Fprintln(env.Stdout, "detection is simulated (compare.SimulateSequential, 200 trials, log-normal noise) at the noise measured here, for one metric alone, with the samples the budget affords at the measured round times")
-	return nil
-}
-
-func sortStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}
-
-// roundConfig describes what one gate round measures (the suite's Rounds
-// do not apply: the sequential procedure decides how many run).
-func roundConfig(s suite.Suite) string {
-	samples := s.Probe.Samples
-	if samples == 0 {
-		samples = 10
-	}
-	w := s.Probe.Workload
-	if w == "" {
-		w = "none"
-	}
-	return fmt.Sprintf("rounds as in suite %s: %d samples per round, %d warm-up rounds per session, workload %s", s.Name, samples, s.Probe.WarmupRounds, w)
+	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), s.GateRound(), th)
+	return suite.RunAA(ctx, cfg, *g.aaRuns, *g.budget, env.Stdout)
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/harness/history"
@@ -149,7 +148,7 @@ func historyRecord(ctx context.Context, env *cli.Env, args []string) error {
 			what = "already recorded as run"
 		}
 		fmt.Fprintf(env.Stdout, "%s: %s %d (suite %s, commit %s, %d benchmarks) in %s\n",
-			files[i], what, id, x.f.Suite, histCommit(x.f.Env.Commit, x.f.Env.Dirty), len(x.f.Benchmarks), b.Where())
+			files[i], what, id, x.f.Suite, reports.CommitLabel(x.f.Env.Commit, x.f.Env.Dirty), len(x.f.Benchmarks), b.Where())
 	}
 	return nil
 }
@@ -177,17 +176,7 @@ func historyList(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "no runs recorded in %s; add some with hivebench history record FILE...\n", b.Where())
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDATE\tCOMMIT\tSUITE\tCOMPLETE\tBENCHMARKS")
-	for _, r := range runs {
-		complete := "complete"
-		if !r.Complete {
-			complete = "incomplete"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", r.ID, r.Date.Format("2006-01-02 15:04:05Z"),
-			histCommit(r.Commit, r.Dirty), r.Suite, complete, r.Benchmarks)
-	}
-	return tw.Flush()
+	return reports.WriteHistoryRuns(env.Stdout, runs)
 }
 
 func historyShow(ctx context.Context, env *cli.Env, args []string) error {
@@ -222,22 +211,7 @@ func historyShow(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("hivebench history show %s: %w", metric, err)
 	}
-	steps := map[int]history.ChangePoint{}
-	for _, s := range tr.Steps {
-		steps[s.Index] = s
-	}
-	fmt.Fprintf(env.Stdout, "%s (%s), p50 per run, %d runs, change points found: %d\n", metric, tr.Unit, len(pts), len(tr.Steps))
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "RUN\tDATE\tCOMMIT\tP50\tSAMPLES\t")
-	for i, p := range pts {
-		mark := ""
-		if s, ok := steps[i]; ok {
-			mark = fmt.Sprintf("◆ change point: %s (%s → %s, p=%.3f)", histPct(s.StepPct),
-				reports.FormatValue(s.Before, tr.Unit), reports.FormatValue(s.After, tr.Unit), s.P)
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", p.RunID, p.Date.Format("2006-01-02 15:04:05Z"), p.Commit, reports.FormatValue(p.P50, p.Unit), p.N, mark)
-	}
-	if err := tw.Flush(); err != nil {
+	if err := reports.WriteHistorySeries(env.Stdout, tr); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(env.Stdout, "change points: %s\n", history.DefaultDetector)
@@ -268,8 +242,7 @@ func historyTrends(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "no runs recorded in %s; add some with hivebench history record FILE...\n", b.Where())
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "METRIC\tRUNS\tTREND (p50)\tLAST\tVS FIRST\tCHANGE POINTS")
+	var trends []history.Trend
 	for _, name := range names {
 		pts, err := b.Series(ctx, name, *hf.limit)
 		if err != nil {
@@ -279,46 +252,14 @@ func historyTrends(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("hivebench history %s: %w", name, err)
 		}
-		xs := make([]float64, len(pts))
-		for i, p := range pts {
-			xs[i] = p.P50
-		}
-		var cps []string
-		for _, s := range tr.Steps {
-			cps = append(cps, fmt.Sprintf("%s→%s %s", histShort(pts[s.Index-1].Commit), histShort(pts[s.Index].Commit), histPct(s.StepPct)))
-		}
-		flagged := "none"
-		if len(cps) > 0 {
-			flagged = strings.Join(cps, ", ")
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", name, len(pts), history.Sparkline(xs), reports.FormatValue(tr.Last, tr.Unit), histPct(tr.ChangePct), flagged)
+		trends = append(trends, tr)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := reports.WriteHistoryTrends(env.Stdout, trends); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(env.Stdout, "history: %s\nchange points: %s\n", b.Where(), history.DefaultDetector)
 	return err
 }
-
-func histCommit(c string, dirty bool) string {
-	c = histShort(c)
-	if dirty {
-		c += "+dirty"
-	}
-	return c
-}
-
-func histShort(c string) string {
-	if c == "" {
-		return "unknown"
-	}
-	if len(c) > 12 {
-		return c[:12]
-	}
-	return c
-}
-
-func histPct(x float64) string { return fmt.Sprintf("%+.1f%%", x) }
 
 func histList(xs []string) string {
 	if len(xs) == 0 {

@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/mockllm"
-	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -34,14 +29,8 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// runLoad drives harness/load: it builds the scenario (built-in, file, or
-// flags), starts the mock LLM and `hive serve` unless --target names a
-// running server, runs the load, prints the report, writes --out/--json,
-// and turns the thresholds into the exit code.
-func runLoad(ctx context.Context, env *cli.Env, args []string) error {
-	fs := cli.FlagSet(env, "hivebench", "load")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: hivebench load [--scenario NAME | --scenario-file FILE] [flags]
+// loadUsage is a format: %% is a per cent sign.
+const loadUsage = `Usage: hivebench load [--scenario NAME | --scenario-file FILE] [flags]
 
 Offers load to hive serve and reports throughput, latency percentiles per
 request kind, errors by class, engine overhead and server memory, then checks
@@ -67,362 +56,239 @@ Exit codes: 0 ok, 1 a threshold or the soak failed, 2 bad input, 3 the server
 would not start or the run was interrupted (partial report still written).
 
 Flags:
-`)
+`
+
+// runLoad drives harness/load: it builds the scenario (built-in, file, or
+// flags), starts the mock LLM and `hive serve` unless --target names a
+// running server, runs the load, prints the report, writes --out/--json,
+// and turns the thresholds into the exit code.
+func runLoad(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "load")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), loadUsage)
 		fs.PrintDefaults()
 	}
-	list := fs.Bool("list", false, "list the built-in scenarios and exit")
-	scenarioName := fs.String("scenario", "", "built-in scenario `name` (see --list)")
-	scenarioFile := fs.String("scenario-file", "", "scenario YAML `file` (strict: an unknown field is an error)")
-	target := fs.String("target", "", "load a running server at this loopback `URL` (http://127.0.0.1:PORT) instead of starting one")
-	hiveBin := fs.String("hive-bin", "bin/hive", "hive `binary` to start (without --target)")
-
-	users := fs.Int("users", 0, "virtual users (closed model), or the default --max-inflight (open model)")
-	rate := fs.String("rate", "", "open model arrival `rate`: R/s, R/min or R/h (sets model open)")
-	maxInflight := fs.Int("max-inflight", 0, "open model: requests running at once (default --users)")
-	duration := fs.Duration("duration", 0, "how long requests are issued (overrides the scenario)")
-	think := fs.Duration("think", 0, "closed model: pause between a user's requests")
-	thinkJitter := fs.Duration("think-jitter", 0, "± uniform jitter of --think (default --think/2)")
-	timeout := fs.Duration("timeout", 0, "per-request timeout (default 30s)")
-	maxRequests := fs.Int64("max-requests", 0, "hard cap on requests issued (default derived from rate or users and duration)")
-	profile := fs.String("profile", "", "consensus profile of the requests (default balanced)")
-	mix := fs.String("mix", "", "request mix `kind=weight,...` of consensus, cache_hit, conversation_read")
-	seed := fs.Uint64("seed", 0, "seed of the kind choice and think jitter (default 1)")
-	var thresholds multiFlag
-	fs.Var(&thresholds, "threshold", "add a threshold `expr` (repeatable), e.g. 'p(99)<300ms'")
-
-	dm := mockllm.DefaultConfig().Latency
-	mockTTFT := fs.Duration("mock-ttft", dm.TTFT, "mock LLM time to first token of every reply (no jitter)")
-	mockITL := fs.Duration("mock-itl", dm.ITL, "mock LLM gap between two tokens (no jitter)")
-	mockTokens := fs.Int("mock-tokens", dm.Tokens, "mock LLM tokens per reply")
-
-	sampleEvery := fs.Duration("sample-every", 0, "server memory sampling interval (default 1s, 5s with --soak)")
-	soak := fs.Duration("soak", 0, "soak for this `duration` (replaces --duration) and judge memory growth")
-	soakWarmup := fs.Duration("soak-warmup", -1, "samples before this are left out of the soak fit (default 20% of --soak)")
-	leakBound := fs.String("leak-bound", "1MB/min", "largest RSS and heap growth that is not a leak (SIZE/TIME)")
-	goroutineBound := fs.String("goroutine-bound", "1/min", "largest goroutine growth that is not a leak (COUNT/TIME)")
-
-	out := fs.String("out", "", "write a results `file` (harness/results format: raw latencies, RSS samples)")
-	jsonOut := fs.String("json", "", "write the full load report as JSON to `file` (thresholds, errors, memory timeline, soak)")
+	lf := addLoadFlags(fs)
 	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return exitcode.UsageError("hivebench load: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
 	}
-	for name, path := range map[string]string{"--out": *out, "--json": *jsonOut} {
-		if path != "" {
-			if err := checkOutDir(name, path); err != nil {
-				return err
-			}
-		}
+	if err := checkOutDirs(map[string]string{"--out": *lf.out, "--json": *lf.jsonOut}); err != nil {
+		return err
 	}
-	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-
-	if *list {
-		return listScenarios(env)
+	fs.Visit(func(f *flag.Flag) { lf.given[f.Name] = true })
+	if *lf.list {
+		return load.WriteScenarios(env.Stdout)
 	}
-
-	// The scenario: built-in, file, or flags alone.
-	var sc load.Scenario
-	var err error
-	adHoc := false // the mock of an ad-hoc run is what the --mock-* flags say, defaults included
-	switch {
-	case *scenarioName != "" && *scenarioFile != "":
-		return exitcode.UsageError("hivebench load: --scenario and --scenario-file are exclusive; give one")
-	case *scenarioName != "":
-		sc, err = load.Builtin(*scenarioName)
-	case *scenarioFile != "":
-		sc, err = load.LoadScenarioFile(*scenarioFile)
-	default:
-		sc, err = adHocScenario(given)
-		adHoc = true
-	}
+	sc, opts, err := lf.scenario()
 	if err != nil {
 		return err
 	}
-	if given["soak"] && given["duration"] {
-		return exitcode.UsageError("hivebench load: --soak sets the duration; drop --duration")
-	}
-	if given["rate"] {
-		r, err := load.ParseRate(*rate)
-		if err != nil {
-			return exitcode.UsageError("hivebench load: --rate: %v", err)
-		}
-		sc.Model, sc.Rate = load.Open, r
-		if sc.Think != 0 && !given["think"] {
-			sc.Think, sc.ThinkJitter = 0, 0
-		}
-	}
-	set := func(name string, apply func()) {
-		if given[name] {
-			apply()
-		}
-	}
-	set("users", func() { sc.Users = *users })
-	set("max-inflight", func() { sc.MaxInFlight = *maxInflight })
-	set("duration", func() { sc.Duration = *duration })
-	set("soak", func() { sc.Duration = *soak })
-	set("think", func() { sc.Think, sc.ThinkJitter = *think, *think/2 })
-	set("think-jitter", func() { sc.ThinkJitter = *thinkJitter })
-	set("timeout", func() { sc.Timeout = *timeout })
-	set("max-requests", func() { sc.MaxRequests = *maxRequests })
-	set("profile", func() { sc.Profile = *profile })
-	set("seed", func() { sc.Seed = *seed })
-	if adHoc && *target == "" {
-		sc.Mock = load.MockLatency{TTFT: *mockTTFT, ITL: *mockITL, Tokens: *mockTokens}
-	}
-	set("mock-ttft", func() { sc.Mock.TTFT = *mockTTFT })
-	set("mock-itl", func() { sc.Mock.ITL = *mockITL })
-	set("mock-tokens", func() { sc.Mock.Tokens = *mockTokens })
-	if given["mix"] {
-		m, err := parseMix(*mix)
-		if err != nil {
-			return err
-		}
-		sc.Mix = m
-	}
-	if sc.Model == load.Open && given["users"] && !given["max-inflight"] {
-		sc.MaxInFlight = *users
-	}
-	sc.Thresholds = append(sc.Thresholds, thresholds...)
-	if err := sc.Validate(); err != nil {
-		return exitcode.UsageError("hivebench load: scenario %s: %v", sc.Name, err)
-	}
-
-	opts := load.Options{SampleEvery: *sampleEvery}
-	if *soak > 0 {
-		sc.Name += "-soak"
-		cfg := load.SoakConfig{Level: load.DefaultSoakLevel, Warmup: *soak / 5}
-		if *soakWarmup >= 0 {
-			cfg.Warmup = *soakWarmup
-		}
-		if cfg.Warmup >= *soak {
-			return exitcode.UsageError("hivebench load: --soak-warmup %v leaves nothing of --soak %v to fit", cfg.Warmup, *soak)
-		}
-		if cfg.ByteBound, err = load.ParseBytesPerMinute(*leakBound); err != nil {
-			return exitcode.UsageError("hivebench load: --leak-bound: %v", err)
-		}
-		if cfg.GoroutineBound, err = load.ParseCountPerMinute(*goroutineBound); err != nil {
-			return exitcode.UsageError("hivebench load: --goroutine-bound: %v", err)
-		}
-		opts.Soak = &cfg
-		if opts.SampleEvery == 0 {
-			opts.SampleEvery = 5 * time.Second
-		}
-	} else if given["soak"] {
-		return exitcode.UsageError("hivebench load: --soak %v; want a positive duration such as 30m", *soak)
-	}
-	if given["sample-every"] && *sampleEvery <= 0 {
-		return exitcode.UsageError("hivebench load: --sample-every %v; want a positive duration such as 5s", *sampleEvery)
-	}
-	declaredUsed := false
-	for _, e := range sc.Thresholds {
-		if t, _ := load.ParseThreshold(e); t.Declared {
-			declaredUsed = true
-		}
-	}
-
 	var tgt load.Target
-	var served *load.Served
-	if *target != "" {
-		for _, f := range []string{"mock-ttft", "mock-itl", "mock-tokens", "hive-bin"} {
-			if given[f] {
-				return exitcode.UsageError("hivebench load: --%s has no effect with --target: the harness starts neither a mock nor a server there", f)
-			}
-		}
-		if declaredUsed {
-			return exitcode.UsageError("hivebench load: a threshold uses \"declared\", but with --target the harness starts no mock, so no latency is declared; give the bound as a duration")
-		}
-		base, err := load.CheckTargetURL(*target)
-		if err != nil {
+	var local *load.Local
+	if *lf.target != "" {
+		if tgt, err = lf.remote(env, sc); err != nil {
 			return err
 		}
-		tgt = load.Target{URL: base, Token: env.Getenv("HIVE_API_TOKEN")}
 	} else {
-		stages, err := load.ProfileStages(sc.Profile)
-		if err != nil {
-			return err
-		}
-		opts.Declared = sc.Mock.Declared(stages)
-		mock := mockllm.New(mockllm.Config{Seed: 1, Models: []string{"mock/default"},
-			Latency: mockllm.Latency{TTFT: sc.Mock.TTFT, ITL: sc.Mock.ITL, Tokens: sc.Mock.Tokens}})
-		mctx, stopMock := context.WithCancel(context.WithoutCancel(ctx))
-		defer stopMock()
-		run, err := mock.Listen(mctx, "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		defer run.Shutdown(context.Background())
 		dir, err := os.MkdirTemp("", "hivebench-load-*")
 		if err != nil {
 			return exitcode.InfraError("hivebench load: scratch directory: %v", err)
 		}
 		defer os.RemoveAll(dir)
-		// The server outlives ctx on purpose: after a Ctrl-C it must still
-		// answer the in-flight requests while the partial report is made.
-		served, err = load.StartServe(context.WithoutCancel(ctx), load.ServeConfig{Bin: *hiveBin, LLMBaseURL: run.BaseURL, Dir: dir})
-		if err != nil {
+		if local, err = load.StartLocal(ctx, load.LocalConfig{HiveBin: *lf.hiveBin, Mock: sc.Mock, Profile: sc.Profile, Dir: dir}); err != nil {
 			return err
 		}
 		defer func() {
-			if err := served.Stop(); err != nil {
+			if err := local.Close(); err != nil {
 				fmt.Fprintf(env.Stderr, "hivebench load: warning: %v\n", err)
 			}
 		}()
-		tgt = load.Target{URL: served.URL, PID: served.PID()}
-		fmt.Fprintf(env.Stderr, "hivebench load: hive serve (%s) on %s, pid %d; mock LLM %s (declared latency per run %v = %d × (%v + %d × %v))\n",
-			*hiveBin, served.URL, served.PID(), run.BaseURL, opts.Declared, stages, sc.Mock.TTFT, mockTokensOrDefault(sc.Mock.Tokens), sc.Mock.ITL)
+		tgt, opts.Declared = local.Target(), local.Declared
+		fmt.Fprintf(env.Stderr, "hivebench load: %s\n", local)
 	}
 	fmt.Fprintf(env.Stderr, "hivebench load: %s — %s\n", sc.Name, sc.Describe())
-
 	rep, err := load.Run(ctx, sc, tgt, opts)
 	if err != nil {
 		return err
 	}
-	if served != nil && served.Exited() {
-		fmt.Fprintf(env.Stderr, "hivebench load: warning: hive serve exited during the run; last lines of its stderr:\n  %s\n", strings.ReplaceAll(served.Tail(), "\n", "\n  "))
+	if local != nil && local.Served.Exited() {
+		fmt.Fprintf(env.Stderr, "hivebench load: warning: hive serve exited during the run; last lines of its stderr:\n  %s\n", strings.ReplaceAll(local.Served.Tail(), "\n", "\n  "))
 	}
-	// The files first: they are the record, and a stdout closed by its
-	// reader (`| head`) or by a hung-up terminal must not cost them.
-	var saved []string
-	var failed []error
-	save := func(path string, write func(string) error) {
-		if path == "" {
-			return
-		}
-		if err := write(path); err != nil {
-			failed = append(failed, err)
-			return
-		}
-		saved = append(saved, path)
+	out := load.Outputs{JSON: *lf.jsonOut, Results: *lf.out, Log: env.Stderr}
+	if local != nil {
+		out.HiveBin = *lf.hiveBin
 	}
-	save(*jsonOut, rep.WriteJSON)
-	save(*out, func(path string) error {
-		f := load.ToResults(rep)
-		if served != nil {
-			stampHiveBuild(ctx, f, *hiveBin, env)
-		}
-		if err := f.Write(path); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stderr, "hivebench load: results written to %s\n", path)
-		return nil
-	})
-	if err := load.WriteText(env.Stdout, rep); err != nil {
-		note := ""
-		if len(saved) > 0 {
-			note = "; the run is saved in " + strings.Join(saved, " and ")
-		}
-		failed = append(failed, exitcode.InfraError("hivebench load: writing the report to stdout: %v%s", err, note))
-	}
+	failed := load.Save(ctx, env.Stdout, rep, out)
 	// The verdict first, so that a failed threshold keeps exit 1 whatever
 	// else went wrong.
-	return errors.Join(loadVerdict(ctx, sc, rep), errors.Join(failed...))
+	if err := rep.Verdict(ctx.Err() != nil); err != nil {
+		return errors.Join(fmt.Errorf("hivebench load: %w", err), failed)
+	}
+	return failed
 }
 
-// loadVerdict is the exit status of a finished run: interrupted (3), a
-// failed threshold or soak (1), or nil.
-func loadVerdict(ctx context.Context, sc load.Scenario, rep *load.Report) error {
+// loadFlags are the flags of hivebench load; given names those on the
+// command line.
+type loadFlags struct {
+	list                                                     *bool
+	scenarioName, scenarioFile, target, hiveBin, rate        *string
+	profile, mix, leakBound, goroutineBound, out, jsonOut    *string
+	users, maxInflight, mockTokens                           *int
+	duration, think, thinkJitter, timeout, mockTTFT, mockITL *time.Duration
+	sampleEvery, soak, soakWarmup                            *time.Duration
+	maxRequests                                              *int64
+	seed                                                     *uint64
+	thresholds                                               multiFlag
+	given                                                    map[string]bool
+}
+
+func addLoadFlags(fs *flag.FlagSet) *loadFlags {
+	dm := mockllm.DefaultConfig().Latency
+	lf := &loadFlags{
+		list:         fs.Bool("list", false, "list the built-in scenarios and exit"),
+		scenarioName: fs.String("scenario", "", "built-in scenario `name` (see --list)"),
+		scenarioFile: fs.String("scenario-file", "", "scenario YAML `file` (strict: an unknown field is an error)"),
+		target:       fs.String("target", "", "load a running server at this loopback `URL` (http://127.0.0.1:PORT) instead of starting one"),
+		hiveBin:      fs.String("hive-bin", "bin/hive", "hive `binary` to start (without --target)"),
+
+		users:       fs.Int("users", 0, "virtual users (closed model), or the default --max-inflight (open model)"),
+		rate:        fs.String("rate", "", "open model arrival `rate`: R/s, R/min or R/h (sets model open)"),
+		maxInflight: fs.Int("max-inflight", 0, "open model: requests running at once (default --users)"),
+		duration:    fs.Duration("duration", 0, "how long requests are issued (overrides the scenario)"),
+		think:       fs.Duration("think", 0, "closed model: pause between a user's requests"),
+		thinkJitter: fs.Duration("think-jitter", 0, "± uniform jitter of --think (default --think/2)"),
+		timeout:     fs.Duration("timeout", 0, "per-request timeout (default 30s)"),
+		maxRequests: fs.Int64("max-requests", 0, "hard cap on requests issued (default derived from rate or users and duration)"),
+		profile:     fs.String("profile", "", "consensus profile of the requests (default balanced)"),
+		mix:         fs.String("mix", "", "request mix `kind=weight,...` of consensus, cache_hit, conversation_read"),
+		seed:        fs.Uint64("seed", 0, "seed of the kind choice and think jitter (default 1)"),
+		given:       map[string]bool{},
+	}
+	fs.Var(&lf.thresholds, "threshold", "add a threshold `expr` (repeatable), e.g. 'p(99)<300ms'")
+
+	lf.mockTTFT = fs.Duration("mock-ttft", dm.TTFT, "mock LLM time to first token of every reply (no jitter)")
+	lf.mockITL = fs.Duration("mock-itl", dm.ITL, "mock LLM gap between two tokens (no jitter)")
+	lf.mockTokens = fs.Int("mock-tokens", dm.Tokens, "mock LLM tokens per reply")
+
+	lf.sampleEvery = fs.Duration("sample-every", 0, "server memory sampling interval (default 1s, 5s with --soak)")
+	lf.soak = fs.Duration("soak", 0, "soak for this `duration` (replaces --duration) and judge memory growth")
+	lf.soakWarmup = fs.Duration("soak-warmup", -1, "samples before this are left out of the soak fit (default 20% of --soak)")
+	lf.leakBound = fs.String("leak-bound", "1MB/min", "largest RSS and heap growth that is not a leak (SIZE/TIME)")
+	lf.goroutineBound = fs.String("goroutine-bound", "1/min", "largest goroutine growth that is not a leak (COUNT/TIME)")
+
+	lf.out = fs.String("out", "", "write a results `file` (harness/results format: raw latencies, RSS samples)")
+	lf.jsonOut = fs.String("json", "", "write the full load report as JSON to `file` (thresholds, errors, memory timeline, soak)")
+	return lf
+}
+
+// scenario builds the scenario (built-in, file, or flags alone), applies
+// the flags given, and the run's options (soak, sampling).
+func (lf *loadFlags) scenario() (load.Scenario, load.Options, error) {
+	var sc load.Scenario
+	var err error
+	adHoc := false // the mock of an ad-hoc run is what the --mock-* flags say, defaults included
 	switch {
-	case !rep.Complete && ctx.Err() != nil:
-		return exitcode.InfraError("hivebench load: %s (report above is partial)", rep.IncompleteReason)
-	case !rep.Passed():
-		var failed []string
-		for _, t := range rep.Failed() {
-			failed = append(failed, t.Expr)
+	case *lf.scenarioName != "" && *lf.scenarioFile != "":
+		return sc, load.Options{}, exitcode.UsageError("hivebench load: --scenario and --scenario-file are exclusive; give one")
+	case *lf.scenarioName != "":
+		sc, err = load.Builtin(*lf.scenarioName)
+	case *lf.scenarioFile != "":
+		sc, err = load.LoadScenarioFile(*lf.scenarioFile)
+	default:
+		if sc, err = load.AdHocScenario(lf.given["rate"], lf.given["users"], lf.given["max-inflight"]); err != nil {
+			err = fmt.Errorf("hivebench load: %w", err)
 		}
-		if rep.Soak != nil && !rep.Soak.Passed() {
-			failed = append(failed, "soak")
+		adHoc = true
+	}
+	if err != nil {
+		return sc, load.Options{}, err
+	}
+	if lf.given["soak"] && lf.given["duration"] {
+		return sc, load.Options{}, exitcode.UsageError("hivebench load: --soak sets the duration; drop --duration")
+	}
+	o, err := lf.overrides(adHoc && *lf.target == "")
+	if err != nil {
+		return sc, load.Options{}, err
+	}
+	sc.Apply(o)
+	if err := sc.Validate(); err != nil {
+		return sc, load.Options{}, exitcode.UsageError("hivebench load: scenario %s: %v", sc.Name, err)
+	}
+	opts := load.Options{SampleEvery: *lf.sampleEvery}
+	if *lf.soak > 0 {
+		sc.Name += "-soak"
+		if opts.Soak, err = load.NewSoakConfig(*lf.soak, *lf.soakWarmup, *lf.leakBound, *lf.goroutineBound); err != nil {
+			return sc, opts, fmt.Errorf("hivebench load: %w", err)
 		}
-		return exitcode.RegressionError("hivebench load: %s failed: %s", sc.Name, strings.Join(failed, ", "))
+		if opts.SampleEvery == 0 {
+			opts.SampleEvery = 5 * time.Second
+		}
+	} else if lf.given["soak"] {
+		return sc, opts, exitcode.UsageError("hivebench load: --soak %v; want a positive duration such as 30m", *lf.soak)
+	}
+	if lf.given["sample-every"] && *lf.sampleEvery <= 0 {
+		return sc, opts, exitcode.UsageError("hivebench load: --sample-every %v; want a positive duration such as 5s", *lf.sampleEvery)
+	}
+	return sc, opts, nil
+}
+
+// overrides are the scenario flags given; allMock takes every --mock-*
+// flag, defaults included.
+func (lf *loadFlags) overrides(allMock bool) (load.Overrides, error) {
+	g := func(name string) bool { return lf.given[name] }
+	mock := func(name string) bool { return allMock || g(name) }
+	o := load.Overrides{
+		Users: ifSet(g("users"), lf.users), MaxInFlight: ifSet(g("max-inflight"), lf.maxInflight),
+		Duration: ifSet(g("duration"), lf.duration), Think: ifSet(g("think"), lf.think),
+		ThinkJitter: ifSet(g("think-jitter"), lf.thinkJitter), Timeout: ifSet(g("timeout"), lf.timeout),
+		MaxRequests: ifSet(g("max-requests"), lf.maxRequests), Profile: ifSet(g("profile"), lf.profile),
+		Seed: ifSet(g("seed"), lf.seed), MockTTFT: ifSet(mock("mock-ttft"), lf.mockTTFT),
+		MockITL: ifSet(mock("mock-itl"), lf.mockITL), MockTokens: ifSet(mock("mock-tokens"), lf.mockTokens),
+		Thresholds: lf.thresholds,
+	}
+	if g("soak") {
+		o.Duration = lf.soak
+	}
+	if g("rate") {
+		r, err := load.ParseRate(*lf.rate)
+		if err != nil {
+			return o, exitcode.UsageError("hivebench load: --rate: %v", err)
+		}
+		o.Rate = &r
+	}
+	if g("mix") {
+		m, err := load.ParseMix(*lf.mix)
+		if err != nil {
+			return o, fmt.Errorf("hivebench load: %w", err)
+		}
+		o.Mix = m
+	}
+	return o, nil
+}
+
+func ifSet[T any](given bool, v *T) *T {
+	if given {
+		return v
 	}
 	return nil
 }
 
-func mockTokensOrDefault(n int) int {
-	if n == 0 {
-		return load.DefaultMockTokens
-	}
-	return n
-}
-
-// adHocScenario is the scenario of a run given by flags alone: open when
-// --rate is given, else closed with --users; 30 s of consensus requests.
-func adHocScenario(given map[string]bool) (load.Scenario, error) {
-	sc := load.NewScenario()
-	sc.Name = "adhoc"
-	sc.Duration = 30 * time.Second
-	sc.Mix = map[string]float64{string(load.KindConsensus): 1}
-	switch {
-	case given["rate"]:
-		sc.Model = load.Open
-		if !given["users"] && !given["max-inflight"] {
-			sc.Users = 100
+// remote is --target: a running server, loaded as it is.
+func (lf *loadFlags) remote(env *cli.Env, sc load.Scenario) (load.Target, error) {
+	for _, f := range []string{"mock-ttft", "mock-itl", "mock-tokens", "hive-bin"} {
+		if lf.given[f] {
+			return load.Target{}, exitcode.UsageError("hivebench load: --%s has no effect with --target: the harness starts neither a mock nor a server there", f)
 		}
-	case given["users"]:
-		sc.Model = load.Closed
-	default:
-		return sc, exitcode.UsageError("hivebench load: say what load to offer: --scenario NAME (see --list), --scenario-file FILE, --users N (closed model) or --rate R/min (open model)")
 	}
-	return sc, nil
-}
-
-// parseMix parses "consensus=8,cache_hit=1".
-func parseMix(s string) (map[string]float64, error) {
-	m := map[string]float64{}
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(part, "=")
-		if !ok {
-			return nil, exitcode.UsageError("hivebench load: --mix %q: %q is not kind=weight", s, part)
-		}
-		if _, err := load.ParseKind(strings.TrimSpace(k)); err != nil {
-			return nil, exitcode.UsageError("hivebench load: --mix: %v", err)
-		}
-		w, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		if err != nil {
-			return nil, exitcode.UsageError("hivebench load: --mix %q: weight %q is not a number", s, v)
-		}
-		m[strings.TrimSpace(k)] = w
+	if sc.UsesDeclared() {
+		return load.Target{}, exitcode.UsageError("hivebench load: a threshold uses \"declared\", but with --target the harness starts no mock, so no latency is declared; give the bound as a duration")
 	}
-	return m, nil
-}
-
-func listScenarios(env *cli.Env) error {
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	for _, name := range load.BuiltinNames() {
-		sc, err := load.Builtin(name)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%s\n", name, sc.Description)
-	}
-	return tw.Flush()
-}
-
-// stampHiveBuild records the build of the measured hive binary in the
-// results file (the results package stamps hivebench's own by default).
-func stampHiveBuild(ctx context.Context, f *results.File, bin string, env *cli.Env) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, bin, "version", "--json").Output()
-	var v struct {
-		Commit string `json:"commit"`
-		Dirty  bool   `json:"dirty"`
-	}
-	if err == nil {
-		err = json.Unmarshal(out, &v)
-	}
-	if err == nil && v.Commit == "" {
-		err = errors.New("no commit in its output")
-	}
+	base, err := load.CheckTargetURL(*lf.target)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "hivebench load: warning: `%s version --json`: %v; the results file carries hivebench's build stamp\n", bin, err)
-		return
+		return load.Target{}, err
 	}
-	f.Env.Commit, f.Env.Dirty = v.Commit, v.Dirty
+	return load.Target{URL: base, Token: env.Getenv("HIVE_API_TOKEN")}, nil
 }

@@ -20,15 +20,7 @@ func init() {
 	})
 }
 
-// runMockLLM serves harness/mockllm until ctx is canceled (SIGINT/SIGTERM),
-// then shuts down gracefully and prints the final counters on stderr. The
-// only line on stdout is the base URL, as a shell export, so that
-// `eval "$(hivebench mock-llm ... | head -1)"`-style wrappers can take it.
-func runMockLLM(ctx context.Context, env *cli.Env, args []string) error {
-	d := mockllm.DefaultConfig()
-	fs := cli.FlagSet(env, "hivebench", "mock-llm")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: hivebench mock-llm [flags]
+const mockLLMUsage = `Usage: hivebench mock-llm [flags]
 
 Serves an OpenAI-compatible chat completions API on a loopback address and
 prints the base URL to give the engine (export HIVE_LLM_BASE_URL=...).
@@ -37,7 +29,17 @@ Scripted faults are chosen per request by model name, e.g. "@fail-500x3/any",
 "@cut-after-5/any"; the grammar is in: go doc github.com/hiveperf/hive/harness/mockllm
 
 Flags:
-`)
+`
+
+// runMockLLM serves harness/mockllm until ctx is canceled (SIGINT/SIGTERM),
+// then shuts down gracefully and prints the final counters on stderr. The
+// only line on stdout is the base URL, as a shell export, so that
+// `eval "$(hivebench mock-llm ... | head -1)"`-style wrappers can take it.
+func runMockLLM(ctx context.Context, env *cli.Env, args []string) error {
+	d := mockllm.DefaultConfig()
+	fs := cli.FlagSet(env, "hivebench", "mock-llm")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), mockLLMUsage)
 		fs.PrintDefaults()
 	}
 
@@ -53,24 +55,17 @@ Flags:
 	apply["models"] = func(c *mockllm.Config) { c.Models = splitList(*models) }
 
 	ttft := fs.Duration("ttft", d.Latency.TTFT, "mean time to first token")
-	// A mean given without its jitter keeps the jitter within a quarter of
-	// the mean, so `--ttft 5ms` alone is valid; flags apply in name order,
-	// so an explicit --ttft-jitter still wins.
-	apply["ttft"] = func(c *mockllm.Config) {
-		c.Latency.TTFT = *ttft
-		c.Latency.TTFTJitter = min(c.Latency.TTFTJitter, *ttft/4)
-	}
+	// Flags apply in name order, so an explicit --ttft-jitter still wins
+	// over the jitter --ttft keeps within a quarter of the mean.
+	apply["ttft"] = func(c *mockllm.Config) { c.Latency.SetTTFT(*ttft) }
 	ttftJitter := fs.Duration("ttft-jitter", d.Latency.TTFTJitter, "TTFT jitter: uniform ± around the mean, at most the mean")
 	apply["ttft-jitter"] = func(c *mockllm.Config) { c.Latency.TTFTJitter = *ttftJitter }
 	itl := fs.Duration("itl", d.Latency.ITL, "mean inter-token latency")
-	apply["itl"] = func(c *mockllm.Config) { c.Latency.ITL = *itl; c.Latency.ITLJitter = min(c.Latency.ITLJitter, *itl/4) }
+	apply["itl"] = func(c *mockllm.Config) { c.Latency.SetITL(*itl) }
 	itlJitter := fs.Duration("itl-jitter", d.Latency.ITLJitter, "inter-token jitter: uniform ± around the mean, at most the mean")
 	apply["itl-jitter"] = func(c *mockllm.Config) { c.Latency.ITLJitter = *itlJitter }
 	tokens := fs.Int("tokens", d.Latency.Tokens, "mean reply length in tokens")
-	apply["tokens"] = func(c *mockllm.Config) {
-		c.Latency.Tokens = *tokens
-		c.Latency.TokensJitter = min(c.Latency.TokensJitter, *tokens/4)
-	}
+	apply["tokens"] = func(c *mockllm.Config) { c.Latency.SetTokens(*tokens) }
 	tokensJitter := fs.Int("tokens-jitter", d.Latency.TokensJitter, "reply length jitter: uniform ± around the mean, below the mean")
 	apply["tokens-jitter"] = func(c *mockllm.Config) { c.Latency.TokensJitter = *tokensJitter }
 

@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
-	"github.com/hiveperf/hive/internal/atomicfile"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/reports"
@@ -54,7 +50,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	ts, err := loadTiers(*targetsFile, *tier)
+	ts, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -65,13 +61,7 @@ Flags:
 		}
 	}
 	if len(files) == 1 {
-		r := reports.Run{File: files[0], Outcomes: ts.check(files[0], fileMetrics{files[0]})}
-		if ts.tier != nil {
-			r.Tier = ts.tier.Name
-		}
-		if ts.ref != nil {
-			r.Reference = filterOutcomes(targets.Check(*ts.ref, files[0]), fileMetrics{files[0]})
-		}
+		r := reports.NewRun(files[0], ts, targets.FileMetrics(files[0]))
 		return writeTo(env, *out, func(w writer) error { return reports.WriteRun(w, f, r) })
 	}
 	th, err := suite.ParseThresholds(*threshold)
@@ -82,38 +72,17 @@ Flags:
 	if err != nil {
 		return err
 	}
-	if ts.tier != nil {
-		c.Tier = ts.tier.Name
-		c.Outcomes = ts.check(files[1], fileMetrics{files[1]})
-	}
+	c.CheckTier(ts, targets.FileMetrics(files[1]))
 	return writeTo(env, *out, func(w writer) error { return reports.WriteComparison(w, f, c) })
 }
 
 type writer = io.Writer
 
-// writeTo renders into path, or onto stdout when path is empty. A file is
-// written atomically and durably (internal/atomicfile), so a CI artifact is
-// never half a report.
+// writeTo renders into path (reports.WriteFile), or onto stdout when path
+// is empty.
 func writeTo(env *cli.Env, path string, render func(w writer) error) error {
 	if path == "" {
 		return render(env.Stdout)
 	}
-	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return exitcode.UsageError("cannot write %s: directory %s does not exist", path, dir)
-	}
-	var renderErr error
-	err := atomicfile.WriteWith(path, 0o644, func(w io.Writer) error {
-		renderErr = render(w)
-		return renderErr
-	})
-	switch {
-	case err == nil:
-		return nil
-	case renderErr != nil:
-		return renderErr
-	case errors.Is(err, os.ErrPermission):
-		return exitcode.UsageError("cannot %v", err)
-	}
-	return exitcode.InfraError("%v", err)
+	return reports.WriteFile(path, render)
 }

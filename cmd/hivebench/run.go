@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/export"
-	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
@@ -70,7 +69,7 @@ Flags:
 	if err != nil {
 		return err
 	}
-	tiers, err := loadTiers(*targetsFile, *tier)
+	tiers, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -81,14 +80,14 @@ Flags:
 	if err != nil {
 		return err
 	}
-	file, runErr := m.measure(ctx, env)
+	file, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
 	if file == nil {
 		return runErr
 	}
 	if err := file.Write(*out); err != nil {
 		return errors.Join(runErr, err)
 	}
-	if err := reports.WriteRun(env.Stdout, f, tiers.run(file, m.sel)); err != nil {
+	if err := reports.WriteRun(env.Stdout, f, reports.NewRun(file, tiers, m.Selection)); err != nil {
 		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
 	}
 	shareResults(ctx, env, file, *out, *push, *textfile, *record, hf)
@@ -120,185 +119,11 @@ func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
 	}
 }
 
-// measurement is a resolved suite and selection, ready to run.
-type measurement struct {
-	suite suite.Suite
-	sel   suite.Selection
-	bin   string
-	// fingerprint is the workload's, taken before measuring; nil without
-	// a workload.
-	fingerprint *results.Fingerprint
-}
-
 // prepare resolves the flags into a suite and a selection; every mistake
 // is a usage error naming its flag.
-func (mf *measureFlags) prepare(ctx context.Context) (*measurement, error) {
-	return prepareSuite(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
+func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error) {
+	return suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
 		*mf.metrics, *mf.hiveBin)
-}
-
-func prepareSuite(ctx context.Context, name string, o suite.Options, metrics, bin string) (*measurement, error) {
-	s, err := suite.Lookup(name)
-	if err != nil {
-		return nil, exitcode.UsageError("--suite: %v", err)
-	}
-	if s, err = s.With(o); err != nil {
-		return nil, err
-	}
-	sel, err := selectProbes(s, metrics)
-	if err != nil {
-		return nil, err
-	}
-	if s, err = s.ResolveWorkload(ctx, sel.Families()); err != nil {
-		return nil, err
-	}
-	// Probes read their configuration when built: build them again with
-	// the resolved workload.
-	if sel, err = selectProbes(s, metrics); err != nil {
-		return nil, err
-	}
-	m := &measurement{suite: s, sel: sel, bin: bin}
-	// Now, not after measuring: an interrupted run must be able to save
-	// its results whatever became of the tree.
-	if s.Probe.Workload != "" {
-		fp, err := suite.FingerprintWorkload(s.Probe.Workload)
-		if err != nil {
-			return nil, err
-		}
-		m.fingerprint = &fp
-	}
-	return m, nil
-}
-
-func selectProbes(s suite.Suite, metrics string) (suite.Selection, error) {
-	probes, err := probe.All(s.Probe)
-	if err != nil {
-		return suite.Selection{}, err
-	}
-	return suite.Select(probes, metrics)
-}
-
-// measure runs the suite against the binary and returns the results file:
-// complete, or (with the error) incomplete with the rounds that finished.
-// A nil file means nothing was measured.
-func (m *measurement) measure(ctx context.Context, env *cli.Env) (*results.File, error) {
-	info, err := suite.HiveVersion(ctx, "--hive-bin", m.bin)
-	if err != nil {
-		return nil, err
-	}
-	progress := progressTo(env.Stderr, "hivebench run")
-	progress("%s; measuring %s", m.suite, info.Label())
-	start := time.Now()
-	rec, runErr := suite.Run(ctx, m.suite, m.sel, probe.Target{Name: "hive", HiveBin: m.bin}, progress)
-	file, err := suite.NewFile(rec, suite.FileOptions{Suite: m.suite.Name, Workload: m.suite.Probe.Workload, Fingerprint: m.fingerprint, Hive: info})
-	if err != nil {
-		return nil, errors.Join(runErr, err)
-	}
-	if runErr != nil {
-		reason := runErr.Error()
-		if suite.IsInterrupted(runErr) {
-			reason = "interrupted by a signal"
-		}
-		file.MarkIncomplete(fmt.Sprintf("%s (after %v)", firstLine(reason), time.Since(start).Round(time.Second)))
-		return file, runErr
-	}
-	file.MarkComplete()
-	progress("done in %v", time.Since(start).Round(time.Second))
-	return file, nil
-}
-
-// tierSet is the tier a command checks and the reference tier of the
-// "vs TypeScript" column.
-type tierSet struct {
-	tier, ref *targets.Tier
-}
-
-// loadTiers loads the tier called name ("" for none) and the reference tier.
-func loadTiers(file, name string) (tierSet, error) {
-	set, err := targets.LoadFile(file)
-	if err != nil {
-		return tierSet{}, err
-	}
-	var ts tierSet
-	if name != "" {
-		t, err := set.Tier(name)
-		if err != nil {
-			return tierSet{}, exitcode.UsageError("--tier: %v", err)
-		}
-		ts.tier = &t
-	}
-	if r, err := set.Tier(targets.ReferenceTier); err == nil {
-		ts.ref = &r
-	}
-	return ts, nil
-}
-
-// metricSet is what a command measured or read: suite.Selection, or the
-// benchmarks of a results file (fileMetrics).
-type metricSet interface {
-	Has(metric string) bool
-	HasFamily(family string) bool
-}
-
-// fileMetrics is the metric set of a results file.
-type fileMetrics struct{ f *results.File }
-
-func (m fileMetrics) Has(name string) bool {
-	_, ok := m.f.Benchmark(name)
-	return ok
-}
-
-func (m fileMetrics) HasFamily(family string) bool {
-	for _, b := range m.f.Benchmarks {
-		if string(b.Metric) == family {
-			return true
-		}
-	}
-	return false
-}
-
-// check holds f against the tier, keeping only targets of what was
-// measured (a target of a family that was not measured is not "missing").
-// A nil set keeps every target.
-func (ts tierSet) check(f *results.File, set metricSet) []targets.Outcome {
-	if ts.tier == nil {
-		return nil
-	}
-	return filterOutcomes(targets.Check(*ts.tier, f), set)
-}
-
-// run is the reports.Run of f.
-func (ts tierSet) run(f *results.File, set metricSet) reports.Run {
-	r := reports.Run{File: f, Outcomes: ts.check(f, set)}
-	if ts.tier != nil {
-		r.Tier = ts.tier.Name
-	}
-	if ts.ref != nil {
-		r.Reference = filterOutcomes(targets.Check(*ts.ref, f), set)
-	}
-	return r
-}
-
-// filterOutcomes keeps the outcomes of targets that concern a metric of
-// set: a target naming a metric that was not selected is dropped, a family
-// target is kept when its family was. A nil set keeps all.
-func filterOutcomes(outs []targets.Outcome, set metricSet) []targets.Outcome {
-	if set == nil {
-		return outs
-	}
-	var keep []targets.Outcome
-	for _, o := range outs {
-		if o.Target.IsPattern() {
-			fam, _, _ := strings.Cut(o.Target.Metric, ".")
-			if !set.HasFamily(fam) || (o.Benchmark != "" && !set.Has(o.Benchmark)) {
-				continue
-			}
-		} else if !set.Has(o.Target.Metric) {
-			continue
-		}
-		keep = append(keep, o)
-	}
-	return keep
 }
 
 // progressTo prints progress lines on w, prefixed and timestamped relative
@@ -331,10 +156,16 @@ func checkOutDir(flagName, path string) error {
 	return nil
 }
 
-// fileExists reports whether path names an existing regular file.
-func fileExists(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular()
+// checkOutDirs is checkOutDir of every flag (name → path) given.
+func checkOutDirs(paths map[string]string) error {
+	for name, path := range paths {
+		if path != "" {
+			if err := checkOutDir(name, path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // shareResults sends a written run to the places the user asked for. Each

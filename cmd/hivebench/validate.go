@@ -23,10 +23,8 @@ func init() {
 	})
 }
 
-func runValidate(ctx context.Context, env *cli.Env, args []string) error {
-	fs := cli.FlagSet(env, "hivebench", "validate")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: hivebench validate [startup|memory|parsing|consensus|database|all] [flags]
+// validateUsage is a format: %% is a per cent sign.
+const validateUsage = `Usage: hivebench validate [startup|memory|parsing|consensus|database|all] [flags]
 
 Measures the family (or every family) with the suite's probes, or reads a
 results file with --results, and checks the figures against a target tier:
@@ -39,7 +37,12 @@ bounds, so a rerun may give the other verdict. With --strict such a pass
 does not count as met (certifying a release); take more --rounds.
 
 Flags:
-`)
+`
+
+func runValidate(ctx context.Context, env *cli.Env, args []string) error {
+	fs := cli.FlagSet(env, "hivebench", "validate")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), validateUsage)
 		fs.PrintDefaults()
 	}
 	mf := addMeasureFlags(fs, "quick")
@@ -62,7 +65,7 @@ Flags:
 	if *tier == "" {
 		return exitcode.UsageError("hivebench validate: --tier is empty; name the tier to check (%s)", tierNames())
 	}
-	ts, err := loadTiers(*targetsFile, *tier)
+	ts, err := targets.LoadTiers(*targetsFile, *tier)
 	if err != nil {
 		return err
 	}
@@ -75,8 +78,8 @@ Flags:
 		return err
 	}
 	// Before measuring anything: does the tier say anything about it?
-	if len(filterOutcomes(targets.Check(*ts.tier, &results.File{}), sel)) == 0 {
-		return exitcode.UsageError("hivebench validate: tier %s has no target for %s; its targets concern %s", ts.tier.Name, family, targetMetrics(*ts.tier))
+	if len(ts.Check(&results.File{}, sel)) == 0 {
+		return exitcode.UsageError("hivebench validate: tier %s has no target for %s; its targets concern %s", ts.Tier.Name, family, targetMetrics(*ts.Tier))
 	}
 	if *out != "" {
 		if err := checkOutDir("--out", *out); err != nil {
@@ -98,11 +101,11 @@ Flags:
 		if spec == "all" {
 			spec = ""
 		}
-		m, err := prepareSuite(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples}, spec, *mf.hiveBin)
+		m, err := suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples}, spec, *mf.hiveBin)
 		if err != nil {
 			return err
 		}
-		if f, runErr = m.measure(ctx, env); f == nil {
+		if f, runErr = m.Measure(ctx, progressTo(env.Stderr, "hivebench run")); f == nil {
 			return runErr
 		}
 		if *out != "" {
@@ -111,26 +114,21 @@ Flags:
 			}
 		}
 	}
-	outcomes := filterOutcomes(targets.Check(*ts.tier, f), sel)
-	printOutcomes(env, ts.tier.Name, outcomes)
+	outcomes := ts.Check(f, sel)
+	printOutcomes(env, ts.Tier.Name, outcomes)
 	if runErr != nil {
 		return runErr
 	}
 	pass, fail, missing := targets.Tally(outcomes)
-	unsettled := 0
-	for _, o := range outcomes {
-		if o.Status == targets.Pass && o.Marginal {
-			unsettled++
-		}
-	}
+	unsettled := targets.Unsettled(outcomes)
 	if fail+missing > 0 {
-		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.tier.Name, pass, len(outcomes), fail, missing)
+		return exitcode.RegressionError("hivebench validate: tier %s: %d of %d targets met, %d missed, %d without a measurement", ts.Tier.Name, pass, len(outcomes), fail, missing)
 	}
 	if *strict && unsettled > 0 {
 		return exitcode.RegressionError("hivebench validate --strict: tier %s: %d of %d targets met, but the samples settle only %d; the other %d are marked ?: measure again with more --rounds",
-			ts.tier.Name, pass, len(outcomes), pass-unsettled, unsettled)
+			ts.Tier.Name, pass, len(outcomes), pass-unsettled, unsettled)
 	}
-	fmt.Fprintf(env.Stdout, "tier %s: all %d targets met (%s)\n", ts.tier.Name, pass, f.Label())
+	fmt.Fprintf(env.Stdout, "tier %s: all %d targets met (%s)\n", ts.Tier.Name, pass, f.Label())
 	if unsettled > 0 {
 		fmt.Fprintf(env.Stdout, "%d of them marked ?: the samples do not settle them (--strict would not count them)\n", unsettled)
 	}

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/harness/load"
-	"github.com/hiveperf/hive/harness/stats"
+	"github.com/hiveperf/hive/harness/replay"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
@@ -120,7 +120,7 @@ func workloadList(ctx context.Context, env *cli.Env, args []string) error {
 	fmt.Fprintln(tw, "WORKLOAD\tSOURCE\tSIZE\tSTATUS\tTARGETS")
 	for _, m := range set.All() {
 		st := c.State(ctx, m)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, wlSizeOf(m, st), st, m.Targets)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Name, m.Source, workloads.SizeOf(m, st), st, m.Targets)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -141,29 +141,6 @@ func workloadList(ctx context.Context, env *cli.Env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", name, sc.Description, strings.Join(sc.Thresholds, ", "))
 	}
 	return tw.Flush()
-}
-
-// wlSizeOf is the tree's size as best known: the pin, then what was
-// measured at fetch, then the manifest's estimate (marked ~).
-func wlSizeOf(m *workloads.Manifest, st workloads.State) string {
-	switch {
-	case m.Pinned():
-		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(m.Fingerprint.Bytes), m.Fingerprint.Files)
-	case st.Marker != nil:
-		return fmt.Sprintf("%s, %d files", workloads.FormatBytes(st.Marker.Fingerprint.Bytes), st.Marker.Fingerprint.Files)
-	case m.Estimate.Bytes > 0 || m.Estimate.Files > 0:
-		var parts []string
-		if m.Estimate.Bytes > 0 {
-			parts = append(parts, "~"+workloads.FormatBytes(m.Estimate.Bytes))
-		}
-		if m.Estimate.Files > 0 {
-			parts = append(parts, fmt.Sprintf("~%d files", m.Estimate.Files))
-		}
-		return strings.Join(parts, ", ")
-	case m.Source.Type.Local():
-		return "as found"
-	}
-	return "unknown"
 }
 
 func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
@@ -192,36 +169,7 @@ func workloadFetch(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		t := rep.Tree
-		state := "fetched"
-		switch {
-		case m.Source.Type.Local():
-			state = "local, nothing to fetch"
-		case rep.AlreadyCached:
-			state = "already cached"
-		}
-		fmt.Fprintf(env.Stdout, "%s: %s: %s\n  %d files, %d bytes (%s), %s\n", m.Name, state, t.Root, t.Fingerprint.Files, t.Fingerprint.Bytes, workloads.FormatBytes(t.Fingerprint.Bytes), t.Fingerprint.Hash)
-		if t.Content != "" {
-			fmt.Fprintf(env.Stdout, "  content %s\n", t.Content)
-		}
-		if u := rep.Unpack; u != nil {
-			fmt.Fprintf(env.Stdout, "  %s\n", u)
-			for _, e := range u.Examples {
-				fmt.Fprintf(env.Stdout, "    %s\n", e)
-			}
-		}
-		for _, a := range rep.Artefacts {
-			fmt.Fprintf(env.Stdout, "  artefact %s: %d bytes, sha256 %s\n", a.File, a.Size, a.SHA256)
-		}
-		if len(rep.Unpinned) > 0 {
-			fmt.Fprintf(env.Stdout, "  not pinned in %s; to pin the downloads add:\n    artefacts:\n", m.File)
-			for _, a := range rep.Unpinned {
-				fmt.Fprintf(env.Stdout, "      - file: %s\n        size: %d\n        sha256: %s\n", a.File, a.Size, a.SHA256)
-			}
-		}
-		if !m.PinsContent() && t.Content != "" {
-			fmt.Fprintf(env.Stdout, "  fingerprint not pinned in %s; to pin this tree add:\n%s", m.File, wlIndent(workloads.PinSnippet(t.Fingerprint, t.Content), "    "))
-		}
+		rep.WriteText(env.Stdout, m)
 	}
 	return nil
 }
@@ -251,37 +199,12 @@ func workloadVerify(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		wlPrintVerification(env.Stdout, v)
+		v.WriteText(env.Stdout)
 		if err := v.Err(); err != nil {
 			failed = append(failed, err)
 		}
 	}
 	return errors.Join(failed...)
-}
-
-func wlPrintVerification(w io.Writer, v *workloads.Verification) {
-	m := v.Manifest
-	fmt.Fprintf(w, "%s: %s\n  measured: %d files, %d bytes, %s, content %s\n", m.Name, v.Root, v.Measured.Files, v.Measured.Bytes, v.Measured.Hash, v.MeasuredContent)
-	if v.Recorded != nil {
-		fmt.Fprintf(w, "  at fetch: %d files, %d bytes, %s, content %s\n", v.Recorded.Files, v.Recorded.Bytes, v.Recorded.Hash, v.RecordedContent)
-	}
-	if !v.Pinned() {
-		fmt.Fprintf(w, "  pinned:   nothing; to pin this tree, add to %s:\n%s", m.File, wlIndent(v.PinSnippet(), "    "))
-		return
-	}
-	content := "content not pinned"
-	if m.PinsContent() {
-		content = "content " + m.Content
-	}
-	fmt.Fprintf(w, "  pinned:   %d files, %d bytes, %s, %s\n", m.Fingerprint.Files, m.Fingerprint.Bytes, m.Fingerprint.Hash, content)
-	if len(v.Problems()) == 0 {
-		fmt.Fprintln(w, "  ok: the tree is the pinned one")
-		if !m.PinsContent() {
-			fmt.Fprintf(w, "  (names and sizes only: add `content: %s` under fingerprint: in %s to pin the bytes too)\n", v.MeasuredContent, m.File)
-		}
-	} else {
-		fmt.Fprintln(w, "  DIFFERS")
-	}
 }
 
 func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
@@ -322,14 +245,14 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 		return err
 	}
 	tree := &workloads.Tree{Manifest: m, Root: v.Root, Fingerprint: v.Measured, Content: v.MeasuredContent}
-	rep, runErr := workloads.RunReplay(ctx, tree, workloads.ReplayOptions{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
+	rep, runErr := replay.Measure(ctx, tree, replay.Options{HiveBin: *hiveBin, Jobs: *jobs, Runs: *runs, WorkDir: *workDir, Log: env.Stderr,
 		Baseline: *baseline || m.Targets.ParseOnlyRatioMax > 0})
 	if rep == nil {
 		return runErr
 	}
-	wlPrintReplay(env.Stdout, rep)
+	replay.WriteText(env.Stdout, rep)
 	outcomes := rep.Check(m.Targets)
-	wlPrintOutcomes(env.Stdout, m, outcomes)
+	replay.WriteOutcomes(env.Stdout, m, outcomes)
 	if *out != "" && len(rep.Runs) > 0 {
 		f := rep.Results()
 		if err := f.Write(*out); err != nil {
@@ -340,7 +263,7 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 	if runErr != nil {
 		return runErr
 	}
-	if missed := workloads.Missed(outcomes); len(missed) > 0 {
+	if missed := replay.Missed(outcomes); len(missed) > 0 {
 		names := make([]string, len(missed))
 		for i, o := range missed {
 			names[i] = fmt.Sprintf("%s %s (measured %s)", o.Target, o.Bound, o.Measured)
@@ -348,60 +271,6 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 		return exitcode.RegressionError("workload %s missed %d target(s): %s", m.Name, len(missed), strings.Join(names, "; "))
 	}
 	return nil
-}
-
-func wlPrintReplay(w io.Writer, r *workloads.Replay) {
-	fp := r.Tree.Fingerprint
-	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\nhive %s (commit %s%s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash, r.Hive.Version, r.Hive.Commit, wlDirtyMark(r.Hive.Dirty))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tkind\twall\tfiles\tcached\tfiles/s\tMB/s\tper-file p50\tp99\tpeak RSS\t")
-	pair := 0
-	for _, x := range r.Runs {
-		kind := "cold"
-		switch {
-		case x.Warm:
-			kind = "warm"
-		case x.ParseOnly:
-			kind = "parse-only"
-		default:
-			pair++
-		}
-		if x.ParseOnly { // no per-file output in the baseline
-			fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t-\t%.0f\t%.1f\t-\t-\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.FilesPerSec(), x.MBPerSec(), x.PeakRSSString())
-			continue
-		}
-		p50, p99 := wlQuantiles(x.PerFileMS)
-		fmt.Fprintf(tw, "%d\t%s\t%.3f s\t%d\t%d\t%.0f\t%.1f\t%.3f ms\t%.3f ms\t%s\t\n", pair, kind, x.Wall.Seconds(), x.Files, x.Cached, x.FilesPerSec(), x.MBPerSec(), p50, p99, x.PeakRSSString())
-	}
-	tw.Flush()
-	if ratios := r.Ratios(); len(ratios) > 0 {
-		fmt.Fprintf(w, "cold / parse-only wall time: %s\n", wlRatios(ratios))
-	}
-}
-
-func wlPrintOutcomes(w io.Writer, m *workloads.Manifest, outcomes []workloads.Outcome) {
-	if len(outcomes) == 0 {
-		fmt.Fprintf(w, "targets: none in %s\n", m.File)
-		return
-	}
-	fmt.Fprintf(w, "targets (%s):\n", m.File)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, o := range outcomes {
-		mark := "ok"
-		switch {
-		case o.Missing:
-			mark = "n/a"
-		case !o.OK:
-			mark = "MISSED"
-		}
-		fmt.Fprintf(tw, "  %s\t%s %s\tmeasured %s\n", mark, o.Target, o.Bound, o.Measured)
-	}
-	tw.Flush()
-}
-
-func wlQuantiles(ms []float64) (p50, p99 float64) {
-	s := stats.Summarize(ms)
-	return s.P50, s.P99
 }
 
 func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, error) {
@@ -416,24 +285,6 @@ func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, err
 	return out, nil
 }
 
-func wlDirtyMark(d bool) string {
-	if d {
-		return ", dirty"
-	}
-	return ""
-}
-
-func wlIndent(s, pre string) string {
-	lines := strings.SplitAfter(s, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(pre + l)
-		}
-	}
-	return b.String()
-}
-
 // wlIsTerminal reports whether w is a character device: progress bars are
 // for people, periodic lines for logs.
 func wlIsTerminal(w io.Writer) bool {
@@ -443,12 +294,4 @@ func wlIsTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-func wlRatios(rs []float64) string {
-	parts := make([]string, len(rs))
-	for i, v := range rs {
-		parts[i] = fmt.Sprintf("%.3f×", v)
-	}
-	return strings.Join(parts, ", ")
 }

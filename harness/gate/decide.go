@@ -47,6 +47,16 @@ type Verdict struct {
 // Pass reports whether the gate passed.
 func (v Verdict) Pass() bool { return v.Err == nil }
 
+// PassLine is the line of a gate that passed: how many metrics it compared
+// (of results, the metrics of the comparison) and which it let pass
+// uncompared (AllowMissing), then where (e.g. "reports in gate-out").
+func (v Verdict) PassLine(results int, where string) string {
+	if len(v.Missing) > 0 {
+		return fmt.Sprintf("PASS (%d metrics; not compared, allowed by --allow-missing: %s; %s)", v.Compared, Summary(v.Missing), where)
+	}
+	return fmt.Sprintf("PASS (%d metrics; %s)", results, where)
+}
+
 // Decide applies the rule in the package doc.
 func Decide(in Input) Verdict {
 	v := Verdict{Missing: append([]Missing(nil), in.Missing...)}

@@ -227,3 +227,24 @@ func TestCheckBase(t *testing.T) {
 		})
 	}
 }
+
+func TestPassLine(t *testing.T) {
+	cases := []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"everything compared", Input{Results: []compare.Result{result("startup.serve", compare.Same, 1), result("memory.idle_rss", compare.Improved, -3)}},
+			"PASS (2 metrics; reports in gate-out)"},
+		{"missing allowed", Input{Results: []compare.Result{result("startup.serve", compare.Same, 1), invalidResult("memory.idle_rss")},
+			Missing: []Missing{{Name: "memory.idle_rss", Why: "no samples in head"}}, AllowMissing: true},
+			"PASS (1 metrics; not compared, allowed by --allow-missing: memory.idle_rss (no samples in head); reports in gate-out)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			v := Decide(c.in)
+			require.True(t, v.Pass(), "%v", v.Err)
+			assert.Equal(t, c.want, v.PassLine(len(c.in.Results), "reports in gate-out"))
+		})
+	}
+}

@@ -14,9 +14,16 @@
 //	load.ToResults(rep).Write("load.json")                 // harness/results format
 //
 // To load a server the harness starts itself (as `hivebench load` does
-// without --target), start the mock LLM (harness/mockllm) and then
-// StartServe, and pass the server's PID in the Target so that RSS is read
-// from /proc/PID/status instead of /metrics.
+// without --target), StartLocal starts the mock LLM (harness/mockllm) and
+// then StartServe; its Target carries the server's PID so that RSS is read
+// from /proc/PID/status instead of /metrics, and its Declared is the
+// Options.Declared of the run.
+//
+// A command line states a run as a scenario (Builtin, LoadScenarioFile, or
+// AdHocScenario for flags alone) changed by Overrides (Scenario.Apply; the
+// mix from ParseMix), with a soak from NewSoakConfig. Save writes the
+// results and JSON files, then the text report; Report.Verdict is the exit
+// status.
 //
 // # Load models
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hiveperf/hive/harness/stats"
@@ -240,6 +241,26 @@ func (rep *Report) Failed() []ThresholdResult {
 		}
 	}
 	return out
+}
+
+// Verdict is the exit status of a finished run: an infrastructure error
+// (exit 3) when an interrupt cut it short, a regression (exit 1) naming
+// every threshold that failed (and the soak) when one did, else nil.
+func (rep *Report) Verdict(interrupted bool) error {
+	switch {
+	case !rep.Complete && interrupted:
+		return exitcode.InfraError("%s (report above is partial)", rep.IncompleteReason)
+	case !rep.Passed():
+		var failed []string
+		for _, t := range rep.Failed() {
+			failed = append(failed, t.Expr)
+		}
+		if rep.Soak != nil && !rep.Soak.Passed() {
+			failed = append(failed, "soak")
+		}
+		return exitcode.RegressionError("%s failed: %s", rep.Scenario.Name, strings.Join(failed, ", "))
+	}
+	return nil
 }
 
 // ErrorRate is errors / requests over all kinds (0 with no requests).

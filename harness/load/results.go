@@ -1,6 +1,12 @@
 package load
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"time"
+
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
 )
@@ -97,4 +103,28 @@ func ToResults(rep *Report) *results.File {
 		f.MarkIncomplete("no request succeeded, so there is no latency to record")
 	}
 	return f
+}
+
+// StampBuild records the build of the measured hive binary (`bin version
+// --json`) in f, which results.NewFile stamps with hivebench's own. On an
+// error f keeps that stamp.
+func StampBuild(ctx context.Context, f *results.File, bin string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "version", "--json").Output()
+	var v struct {
+		Commit string `json:"commit"`
+		Dirty  bool   `json:"dirty"`
+	}
+	if err == nil {
+		err = json.Unmarshal(out, &v)
+	}
+	if err == nil && v.Commit == "" {
+		err = errors.New("no commit in its output")
+	}
+	if err != nil {
+		return err
+	}
+	f.Env.Commit, f.Env.Dirty = v.Commit, v.Dirty
+	return nil
 }

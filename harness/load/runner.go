@@ -265,19 +265,38 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 	}
 	stopIssuing()
 	issuingEnded := time.Now()
-	interrupted := ctx.Err() != nil
+	interrupted := r.drain(ctx, &wg, opt.StopGrace, cutInFlight)
+	stopSampler()
+	<-samplerDone
 
-	// Let in-flight requests finish: every one within its own timeout after
-	// a normal end, StopGrace after an interrupt; then cut the rest (they
-	// are counted as interrupted, not as errors).
+	r.finish(rep, issuingEnded, interrupted)
+	rep.Memory = sampler.report()
+	rep.build(r.rec)
+	for _, t := range thresholds {
+		rep.Thresholds = append(rep.Thresholds, t.Evaluate(rep, opt.Declared))
+	}
+	if opt.Soak != nil {
+		rep.Soak = AnalyzeSoak(rep.Memory.Samples, *opt.Soak)
+	}
+	return rep, nil
+}
+
+// drain lets the requests in flight finish once issuing has stopped:
+// every one within its own timeout after a normal end, stopGrace after an
+// interrupt; then it cuts the rest (they are counted as interrupted, not
+// as errors). It reports whether the run was interrupted, before the
+// drain or during it.
+func (r *runner) drain(ctx context.Context, wg *sync.WaitGroup, stopGrace time.Duration, cutInFlight context.CancelFunc) bool {
+	interrupted := ctx.Err() != nil
 	drained := make(chan struct{})
 	go func() { wg.Wait(); close(drained) }()
-	grace := sc.Timeout + time.Second
+	grace := r.sc.Timeout + time.Second
 	cancelled := ctx.Done()
 	if interrupted {
-		grace, cancelled = opt.StopGrace, nil
+		grace, cancelled = stopGrace, nil
 	}
 	graceTimer := time.NewTimer(grace)
+	defer graceTimer.Stop()
 	select {
 	case <-drained:
 	case <-graceTimer.C:
@@ -288,15 +307,17 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 		interrupted = true
 		select {
 		case <-drained:
-		case <-time.After(opt.StopGrace):
+		case <-time.After(stopGrace):
 			cutInFlight()
 			<-drained
 		}
 	}
-	graceTimer.Stop()
-	stopSampler()
-	<-samplerDone
+	return interrupted
+}
 
+// finish records in rep how long the run issued and lasted, whether it is
+// complete (or why not), and the fate of the open model's arrivals.
+func (r *runner) finish(rep *Report, issuingEnded time.Time, interrupted bool) {
 	end := r.rec.lastDone
 	if end.Before(issuingEnded) {
 		end = issuingEnded
@@ -306,23 +327,14 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 	rep.Window = issuingEnded.Sub(r.t0)
 	switch {
 	case interrupted:
-		rep.IncompleteReason = fmt.Sprintf("interrupted after %.1fs of %v; partial results", issuingEnded.Sub(r.t0).Seconds(), sc.Duration)
+		rep.IncompleteReason = fmt.Sprintf("interrupted after %.1fs of %v; partial results", issuingEnded.Sub(r.t0).Seconds(), r.sc.Duration)
 	case r.capHit.Load():
-		rep.IncompleteReason = fmt.Sprintf("stopped after %.1fs of %v: the request cap (%d) was reached", issuingEnded.Sub(r.t0).Seconds(), sc.Duration, rep.MaxRequests)
+		rep.IncompleteReason = fmt.Sprintf("stopped after %.1fs of %v: the request cap (%d) was reached", issuingEnded.Sub(r.t0).Seconds(), r.sc.Duration, rep.MaxRequests)
 	default:
 		rep.Complete = true
 	}
 	rep.Arrivals = r.arrivals.Load()
 	rep.Dropped = r.dropped.Load()
-	rep.Memory = sampler.report()
-	rep.build(r.rec)
-	for _, t := range thresholds {
-		rep.Thresholds = append(rep.Thresholds, t.Evaluate(rep, opt.Declared))
-	}
-	if opt.Soak != nil {
-		rep.Soak = AnalyzeSoak(rep.Memory.Samples, *opt.Soak)
-	}
-	return rep, nil
 }
 
 // runClosed starts Users virtual users; each sends, waits for the answer,

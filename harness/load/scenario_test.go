@@ -1,8 +1,10 @@
 package load
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,4 +149,17 @@ func TestParseKind(t *testing.T) {
 	_, err := ParseKind("analyze_small")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "no analysis endpoint")
+}
+
+func TestWriteScenarios(t *testing.T) {
+	var b bytes.Buffer
+	require.NoError(t, WriteScenarios(&b))
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	require.Len(t, lines, len(BuiltinNames()))
+	for i, name := range BuiltinNames() {
+		sc, err := Builtin(name)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(lines[i], name+" "), lines[i])
+		assert.True(t, strings.HasSuffix(lines[i], sc.Description), lines[i])
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // SoakConfig sets how a soak run's memory series are judged.
@@ -25,6 +27,29 @@ type SoakConfig struct {
 
 // DefaultSoakLevel is the confidence level of soak slope intervals.
 const DefaultSoakLevel = 0.95
+
+// NewSoakConfig is the soak of a command line: a soak of the given
+// duration whose fit leaves out warmup (a negative warmup takes the
+// default, a fifth of the soak), with growth bounds as
+// ParseBytesPerMinute and ParseCountPerMinute read them. Errors are usage
+// errors naming the flags.
+func NewSoakConfig(soak, warmup time.Duration, byteBound, goroutineBound string) (*SoakConfig, error) {
+	cfg := SoakConfig{Level: DefaultSoakLevel, Warmup: soak / 5}
+	if warmup >= 0 {
+		cfg.Warmup = warmup
+	}
+	if cfg.Warmup >= soak {
+		return nil, exitcode.UsageError("--soak-warmup %v leaves nothing of --soak %v to fit", cfg.Warmup, soak)
+	}
+	var err error
+	if cfg.ByteBound, err = ParseBytesPerMinute(byteBound); err != nil {
+		return nil, exitcode.UsageError("--leak-bound: %v", err)
+	}
+	if cfg.GoroutineBound, err = ParseCountPerMinute(goroutineBound); err != nil {
+		return nil, exitcode.UsageError("--goroutine-bound: %v", err)
+	}
+	return &cfg, nil
+}
 
 // The soak verdicts.
 const (

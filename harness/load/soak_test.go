@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 func TestStudentTQuantile(t *testing.T) {
@@ -119,4 +121,35 @@ func TestAnalyzeSoakVerdicts(t *testing.T) {
 	cold := AnalyzeSoak(s, SoakConfig{ByteBound: 1e6, GoroutineBound: 1}).Verdicts[0]
 	assert.Equal(t, VerdictLeak, cold.Verdict, "slope %v CI [%v, %v]", cold.Slope, cold.Lo, cold.Hi)
 	assert.InDelta(t, 1.259e6, cold.Slope, 1e3)
+}
+
+func TestNewSoakConfig(t *testing.T) {
+	cases := []struct {
+		name         string
+		soak, warmup time.Duration
+		bytes, count string
+		want         SoakConfig
+		wantErr      string
+	}{
+		{"default warm-up is a fifth", 10 * time.Minute, -1, "1MB/min", "1/min",
+			SoakConfig{Level: DefaultSoakLevel, Warmup: 2 * time.Minute, ByteBound: 1e6, GoroutineBound: 1}, ""},
+		{"warm-up given, even none", time.Minute, 0, "2KiB/s", "60/h",
+			SoakConfig{Level: DefaultSoakLevel, ByteBound: 2048 * 60, GoroutineBound: 1}, ""},
+		{"warm-up eats the soak", time.Minute, time.Minute, "1MB/min", "1/min", SoakConfig{}, "--soak-warmup 1m0s leaves nothing of --soak 1m0s to fit"},
+		{"bad byte bound", time.Minute, -1, "1MB", "1/min", SoakConfig{}, "--leak-bound: "},
+		{"bad goroutine bound", time.Minute, -1, "1MB/min", "1", SoakConfig{}, "--goroutine-bound: "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := NewSoakConfig(c.soak, c.warmup, c.bytes, c.count)
+			if c.wantErr != "" {
+				require.Error(t, err)
+				assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+				assert.Contains(t, err.Error(), c.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.want, *got)
+		})
+	}
 }

@@ -88,6 +88,23 @@ func DefaultConfig() Config {
 	}
 }
 
+// SetTTFT sets the mean time to first token and keeps its jitter within a
+// quarter of it, so that a mean given alone (`--ttft 5ms`) is a valid
+// model; a jitter set afterwards wins.
+func (l *Latency) SetTTFT(d time.Duration) {
+	l.TTFT, l.TTFTJitter = d, min(l.TTFTJitter, d/4)
+}
+
+// SetITL is SetTTFT for the inter-token latency.
+func (l *Latency) SetITL(d time.Duration) {
+	l.ITL, l.ITLJitter = d, min(l.ITLJitter, d/4)
+}
+
+// SetTokens is SetTTFT for the reply length.
+func (l *Latency) SetTokens(n int) {
+	l.Tokens, l.TokensJitter = n, min(l.TokensJitter, n/4)
+}
+
 func (l Latency) withDefaults() Latency {
 	if l.Tokens == 0 {
 		l.Tokens = DefaultTokens

@@ -179,3 +179,33 @@ func TestListenPortInUseIsInfra(t *testing.T) {
 	assert.Equal(t, exitcode.Infra, exitcode.Code(err))
 	assert.Contains(t, err.Error(), first.Addr)
 }
+
+// A mean set alone keeps its jitter within a quarter of it, so the model
+// stays valid; a jitter set afterwards wins.
+func TestLatencySetters(t *testing.T) {
+	d := DefaultConfig().Latency
+	cases := []struct {
+		name string
+		set  func(l *Latency)
+		want func(l Latency) Latency
+	}{
+		{"small TTFT clamps its jitter", func(l *Latency) { l.SetTTFT(4 * time.Millisecond) },
+			func(l Latency) Latency { l.TTFT, l.TTFTJitter = 4*time.Millisecond, time.Millisecond; return l }},
+		{"large TTFT keeps its jitter", func(l *Latency) { l.SetTTFT(time.Hour) },
+			func(l Latency) Latency { l.TTFT = time.Hour; return l }},
+		{"jitter set after wins", func(l *Latency) { l.SetTTFT(4 * time.Millisecond); l.TTFTJitter = 3 * time.Millisecond },
+			func(l Latency) Latency { l.TTFT, l.TTFTJitter = 4*time.Millisecond, 3*time.Millisecond; return l }},
+		{"ITL", func(l *Latency) { l.SetITL(0) }, func(l Latency) Latency { l.ITL, l.ITLJitter = 0, 0; return l }},
+		{"tokens", func(l *Latency) { l.SetTokens(5) }, func(l Latency) Latency { l.Tokens, l.TokensJitter = 5, min(l.TokensJitter, 1); return l }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := d
+			c.set(&got)
+			assert.Equal(t, c.want(d), got)
+			cfg := DefaultConfig()
+			cfg.Latency = got
+			assert.NoError(t, cfg.Validate())
+		})
+	}
+}

@@ -8,6 +8,9 @@
 //
 // # Using it
 //
+//	m, _ := suite.Prepare(ctx, "quick", suite.Options{}, "", "bin/hive") // Lookup … Select, fingerprint
+//	f, err := m.Measure(ctx, progress)                   // Run and NewFile: complete, or incomplete with err
+//
 //	s, _ := suite.Lookup("quick")                       // or "test", "ci", "full"
 //	s, _ = s.ResolveWorkload(ctx, families)             // GOROOT/src/net → absolute
 //	fp, _ := suite.FingerprintWorkload(s.Probe.Workload) // before measuring, never after

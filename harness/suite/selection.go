@@ -92,6 +92,15 @@ func (s Selection) All() []probe.Metric {
 	return out
 }
 
+// Names are the ids of the selected metrics, in report order.
+func (s Selection) Names() []string {
+	var out []string
+	for _, m := range s.All() {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
 // Has reports whether the metric name is selected.
 func (s Selection) Has(name string) bool { return s.keep[name] }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -99,6 +100,21 @@ func Lookup(name string) (Suite, error) {
 		}
 	}
 	return Suite{}, exitcode.UsageError("unknown suite %q; known suites: %s", name, strings.Join(Names(), ", "))
+}
+
+// LookupBaseline names the suite a run compared with base repeats: the
+// one base was recorded with, or *override when not nil (--suite given). A
+// suite this hivebench does not know is a usage error that says to pass
+// --suite.
+func LookupBaseline(base *results.File, override *string) (string, error) {
+	name := base.Suite
+	if override != nil {
+		name = *override
+	}
+	if _, err := Lookup(name); err != nil {
+		return "", exitcode.UsageError("baseline %s was recorded with suite %q, which this hivebench does not know; pass --suite with one of %s", base.Label(), base.Suite, strings.Join(Names(), ", "))
+	}
+	return name, nil
 }
 
 // ForGate returns s with its probes configured for gate rounds

@@ -1,4 +1,4 @@
-package workloads
+package replay
 
 import (
 	"fmt"
@@ -11,8 +11,8 @@ import (
 )
 
 // The real hive binary for the replay tests: built once, on first use, into
-// a directory TestMain removes. Lazily, so that fuzz workers (which run
-// TestMain too) and runs of the parser tests alone do not pay for a build.
+// a directory TestMain removes. Lazily, so that runs of the tests that need
+// no binary (the target checks) alone do not pay for a build.
 var (
 	testDir   string
 	hiveOnce  sync.Once
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "hive-workloads-test-")
+	dir, err := os.MkdirTemp("", "hive-replay-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3

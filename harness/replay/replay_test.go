@@ -1,4 +1,4 @@
-package workloads
+package replay
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/workloads"
 )
 
 // analysedSample is how many files of sampleFiles hive analyzes: Go, C (the
@@ -20,12 +21,13 @@ import (
 // source, so they are not counted at all.
 const analysedSample = 6
 
-func tinyTree(t *testing.T) *Tree {
+func tinyTree(t *testing.T) *workloads.Tree {
 	t.Helper()
 	dir := t.TempDir()
 	writeTree(t, dir, sampleFiles)
-	c := testCache(t)
-	tree, err := c.Tree(context.Background(), &Manifest{Name: "tiny", Source: Source{Type: Dir, Path: dir}, File: "tiny.yaml"})
+	env := map[string]string{"PATH": os.Getenv("PATH"), "HOME": t.TempDir()}
+	c := &workloads.Cache{Dir: filepath.Join(t.TempDir(), "cache"), Getenv: func(k string) string { return env[k] }}
+	tree, err := c.Tree(context.Background(), &workloads.Manifest{Name: "tiny", Source: workloads.Source{Type: workloads.Dir, Path: dir}, File: "tiny.yaml"})
 	require.NoError(t, err)
 	return tree
 }
@@ -33,7 +35,7 @@ func tinyTree(t *testing.T) *Tree {
 func TestReplayTinyTree(t *testing.T) {
 	tree := tinyTree(t)
 	var log bytes.Buffer
-	rep, err := RunReplay(context.Background(), tree, ReplayOptions{HiveBin: needHive(t), WorkDir: t.TempDir(), Runs: 2, Log: &log})
+	rep, err := Measure(context.Background(), tree, Options{HiveBin: needHive(t), WorkDir: t.TempDir(), Runs: 2, Log: &log})
 	require.NoError(t, err)
 	assert.True(t, rep.Complete)
 	require.Len(t, rep.Runs, 4, "two cold+warm pairs")
@@ -80,14 +82,14 @@ func TestReplayTinyTree(t *testing.T) {
 
 	// Targets: a generous bound is met, an impossible one is missed, and
 	// nothing else is checked.
-	out := rep.Check(Targets{ColdWallMax: time.Hour, PeakRSSMax: 64 << 30, PerFileP50Max: time.Nanosecond})
+	out := rep.Check(workloads.Targets{ColdWallMax: time.Hour, PeakRSSMax: 64 << 30, PerFileP50Max: time.Nanosecond})
 	require.Len(t, out, 3)
 	missed := Missed(out)
 	require.Len(t, missed, 1)
 	assert.Equal(t, "per_file_p50_max", missed[0].Target)
 	assert.Contains(t, missed[0].Measured, "p50 of 12 files")
-	assert.Empty(t, rep.Check(Targets{}))
-	assert.Len(t, Missed(rep.Check(Targets{FilesPerSecMin: 1e12, WarmWallMax: time.Nanosecond})), 2)
+	assert.Empty(t, rep.Check(workloads.Targets{}))
+	assert.Len(t, Missed(rep.Check(workloads.Targets{FilesPerSecMin: 1e12, WarmWallMax: time.Nanosecond})), 2)
 }
 
 // With Baseline, each pair gets a parse-only run: it counts the same
@@ -96,7 +98,7 @@ func TestReplayTinyTree(t *testing.T) {
 func TestReplayBaseline(t *testing.T) {
 	tree := tinyTree(t)
 	var log bytes.Buffer
-	rep, err := RunReplay(context.Background(), tree, ReplayOptions{HiveBin: needHive(t), WorkDir: t.TempDir(), Baseline: true, Log: &log})
+	rep, err := Measure(context.Background(), tree, Options{HiveBin: needHive(t), WorkDir: t.TempDir(), Baseline: true, Log: &log})
 	require.NoError(t, err)
 	require.Len(t, rep.Runs, 3, "cold, warm, parse-only")
 	require.Len(t, rep.Cold(), 1)
@@ -120,16 +122,16 @@ func TestReplayBaseline(t *testing.T) {
 			assert.Len(t, b.Samples, 1, name)
 		}
 	}
-	out := rep.Check(Targets{ParseOnlyRatioMax: 1e9})
+	out := rep.Check(workloads.Targets{ParseOnlyRatioMax: 1e9})
 	require.Len(t, out, 1)
 	assert.True(t, out[0].OK, "%+v", out[0])
-	out = rep.Check(Targets{ParseOnlyRatioMax: 1e-9})
+	out = rep.Check(workloads.Targets{ParseOnlyRatioMax: 1e-9})
 	require.Len(t, Missed(out), 1)
 	assert.Equal(t, "parse_only_ratio_max", out[0].Target)
 
 	// Without a baseline the ratio target is not measured, not missed.
 	rep.Runs = rep.Runs[:2]
-	out = rep.Check(Targets{ParseOnlyRatioMax: 1.15})
+	out = rep.Check(workloads.Targets{ParseOnlyRatioMax: 1.15})
 	require.Len(t, out, 1)
 	assert.True(t, out[0].Missing)
 }
@@ -138,13 +140,13 @@ func TestReplayErrors(t *testing.T) {
 	tree := tinyTree(t)
 	empty := t.TempDir()
 	writeTree(t, empty, map[string]string{"README.md": "no source here\n"})
-	emptyTree := &Tree{Manifest: &Manifest{Name: "empty"}, Root: empty}
+	emptyTree := &workloads.Tree{Manifest: &workloads.Manifest{Name: "empty"}, Root: empty}
 	notHive := filepath.Join(t.TempDir(), "fake-hive")
 	require.NoError(t, os.WriteFile(notHive, []byte("#!/bin/sh\necho hello\n"), 0o755))
 
 	cases := []struct {
 		name string
-		tree *Tree
+		tree *workloads.Tree
 		bin  string
 		code int
 		want string
@@ -155,7 +157,7 @@ func TestReplayErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := RunReplay(context.Background(), c.tree, ReplayOptions{HiveBin: c.bin, WorkDir: t.TempDir()})
+			_, err := Measure(context.Background(), c.tree, Options{HiveBin: c.bin, WorkDir: t.TempDir()})
 			require.Error(t, err)
 			assert.Equal(t, c.code, exitcode.Code(err))
 			assert.Contains(t, err.Error(), c.want)
@@ -184,7 +186,7 @@ func TestReplayInterruptedIsIncomplete(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log := &cancelOn{marker: "warm run 1/1: ", cancel: cancel}
-	rep, err := RunReplay(ctx, tree, ReplayOptions{HiveBin: needHive(t), WorkDir: t.TempDir(), Log: log})
+	rep, err := Measure(ctx, tree, Options{HiveBin: needHive(t), WorkDir: t.TempDir(), Log: log})
 	require.ErrorIs(t, err, context.Canceled)
 	require.NotNil(t, rep, "the runs done so far are kept")
 	assert.False(t, rep.Complete)
@@ -194,7 +196,7 @@ func TestReplayInterruptedIsIncomplete(t *testing.T) {
 	require.NoError(t, f.Validate(), "a partial replay is still a valid results file")
 	assert.False(t, f.Complete)
 	assert.Contains(t, f.IncompleteReason, "warm run 1/1")
-	out := rep.Check(Targets{ColdWallMax: time.Hour, WarmWallMax: time.Hour})
+	out := rep.Check(workloads.Targets{ColdWallMax: time.Hour, WarmWallMax: time.Hour})
 	require.Len(t, out, 2)
 	assert.True(t, out[1].Missing, "a target without data is neither met nor missed")
 	assert.Empty(t, Missed(out))
@@ -203,17 +205,17 @@ func TestReplayInterruptedIsIncomplete(t *testing.T) {
 func TestCheckPeakRSSBounds(t *testing.T) {
 	known := Run{PeakRSS: 150e6, Wall: time.Second, Files: 10}
 	bounded := Run{Warm: true, PeakRSSAtMost: 20e6, Wall: time.Second, Files: 10}
-	r := &Replay{Runs: []Run{known, bounded}, Complete: true}
-	out := r.Check(Targets{PeakRSSMax: 200e6})
+	r := &Report{Runs: []Run{known, bounded}, Complete: true}
+	out := r.Check(workloads.Targets{PeakRSSMax: 200e6})
 	require.Len(t, out, 1)
 	assert.True(t, out[0].OK)
 	assert.Equal(t, "150.0 MB (largest of 2 run(s))", out[0].Measured)
 
-	small := &Replay{Runs: []Run{{PeakRSSAtMost: 20e6, Wall: time.Second, Files: 1}}, Complete: true}
-	out = small.Check(Targets{PeakRSSMax: 30e6})
+	small := &Report{Runs: []Run{{PeakRSSAtMost: 20e6, Wall: time.Second, Files: 1}}, Complete: true}
+	out = small.Check(workloads.Targets{PeakRSSMax: 30e6})
 	assert.True(t, out[0].OK, "an upper bound under the ceiling proves it is met")
 	assert.Contains(t, out[0].Measured, "at most 20.0 MB")
-	out = small.Check(Targets{PeakRSSMax: 10e6})
+	out = small.Check(workloads.Targets{PeakRSSMax: 10e6})
 	assert.False(t, out[0].OK, "an upper bound over the ceiling proves nothing, so the target is not met")
 
 	f := r.Results()

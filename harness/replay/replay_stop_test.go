@@ -1,4 +1,4 @@
-package workloads
+package replay
 
 import (
 	"context"
@@ -44,7 +44,7 @@ exit $st
 // An interrupted replay returns only after its hive analyze has stopped,
 // and removes the work directory after that: the child still had its
 // database directory when it finished stopping, and no process of the run
-// is left when RunReplay returns.
+// is left when Measure returns.
 func TestReplayInterruptWaitsForTheChild(t *testing.T) {
 	tree := tinyTree(t)
 	dir := t.TempDir()
@@ -58,12 +58,12 @@ func TestReplayInterruptWaitsForTheChild(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	type outcome struct {
-		rep *Replay
+		rep *Report
 		err error
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		rep, err := RunReplay(ctx, tree, ReplayOptions{HiveBin: bin, WorkDir: work,
+		rep, err := Measure(ctx, tree, Options{HiveBin: bin, WorkDir: work,
 			Env: append(os.Environ(), "REAL_HIVE="+needHive(t), "MARKS="+marks)})
 		done <- outcome{rep, err}
 	}()
@@ -92,7 +92,7 @@ func TestReplayInterruptWaitsForTheChild(t *testing.T) {
 	// The child wrote this last, once it had stopped: if the replay had
 	// returned first, it would not be there yet.
 	got, err := os.ReadFile(filepath.Join(marks, "workdir"))
-	require.NoError(t, err, "RunReplay returned before its child had stopped")
+	require.NoError(t, err, "Measure returned before its child had stopped")
 	assert.Equal(t, "present", strings.TrimSpace(string(got)), "the work directory was removed while the child was still stopping")
 	ents, err := os.ReadDir(work)
 	require.NoError(t, err)

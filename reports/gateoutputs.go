@@ -1,0 +1,59 @@
+package reports
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/exitcode"
+)
+
+// GateOutputs are the files a gate writes into Dir: the two sides' results
+// (base.json, head.json) and the comparison as Markdown, JUnit XML and HTML
+// (summary.md, junit.xml and report.html, unless Markdown, JUnit or HTML
+// gives another path).
+type GateOutputs struct {
+	Dir                   string
+	Markdown, JUnit, HTML string
+}
+
+// WriteSides writes the sides' results into Dir, creating it: head.json,
+// and base.json unless base was read from a file (a stored baseline, which
+// has a Source). A nil side is skipped.
+func (o GateOutputs) WriteSides(base, head *results.File) error {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return exitcode.UsageError("--out %s: %v", o.Dir, err)
+	}
+	if base != nil && base.Source == "" {
+		if err := base.Write(filepath.Join(o.Dir, "base.json")); err != nil {
+			return err
+		}
+	}
+	if head != nil {
+		if err := head.Write(filepath.Join(o.Dir, "head.json")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Write writes c's sides (WriteSides), then its three reports (WriteFile).
+func (o GateOutputs) Write(c Comparison) error {
+	if err := o.WriteSides(c.Base, c.Head); err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		path, def string
+		f         Format
+	}{{o.Markdown, "summary.md", Markdown}, {o.JUnit, "junit.xml", JUnit}, {o.HTML, "report.html", HTML}} {
+		path := r.path
+		if path == "" {
+			path = filepath.Join(o.Dir, r.def)
+		}
+		if err := WriteFile(path, func(w io.Writer) error { return WriteComparison(w, r.f, c) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}

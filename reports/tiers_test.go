@@ -1,0 +1,45 @@
+package reports
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hiveperf/hive/targets"
+)
+
+func TestNewRunAndCheckTier(t *testing.T) {
+	f := fixtureHead()
+	tiers, err := targets.LoadTiers("", targets.DefaultTier)
+	require.NoError(t, err)
+	noTier, err := targets.LoadTiers("", "")
+	require.NoError(t, err)
+	set := targets.FileMetrics(f)
+	cases := []struct {
+		name string
+		ts   targets.Tiers
+		tier string
+	}{
+		{"a tier", tiers, targets.DefaultTier},
+		{"no tier", noTier, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := NewRun(f, c.ts, set)
+			assert.Same(t, f, r.File)
+			assert.Equal(t, c.tier, r.Tier)
+			assert.Equal(t, c.ts.Check(f, set), r.Outcomes)
+			assert.Equal(t, c.ts.CheckReference(f, set), r.Reference)
+			assert.NotEmpty(t, r.Reference, "the reference column is there with or without a tier")
+			if c.tier != "" {
+				assert.NotEmpty(t, r.Outcomes)
+			}
+
+			cmp := Comparison{Base: fixtureBase(), Head: f}
+			cmp.CheckTier(c.ts, set)
+			assert.Equal(t, c.tier, cmp.Tier)
+			assert.Equal(t, c.ts.Check(f, set), cmp.Outcomes, "the head is what a tier holds")
+		})
+	}
+}
