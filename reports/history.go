@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hiveperf/hive/harness/history"
+	"github.com/hiveperf/hive/harness/results"
 )
 
 // WriteHistoryRuns writes the recorded runs (harness/history), one line
@@ -61,7 +62,7 @@ func WriteHistoryTrends(w io.Writer, trends []history.Trend) error {
 		}
 		var cps []string
 		for _, s := range tr.Steps {
-			cps = append(cps, fmt.Sprintf("%s→%s %s", shortCommit(pts[s.Index-1].Commit), shortCommit(pts[s.Index].Commit), pct(s.StepPct)))
+			cps = append(cps, fmt.Sprintf("%s→%s %s", results.ShortCommit(pts[s.Index-1].Commit), results.ShortCommit(pts[s.Index].Commit), pct(s.StepPct)))
 		}
 		flagged := "none"
 		if len(cps) > 0 {
@@ -76,7 +77,7 @@ func WriteHistoryTrends(w io.Writer, trends []history.Trend) error {
 // characters ("unknown" when empty), "+dirty" when built from a modified
 // tree.
 func CommitLabel(c string, dirty bool) string {
-	c = shortCommit(c)
+	c = results.ShortCommit(c)
 	if dirty {
 		c += "+dirty"
 	}

@@ -2,7 +2,6 @@ package replay
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"time"
 
@@ -51,8 +50,8 @@ func (r *Report) Check(t workloads.Targets) []Outcome {
 	for i, x := range warm {
 		warmWalls[i] = x.Wall.Seconds()
 	}
-	durTarget("cold_wall_max", t.ColdWallMax, median(coldWalls), len(cold), fmt.Sprintf("median of %d cold run(s)", len(cold)))
-	durTarget("warm_wall_max", t.WarmWallMax, median(warmWalls), len(warm), fmt.Sprintf("median of %d warm run(s)", len(warm)))
+	durTarget("cold_wall_max", t.ColdWallMax, stats.Median(coldWalls), len(cold), fmt.Sprintf("median of %d cold run(s)", len(cold)))
+	durTarget("warm_wall_max", t.WarmWallMax, stats.Median(warmWalls), len(warm), fmt.Sprintf("median of %d warm run(s)", len(warm)))
 	if t.PeakRSSMax > 0 {
 		o := Outcome{Target: "peak_rss_max", Bound: "≤ " + workloads.FormatBytes(t.PeakRSSMax)}
 		// An upper bound (PeakRSSAtMost) at or under the ceiling proves
@@ -92,7 +91,7 @@ func (r *Report) Check(t workloads.Targets) []Outcome {
 		if ratios := r.Ratios(); len(ratios) == 0 {
 			o.Missing, o.Measured = true, "not measured (no parse-only baseline run)"
 		} else {
-			v := median(ratios)
+			v := stats.Median(ratios)
 			o.OK = v <= t.ParseOnlyRatioMax
 			o.Measured = fmt.Sprintf("%.2f× (median of %d cold/parse-only pair(s))", v, len(ratios))
 		}
@@ -107,7 +106,7 @@ func (r *Report) Check(t workloads.Targets) []Outcome {
 			for i, x := range cold {
 				rates[i] = x.FilesPerSec()
 			}
-			v := median(rates)
+			v := stats.Median(rates)
 			o.OK = v >= t.FilesPerSecMin
 			o.Measured = fmt.Sprintf("%.0f files/s (median of %d cold run(s))", v, len(cold))
 		}
@@ -125,16 +124,6 @@ func Missed(outcomes []Outcome) []Outcome {
 		}
 	}
 	return out
-}
-
-// median is the p50 of harness/stats (type-7 quantile at 0.5: the middle
-// value, or the mean of the two middle ones), NaN for no values.
-// LEAD: the one call to switch to the median harness/stats is exporting.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	return stats.Summarize(xs).P50
 }
 
 func roundDur(d time.Duration) time.Duration {
