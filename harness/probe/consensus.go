@@ -103,15 +103,39 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 	}
 	over := asker{client: s.client, base: s.overhead.base, profile: s.cfg.Profile}
 	e2e := asker{client: s.client, base: s.e2e.base, profile: s.cfg.Profile}
-	n := s.cfg.Samples
 	out := map[string][]float64{}
 	// A failing request is the server's doing; report it with its stderr.
 	fail := func(srv *server, err error) error { return failure(ctx, srv.p, fmt.Errorf("%s: %w", s.label(), err)) }
+	if err := s.sequential(ctx, over, e2e, out, fail); err != nil {
+		return nil, err
+	}
+	// Hits and the burst share one connection of their own (rawConn), as
+	// wrk would time them.
+	rc, err := dialRaw(ctx, s.overhead.base, s.cfg.RequestTimeout)
+	if err != nil {
+		return nil, fail(s.overhead, err)
+	}
+	defer rc.Close()
+	if err := s.cacheHits(ctx, over, rc, out, fail); err != nil {
+		return nil, err
+	}
+	if err := s.burst(ctx, over, rc, out, fail); err != nil {
+		return nil, err
+	}
+	if err := checkRound(Consensus, s.metrics, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
 
+// sequential times single runs: end to end against the e2e server's
+// declared latency, and the engine's overhead against the zero-latency one.
+func (s *consensusSession) sequential(ctx context.Context, over, e2e asker, out map[string][]float64, fail func(*server, error) error) error {
+	n := s.cfg.Samples
 	for i := 0; i < n; i++ {
 		ans, d, err := e2e.fresh(ctx, s.q.next())
 		if err != nil {
-			return nil, fail(s.e2e, err)
+			return fail(s.e2e, err)
 		}
 		out["consensus.e2e"] = append(out["consensus.e2e"], ms(d))
 		out["consensus.e2e_overhead"] = append(out["consensus.e2e_overhead"], ans.OverheadMS)
@@ -119,41 +143,37 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 	for i := 0; i < n*overheadPerSample; i++ {
 		ans, _, err := over.fresh(ctx, s.q.next())
 		if err != nil {
-			return nil, fail(s.overhead, err)
+			return fail(s.overhead, err)
 		}
 		out["consensus.overhead"] = append(out["consensus.overhead"], ans.OverheadMS)
 	}
-	// Fill n cache entries, then time n hits on them: a hit is timed on
-	// its own, not while the store is still committing the run that was
-	// answered a moment before (hive serve records runs after answering).
-	hits := make([]string, n)
+	return nil
+}
+
+// cacheHits fills n cache entries, then times hitsPerFill hits on each, each
+// followed by a GET /healthz on the same connection, so that the floor and
+// the hits see the same machine: the difference between the two is what a
+// cache hit itself costs.
+func (s *consensusSession) cacheHits(ctx context.Context, over asker, rc *rawConn, out map[string][]float64, fail func(*server, error) error) error {
+	hits := make([]string, s.cfg.Samples)
 	var last answer
 	for i := range hits {
 		hits[i] = s.q.next()
 		var err error
 		if last, _, err = over.fresh(ctx, hits[i]); err != nil {
-			return nil, fail(s.overhead, err)
+			return fail(s.overhead, err)
 		}
 	}
-	// Hits are timed on a connection of their own with rawConn, as wrk
-	// would time them. Before the first: the last fill's record is read
-	// back, which waits until the server has committed it, and one hit
-	// goes untimed, so that the first timed hit pays neither for the
-	// connection's setup nor for a commit still under way.
-	rc, err := dialRaw(ctx, s.overhead.base, s.cfg.RequestTimeout)
-	if err != nil {
-		return nil, fail(s.overhead, err)
-	}
-	defer rc.Close()
+	// Before the first timed hit: the last fill's record is read back (it
+	// must be there: the server answers once it is committed), and one hit
+	// goes untimed, so that the first timed hit does not pay for the
+	// connection's setup.
 	if err := s.readBack(ctx, rc, last.ConversationID, "before the cache hits"); err != nil {
-		return nil, fail(s.overhead, err)
+		return fail(s.overhead, err)
 	}
 	if _, _, err := over.cached(ctx, rc, hits[0]); err != nil {
-		return nil, fail(s.overhead, err)
+		return fail(s.overhead, err)
 	}
-	// Each hit is followed by a GET /healthz on the same connection, so
-	// that the floor and the hits see the same machine: the difference
-	// between the two is what the cache hit itself costs.
 	health := rc.request(http.MethodGet, "/healthz", "", nil)
 	for range hitsPerFill {
 		for _, q := range hits {
@@ -161,48 +181,52 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 			// first request filled.
 			_, d, err := over.cached(ctx, rc, q)
 			if err != nil {
-				return nil, fail(s.overhead, err)
+				return fail(s.overhead, err)
 			}
 			out["consensus.cache_hit"] = append(out["consensus.cache_hit"], ms(d))
 			status, _, d, err := rc.roundTrip(ctx, health)
 			if err != nil || status != http.StatusOK {
-				return nil, fail(s.overhead, fmt.Errorf("GET %s/healthz between cache hits: status %d, %v", s.overhead.base, status, err))
+				return fail(s.overhead, fmt.Errorf("GET %s/healthz between cache hits: status %d, %v", s.overhead.base, status, err))
 			}
 			out["consensus.http_floor"] = append(out["consensus.http_floor"], ms(d))
 		}
 	}
+	return nil
+}
+
+// burst releases cfg.Concurrent runs at once and records each one's
+// overhead, and hive serve's CPU per run over the burst, records included
+// (each run is answered once its record is committed).
+func (s *consensusSession) burst(ctx context.Context, over asker, rc *rawConn, out map[string][]float64, fail func(*server, error) error) error {
 	first := s.q.reserve(s.cfg.Concurrent)
 	cpu0, err := proc.ReadCPU(s.overhead.p.Pid())
 	if err != nil {
-		return nil, fail(s.overhead, err)
+		return fail(s.overhead, err)
 	}
 	answers, err := over.concurrently(ctx, s.cfg.Concurrent, func(i int) string { return s.q.at(first + i) })
 	if err != nil {
-		return nil, fail(s.overhead, fmt.Errorf("%d simultaneous runs: %w", s.cfg.Concurrent, err))
+		return fail(s.overhead, fmt.Errorf("%d simultaneous runs: %w", s.cfg.Concurrent, err))
 	}
 	var lastID int64
 	for _, a := range answers {
 		out["consensus.overhead_c100"] = append(out["consensus.overhead_c100"], a.OverheadMS)
 		lastID = max(lastID, a.ConversationID)
 	}
-	// The server records runs after answering them: reading back the last
-	// one waits for its commit, so the CPU count includes the records.
+	// The last run must read back: a burst whose records were lost does
+	// not count.
 	if err := s.readBack(ctx, rc, lastID, fmt.Sprintf("after %d simultaneous runs", s.cfg.Concurrent)); err != nil {
-		return nil, fail(s.overhead, err)
+		return fail(s.overhead, err)
 	}
 	cpu1, err := proc.ReadCPU(s.overhead.p.Pid())
 	if err != nil {
-		return nil, fail(s.overhead, err)
+		return fail(s.overhead, err)
 	}
 	out["consensus.c100_serve_cpu"] = []float64{ms(cpu1-cpu0) / float64(len(answers))}
-	if err := checkRound(Consensus, s.metrics, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return nil
 }
 
-// readBack reads conversation id from the overhead server on rc, which
-// waits until the server has committed its record.
+// readBack reads conversation id from the overhead server on rc: an
+// answered run must be in the database.
 func (s *consensusSession) readBack(ctx context.Context, rc *rawConn, id int64, when string) error {
 	get := fmt.Sprintf("/v1/conversations/%d", id)
 	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
