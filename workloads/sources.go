@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )
@@ -131,7 +132,7 @@ func aptError(m *Manifest, err error, stderr string) error {
 	case strings.Contains(stderr, "was not found"), strings.Contains(stderr, "Can not find version"),
 		strings.Contains(stderr, "Unable to locate package"), strings.Contains(stderr, "Unable to find a source package"):
 		return exitcode.InfraError("workload %s: apt does not know %s (%s). Run `apt-get update` (as root) and see `%s` for the versions served; the archive drops old versions, so to use another one copy %s, change source.version (drop its artefacts and fingerprint), and pass it with --manifest",
-			m.Name, spec, lastLines(stderr, 2), policy, m.File)
+			m.Name, spec, cli.LastLines(stderr, 2), policy, m.File)
 	}
 	return err
 }
@@ -167,7 +168,7 @@ func (a *aptBinary) plan(ctx context.Context, staging string) ([]Artefact, error
 		return nil, exitcode.InfraError("workload %s: `apt-get download --print-uris`: %v", a.m.Name, err)
 	}
 	if len(a.planned) == 0 {
-		return nil, exitcode.InfraError("workload %s: `apt-get download --print-uris %s=%s` listed no file: %s", a.m.Name, a.m.Source.Package, a.m.Source.Version, lastLines(stderr+out, 3))
+		return nil, exitcode.InfraError("workload %s: `apt-get download --print-uris %s=%s` listed no file: %s", a.m.Name, a.m.Source.Package, a.m.Source.Version, cli.LastLines(stderr+out, 3))
 	}
 	return a.planned, nil
 }
@@ -335,7 +336,7 @@ func (n *npmPack) download(ctx context.Context, staging string, expected []Artef
 	}
 	packed, err := parseNpmPack([]byte(out), len(n.m.Source.Packages))
 	if err != nil {
-		return nil, exitcode.InfraError("workload %s: %v: %s", n.m.Name, err, lastLines(out+stderr, 4))
+		return nil, exitcode.InfraError("workload %s: %v: %s", n.m.Name, err, cli.LastLines(out+stderr, 4))
 	}
 	files := make([]string, len(packed))
 	for i, p := range packed {

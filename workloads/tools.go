@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -122,20 +123,7 @@ func (t toolbox) run(ctx context.Context, dir, path string, args ...string) (str
 }
 
 func toolError(path string, args []string, err error, output string) error {
-	return exitcode.InfraError("%s %s failed (%v): %s", filepath.Base(path), strings.Join(args, " "), err, lastLines(output, 6))
-}
-
-// lastLines keeps the end of a tool's output, where the reason usually is.
-func lastLines(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "no output"
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, " | ")
+	return exitcode.InfraError("%s %s failed (%v): %s", filepath.Base(path), strings.Join(args, " "), err, cli.LastLines(output, 6))
 }
 
 // pipeInto runs a tool that reads r on its stdin (tar -x from a stream).

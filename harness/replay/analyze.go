@@ -15,6 +15,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -85,7 +86,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	}
 	cmdline := "hive " + strings.Join(args, " ")
 	if peak.ExitCode != 0 {
-		return Run{}, exitcode.InfraError("replay: %s exited with %s: %s", cmdline, peak.Exit, lastLines(p.Tail(), 6))
+		return Run{}, exitcode.InfraError("replay: %s exited with %s: %s", cmdline, peak.Exit, cli.LastLines(p.Tail(), 6))
 	}
 	run := Run{Warm: warm, ParseOnly: parseOnly, Wall: p.ExitedAt().Sub(p.Started), PeakRSS: peak.Bytes}
 	if perr != nil {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
 )
@@ -250,7 +251,7 @@ func hiveVersion(ctx context.Context, bin string, env []string) (HiveVersion, er
 		var ee *exec.ExitError
 		tail := ""
 		if errors.As(err, &ee) {
-			tail = lastLines(string(ee.Stderr), 3)
+			tail = cli.LastLines(string(ee.Stderr), 3)
 		}
 		return HiveVersion{}, exitcode.InfraError("%s version --json failed (%v) %s: is it a hive binary?", bin, err, tail)
 	}
@@ -269,19 +270,6 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// lastLines keeps the end of a child's output, where the reason usually is.
-func lastLines(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "no output"
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, " | ")
 }
 
 func clip(s string, n int) string {
