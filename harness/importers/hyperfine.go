@@ -151,4 +151,3 @@ func hyperfineBenchmark(id string, res hyperfineResult) (results.Benchmark, stri
 	}
 	return b, failed, nil
 }
-
