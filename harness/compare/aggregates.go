@@ -58,7 +58,7 @@ func separationP(base, head Aggregate) float64 {
 	lm, _ := math.Lgamma(m + n + 1)
 	la, _ := math.Lgamma(m + 1)
 	lb, _ := math.Lgamma(n + 1)
-	return math.Min(1, 2*math.Exp(-(lm - la - lb)))
+	return math.Min(1, 2*math.Exp(-(lm-la-lb)))
 }
 
 // analyzeAggregates is analyze for an input with a side known only by
