@@ -38,7 +38,7 @@ func TestImportGotest(t *testing.T) {
 		{"to stdout", []string{"import", "gotest", good}, exitcode.OK, []string{good + ":5: "}, `"gobench.a_allocs"`, false},
 		{"nothing usable", []string{"import", "gotest", noise}, exitcode.Usage, []string{noise + ":2: ", "no benchmark results found"}, "", false},
 		{"missing file", []string{"import", "gotest", filepath.Join(dir, "nope.txt")}, exitcode.Usage, []string{"nope.txt"}, "", false},
-		{"unknown source", []string{"import", "jmh", good}, exitcode.Usage, []string{`want "gotest FILE"`}, "", false},
+		{"unknown source", []string{"import", "jmh", good}, exitcode.Usage, []string{`unknown format "jmh"; want one of gotest, benchfmt, hyperfine, k6`}, "", false},
 		{"out dir missing", []string{"import", "gotest", good, "--out", filepath.Join(dir, "no", "r.json")}, exitcode.Usage, []string{"does not exist"}, "", false},
 	}
 	for _, c := range cases {
