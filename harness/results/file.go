@@ -149,6 +149,31 @@ func (a *Aggregates) Figures() []Figure {
 	return out
 }
 
+// P50Ptr, P95Ptr and P99Ptr return a's figure, nil when a is nil or the
+// tool did not report it.
+func (a *Aggregates) P50Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P50
+}
+
+// P95Ptr: see P50Ptr.
+func (a *Aggregates) P95Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P95
+}
+
+// P99Ptr: see P50Ptr.
+func (a *Aggregates) P99Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P99
+}
+
 // AggregateOnly reports whether b carries a tool's aggregates instead of
 // raw samples.
 func (b Benchmark) AggregateOnly() bool { return b.Aggregates != nil }
