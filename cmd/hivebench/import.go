@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -83,7 +84,10 @@ Flags:
 		fmt.Fprintln(env.Stderr, p.String())
 	}
 	if err != nil {
-		if exitcode.Code(err) == exitcode.Infra {
+		// A read that failed carries its code (3); anything else is input
+		// that could not be imported (2).
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
 			return fmt.Errorf("hivebench import %s: %w", format, err)
 		}
 		return exitcode.With(exitcode.Usage, fmt.Errorf("hivebench import %s: %w", format, err))
