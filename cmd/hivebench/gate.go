@@ -22,7 +22,7 @@ import (
 func init() {
 	app.Register(cli.Command{
 		Name:    "gate",
-		Summary: "CI regression gate: two binaries interleaved (--base-bin/--head-bin) or a run against --baseline; exit 1 on a regression",
+		Summary: "CI regression gate: two binaries interleaved (--base-bin/--head-bin), a run against --baseline, or two results files (--base-file/--head-file); exit 1 on a regression",
 		Run:     runGate,
 	})
 }
