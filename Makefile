@@ -45,6 +45,10 @@ test: fmt-check vet
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
+	# The importers and the two-file gate on real tools' output, and one
+	# live hyperfine gate (installs Debian's hyperfine when root; says SKIP
+	# loudly when it cannot).
+	bash ci/importers-test.sh
 
 # The main job: all five seed metrics measured from outside the built
 # binary (startup, memory, parsing on a GOROOT subset, consensus through

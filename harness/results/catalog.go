@@ -93,6 +93,28 @@ func IsFamily(f Family) bool {
 	return false
 }
 
+// IsImported reports whether f is the family of an imported benchmark
+// (gobench, hyperfine, k6).
+func IsImported(f Family) bool {
+	for _, k := range Imported {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func importedList() string {
+	s := make([]string, len(Imported))
+	for i, f := range Imported {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// KnownFamily reports whether f is a seed family or an imported one.
+func KnownFamily(f Family) bool { return IsFamily(f) || IsImported(f) }
+
 func familyList() string {
 	s := make([]string, len(Families))
 	for i, f := range Families {
@@ -101,7 +123,7 @@ func familyList() string {
 	return strings.Join(s, ", ")
 }
 
-var nameRE = regexp.MustCompile(`^[a-z]+\.[a-z0-9][a-z0-9_]*$`)
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*\.[a-z0-9][a-z0-9_]*$`)
 
 // CheckName checks that name is a well-formed benchmark id, FAMILY.WHAT in
 // lower case with a known family, and returns its family.
@@ -110,8 +132,8 @@ func CheckName(name string) (Family, error) {
 		return "", fmt.Errorf("benchmark name %q is not FAMILY.WHAT in lower case (e.g. startup.serve, database.insert_message)", name)
 	}
 	fam := Family(name[:strings.IndexByte(name, '.')])
-	if !IsFamily(fam) && fam != GoBench {
-		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s (and %s for imported go test benchmarks)", name, fam, familyList(), GoBench)
+	if !KnownFamily(fam) {
+		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s (and %s for imported benchmarks)", name, fam, familyList(), importedList())
 	}
 	return fam, nil
 }
