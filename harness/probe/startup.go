@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 type startupProbe struct{ cfg Config }
@@ -20,6 +22,12 @@ func (p *startupProbe) Metrics() []Metric {
 		{Name: "startup.version", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "exec `hive version` until exit: process launch cost only, not startup (no store, no server, no listener)",
 			Sample:      "one exec of a fresh process, fork/exec to exit; warm-up execs discarded"},
+		{Name: "startup.floor", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "exec a Go hello-world, built by the harness with the toolchain that built hive, until exit: the floor this machine puts under startup.version",
+			Sample:      "one exec of a fresh process, fork/exec to exit, alternating with the startup.version execs; warm-up execs discarded"},
+		{Name: "startup.init", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "package initialisation of `hive version`: the clock times GODEBUG=inittrace=1 prints for each package's init, summed, so a dependency that adds init time shows",
+			Sample:      "one exec of `hive version` with GODEBUG=inittrace=1, its packages' init clock times summed; warm-up execs discarded"},
 	}
 }
 
@@ -33,6 +41,10 @@ func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
 	// connection per poll, as a health checker would do.
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: p.cfg.ReadyTimeout}
 	s := &startupSession{base: b, metrics: p.Metrics(), client: client}
+	if s.floor, err = buildFloor(ctx, b.bin, b.path("floor")); err != nil {
+		_ = s.close()
+		return nil, err
+	}
 	if err := warmUp(ctx, s, p.cfg.WarmupRounds); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -44,6 +56,7 @@ type startupSession struct {
 	*base
 	metrics []Metric
 	client  *http.Client
+	floor   string // the hello-world binary of startup.floor
 }
 
 // Round execs `hive serve` WarmupExecs+Samples times, then `hive version`
@@ -69,21 +82,62 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			serve = append(serve, ms(d))
 		}
 	}
+	// hive version and the floor alternate, so that both see the same
+	// machine; the traced execs come after, as tracing writes to stderr.
 	version := make([]float64, 0, s.cfg.Samples)
+	floor := make([]float64, 0, s.cfg.Samples)
 	for i := 0; i < n; i++ {
-		p, err := s.runToExit(ctx, s.spec("version"))
+		for _, e := range []struct {
+			spec proc.Spec
+			out  *[]float64
+		}{{s.spec("version"), &version}, {s.floorSpec(), &floor}} {
+			p, err := s.runToExit(ctx, e.spec)
+			if err != nil {
+				return nil, err
+			}
+			if i >= s.cfg.WarmupExecs {
+				*e.out = append(*e.out, ms(p.ExitedAt().Sub(p.Started)))
+			}
+		}
+	}
+	initMS := make([]float64, 0, s.cfg.Samples)
+	for i := 0; i < n; i++ {
+		d, err := s.initTime(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if i >= s.cfg.WarmupExecs {
-			version = append(version, ms(p.ExitedAt().Sub(p.Started)))
+			initMS = append(initMS, d)
 		}
 	}
-	out := map[string][]float64{"startup.serve": serve, "startup.version": version}
+	out := map[string][]float64{"startup.serve": serve, "startup.version": version, "startup.floor": floor, "startup.init": initMS}
 	if err := checkRound(Startup, s.metrics, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// floorSpec runs the hello-world with the environment hive gets.
+func (s *startupSession) floorSpec() proc.Spec {
+	sp := s.spec()
+	sp.Path = s.floor
+	return sp
+}
+
+// initTime execs `hive version` with GODEBUG=inittrace=1 and sums the
+// clock time of its packages' inits, in ms.
+func (s *startupSession) initTime(ctx context.Context) (float64, error) {
+	var trace InitTrace
+	spec := s.spec("version")
+	spec.Env = append(append([]string(nil), spec.Env...), "GODEBUG=inittrace=1")
+	spec.OnStderrLine = trace.Line
+	if _, err := s.runToExit(ctx, spec); err != nil {
+		return 0, err
+	}
+	if len(trace.Packages) == 0 {
+		return 0, exitcode.InfraError("%s: `GODEBUG=inittrace=1 hive version` printed no init lines; startup.init cannot be measured (is it a Go binary?)", s.label())
+	}
+	return trace.Total(), nil
 }
 
 func (s *startupSession) Close() error {
