@@ -32,8 +32,8 @@ type Outcome struct {
 	// Floor is, for a margin target (Target.Over), the same statistic of
 	// the Over benchmark in the same run, in Target.Unit: the bound that
 	// was applied is Floor + Target.Bound.
-	Floor float64 `json:"floor,omitempty"`
-	Status   Status  `json:"status"`
+	Floor  float64 `json:"floor,omitempty"`
+	Status Status  `json:"status"`
 	// Detail says it in words: "p95 18.2 ms ≤ 20 ms" or why it is missing.
 	Detail string `json:"detail"`
 	// Marginal is set on a pass or a fail that the samples do not settle:
