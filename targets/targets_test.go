@@ -55,6 +55,7 @@ func TestBuiltinTiers(t *testing.T) {
 		{"hive", "set by the hive team before measurement; revise with evidence", []want{
 			{"startup.serve", P95, 20e6},
 			{"startup.serve", P50, 3e6},
+			{"startup.first_read", P50, 1e6},
 			{"memory.idle_rss", Peak, 20e6},
 			{"parsing.per_file", P50, 1e6},
 			{"consensus.overhead", P50, 0.5e6},

@@ -36,6 +36,8 @@
 //	metric                      unit      one sample is                                           per round
 //	startup.serve               ms        exec `hive serve` → first 200 from /healthz             Samples execs (after WarmupExecs)
 //	startup.version             ms        exec `hive version` → exit (not startup: no server)     Samples execs (after WarmupExecs)
+//	startup.first_read          ms        GET /v1/conversations/1 right after the first 200        one per startup.serve exec
+//	startup.later_read          ms        the same request again, right after                      one per startup.serve exec
 //	startup.floor               ms        exec a Go hello-world (hive's toolchain) → exit          Samples execs, alternating with version
 //	startup.init                ms        `hive version`'s package inits, GODEBUG=inittrace=1, summed  Samples execs (after WarmupExecs)
 //	memory.idle_rss             bytes     VmRSS of a fresh idle `hive serve`, after ready+settle  1

@@ -2,6 +2,8 @@ package probe
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -22,6 +24,12 @@ func (p *startupProbe) Metrics() []Metric {
 		{Name: "startup.version", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "exec `hive version` until exit: process launch cost only, not startup (no store, no server, no listener)",
 			Sample:      "one exec of a fresh process, fork/exec to exit; warm-up execs discarded"},
+		{Name: "startup.first_read", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "the first request that needs the store, sent right after the first 200 of /healthz: GET /v1/conversations/1 on a fresh connection, answered from the database (404 when there is none); what a server that opens things after its first 200 would make its first user wait for",
+			Sample:      "one request per startup.serve exec, right after the first 200"},
+		{Name: "startup.later_read", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "the same request as startup.first_read, sent again right after it: the steady state the first read is held to",
+			Sample:      "one request per startup.serve exec, right after startup.first_read"},
 		{Name: "startup.floor", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "exec a Go hello-world, built by the harness with the toolchain that built hive, until exit: the floor this machine puts under startup.version",
 			Sample:      "one exec of a fresh process, fork/exec to exit, alternating with the startup.version execs; warm-up execs discarded"},
@@ -69,17 +77,29 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 	db := s.path("startup.db")
 	n := s.cfg.WarmupExecs + s.cfg.Samples
 	serve := make([]float64, 0, s.cfg.Samples)
+	firstRead := make([]float64, 0, s.cfg.Samples)
+	laterRead := make([]float64, 0, s.cfg.Samples)
 	for i := 0; i < n; i++ {
 		srv, err := s.startServe(ctx, s.client, db, offlineLLM)
 		if err != nil {
 			return nil, err
 		}
 		d := srv.ready.Sub(srv.p.Started)
-		if err := srv.stop(ctx, s.base); err != nil {
+		first, err := s.read(ctx, srv)
+		var later float64
+		if err == nil {
+			later, err = s.read(ctx, srv)
+		}
+		if stopErr := srv.stop(ctx, s.base); err == nil {
+			err = stopErr
+		}
+		if err != nil {
 			return nil, err
 		}
 		if i >= s.cfg.WarmupExecs {
 			serve = append(serve, ms(d))
+			firstRead = append(firstRead, first)
+			laterRead = append(laterRead, later)
 		}
 	}
 	// hive version and the floor alternate, so that both see the same
@@ -110,11 +130,34 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			initMS = append(initMS, d)
 		}
 	}
-	out := map[string][]float64{"startup.serve": serve, "startup.version": version, "startup.floor": floor, "startup.init": initMS}
+	out := map[string][]float64{"startup.serve": serve, "startup.version": version, "startup.floor": floor, "startup.init": initMS,
+		"startup.first_read": firstRead, "startup.later_read": laterRead}
 	if err := checkRound(Startup, s.metrics, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// read times GET /v1/conversations/1 on srv, in ms: a request that needs
+// the store (404 on a database without conversations).
+func (s *startupSession) read(ctx context.Context, srv *server) (float64, error) {
+	url := srv.base + "/v1/conversations/1"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, failure(ctx, srv.p, fmt.Errorf("%s: GET %s right after startup: %w", s.label(), url, err))
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d := time.Since(start)
+	if err != nil || (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotFound) {
+		return 0, failure(ctx, srv.p, fmt.Errorf("%s: GET %s right after startup: status %d, %v; want 200 or 404", s.label(), url, resp.StatusCode, err))
+	}
+	return ms(d), nil
 }
 
 // floorSpec runs the hello-world with the environment hive gets.

@@ -24,6 +24,8 @@ type Spec struct {
 var Catalog = []Spec{
 	{"startup.serve", Startup, "ms", LowerIsBetter, "exec `hive serve` on a free loopback port until the first 200 from /healthz"},
 	{"startup.version", Startup, "ms", LowerIsBetter, "exec `hive version` until exit (reported; not what startup means)"},
+	{"startup.first_read", Startup, "ms", LowerIsBetter, "GET /v1/conversations/1 right after `hive serve`'s first 200: the first request that needs the store"},
+	{"startup.later_read", Startup, "ms", LowerIsBetter, "the same request again, right after: the steady state startup.first_read is held to"},
 	{"startup.floor", Startup, "ms", LowerIsBetter, "exec a Go hello-world built with hive's toolchain until exit: this machine's floor under startup.version"},
 	{"startup.init", Startup, "ms", LowerIsBetter, "package initialisation of `hive version`: the clock times of GODEBUG=inittrace=1, summed over packages"},
 	{"memory.idle_rss", Memory, "bytes", LowerIsBetter, "RSS of an idle `hive serve` after startup"},
