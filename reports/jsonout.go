@@ -176,6 +176,7 @@ type outcomeJSON struct {
 	Benchmark string            `json:"benchmark,omitempty"`
 	Direction results.Direction `json:"direction,omitempty"`
 	Measured  jsonFloat         `json:"measured"`
+	Floor     jsonFloat         `json:"floor,omitempty"`
 	Status    targets.Status    `json:"status"`
 	Detail    string            `json:"detail"`
 	Marginal  bool              `json:"marginal,omitempty"`
@@ -185,7 +186,7 @@ type outcomeJSON struct {
 func outcomeOf(o targets.Outcome) outcomeJSON {
 	out := outcomeJSON{
 		Tier: o.Tier, Target: targetOf(o.Target), Benchmark: o.Benchmark, Direction: o.Direction,
-		Measured: jsonFloat(o.Measured), Status: o.Status, Detail: o.Detail, Marginal: o.Marginal,
+		Measured: jsonFloat(o.Measured), Floor: jsonFloat(o.Floor), Status: o.Status, Detail: o.Detail, Marginal: o.Marginal,
 	}
 	if b := o.Bounds; b != nil {
 		out.Bounds = &boundsJSON{Q: jsonFloat(b.Q), Level: jsonFloat(b.Level),
@@ -202,11 +203,12 @@ type targetJSON struct {
 	Unit       string            `json:"unit"`
 	Provenance string            `json:"provenance"`
 	Note       string            `json:"note,omitempty"`
+	Over       string            `json:"over,omitempty"`
 }
 
 func targetOf(t targets.Target) targetJSON {
 	return targetJSON{Metric: t.Metric, Statistic: t.Statistic, Bound: jsonFloat(t.Bound),
-		Unit: t.Unit, Provenance: t.Provenance, Note: t.Note}
+		Unit: t.Unit, Provenance: t.Provenance, Note: t.Note, Over: t.Over}
 }
 
 // boundsJSON is stats.QuantileBounds.
