@@ -18,7 +18,12 @@ func init() {
 	app.Register(cli.Command{
 		Name:    "baseline",
 		Summary: "save, list and show the baselines a gate compares against (save NAME | list | show NAME)",
-		Run:     runBaseline,
+		Usage:   baselineUsage,
+		Subcommands: []cli.Command{
+			{Name: "save", Summary: "record a complete run as NAME.json", Run: baselineSave},
+			{Name: "list", Summary: "list the saved baselines", Run: func(ctx context.Context, env *cli.Env, args []string) error { return baselineList(env, args) }},
+			{Name: "show", Summary: "render a baseline with its targets", Run: func(ctx context.Context, env *cli.Env, args []string) error { return baselineShow(env, args) }},
+		},
 	})
 }
 
@@ -32,26 +37,6 @@ or a run made now (suite ci by default; see the measure flags). An
 incomplete run is refused. See baselines/README.md for what a baseline
 means and when to update one.
 `
-
-func runBaseline(ctx context.Context, env *cli.Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, baselineUsage)
-		return exitcode.UsageError("hivebench baseline: missing subcommand; want save, list or show")
-	}
-	if cli.Help(env, args[0], baselineUsage) {
-		return nil
-	}
-	switch args[0] {
-	case "save":
-		return baselineSave(ctx, env, args[1:])
-	case "list":
-		return baselineList(env, args[1:])
-	case "show":
-		return baselineShow(env, args[1:])
-	}
-	fmt.Fprint(env.Stderr, baselineUsage)
-	return exitcode.UsageError("hivebench baseline: unknown subcommand %q; want save, list or show", args[0])
-}
 
 func baselineSave(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "baseline save")
