@@ -30,7 +30,7 @@ func init() {
 const baselineUsage = `Usage:
   hivebench baseline save NAME [--from FILE | measure flags] [--dir baselines]
   hivebench baseline list [--dir baselines]
-  hivebench baseline show NAME [--dir baselines] [--format table|md|json|junit|html] [--tier TIER]
+  hivebench baseline show NAME [--dir baselines] [--format table|md|json|junit|html|benchfmt] [--tier TIER]
 
 save records a complete run as NAME.json: the results file given by --from,
 or a run made now (suite ci by default; see the measure flags). An
@@ -104,7 +104,7 @@ func baselineList(env *cli.Env, args []string) error {
 func baselineShow(env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "baseline show")
 	dir := fs.String("dir", "baselines", "baselines `directory`")
-	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("`format`"))
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to show beside the figures (\"\" for none)")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/internal/buildinfo"
+	"github.com/hiveperf/hive/reports"
 )
 
 // The commands with subcommands answer -h, -help, --help and help where the
@@ -48,6 +49,27 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 				assert.Contains(t, strings.ToLower(out), "usage")
 				assert.NotRegexp(t, `\(default -[0-9]`, out, "a sentinel default shows in the help")
 			})
+		}
+	}
+}
+
+// flagHelp is the usage of one flag in a command's -h output.
+func flagHelp(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, stderr, code := run(t, append(args, "-h")...)
+	require.Equal(t, 0, code, stderr)
+	_, after, found := strings.Cut(out, "\n  -"+name+" ")
+	require.True(t, found, "%v -h has no -%s", args, name)
+	usage, _, _ := strings.Cut(after, "\n  -")
+	return usage
+}
+
+// Every --format that takes a report format lists every one of them.
+func TestFormatHelpListsEveryFormat(t *testing.T) {
+	for _, args := range [][]string{{"run"}, {"compare"}, {"report"}, {"baseline", "show"}} {
+		usage := flagHelp(t, "format", args...)
+		for _, f := range reports.Formats {
+			assert.Contains(t, usage, string(f), "%v --format", args)
 		}
 	}
 }

@@ -54,7 +54,7 @@ Flags:
 	out := fs.String("out", "bench-results.json", "results JSON `file` to write")
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` of the verdict column")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
-	format := fs.String("format", "table", "run table `format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("run table `format`"))
 	push := fs.String("push", "", "also push the results to this Prometheus Pushgateway `URL` (a failure warns; results stay local)")
 	textfile := fs.String("textfile", "", "also write the results as DIR/hivebench.prom for node-exporter's textfile collector (`DIR`)")
 	record := fs.Bool("record", false, "also record the run in the history (--db or --history-dsn; see hivebench history)")
