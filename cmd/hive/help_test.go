@@ -1,10 +1,14 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/internal/buildinfo"
 )
@@ -51,10 +55,44 @@ func TestMistypedCommandSuggests(t *testing.T) {
 		{[]string{"anlyze", "."}, `unknown command "anlyze" (did you mean "analyze"?)`},
 		{[]string{"serv"}, `(did you mean "serve"?)`},
 		{[]string{"db", "stat"}, `unknown subcommand "stat" (did you mean "stats"?)`},
+		{[]string{"completion", "fis"}, `(did you mean "fish"?)`},
 	}
 	for _, c := range cases {
 		_, stderr, code := run(t, nil, c.args...)
 		assert.Equal(t, 2, code)
 		assert.Contains(t, stderr, c.want)
+	}
+}
+
+// hive completion bash|zsh|fish: each script parses in its shell and
+// completes hive's subcommands (the shells are installed by
+// ci/cli-format-test.sh; the kit's own tests drive each one in detail).
+func TestCompletionScripts(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		t.Run(shell, func(t *testing.T) {
+			out, stderr, code := run(t, nil, "completion", shell)
+			require.Equal(t, 0, code, stderr)
+			for _, word := range []string{"analyze", "vacuum", "files-out"} {
+				assert.Contains(t, out, word)
+			}
+			bin, err := exec.LookPath(shell)
+			if err != nil {
+				t.Skipf("SKIP: %s is not installed; its script was generated but not run (ci/cli-format-test.sh installs it)", shell)
+			}
+			script := filepath.Join(t.TempDir(), "hive."+shell)
+			require.NoError(t, os.WriteFile(script, []byte(out), 0o644))
+			var drv string
+			switch shell {
+			case "bash":
+				drv = "source " + script + "\nCOMP_WORDS=(hive db va); COMP_CWORD=2; _hive; echo \"${COMPREPLY[@]}\""
+			case "zsh":
+				drv = "_describe() { local a=${@[-1]}; print -rl -- ${(P)a} }; compdef() { : }\nsource " + script + "\nwords=(hive db va); CURRENT=3; _hive"
+			case "fish":
+				drv = "source " + script + "; complete -C 'hive db va'"
+			}
+			got, err := exec.Command(bin, "-c", drv).CombinedOutput()
+			require.NoError(t, err, "%s", got)
+			assert.Contains(t, string(got), "vacuum")
+		})
 	}
 }
