@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/hiveperf/hive/harness/export"
 	"github.com/hiveperf/hive/harness/results"
@@ -127,15 +125,10 @@ func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error)
 }
 
 // progressTo prints progress lines on w, prefixed and timestamped relative
-// to the start, safely from several goroutines.
+// to the start, safely from several goroutines: the steps of
+// cli.Progress, which hive analyze and the workload fetch share.
 func progressTo(w io.Writer, prefix string) suite.Progress {
-	var mu sync.Mutex
-	start := time.Now()
-	return func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s [%6.1fs] %s\n", prefix, time.Since(start).Seconds(), fmt.Sprintf(format, args...))
-	}
+	return cli.NewProgress(&cli.Env{Stderr: w}, prefix).Stepf
 }
 
 func firstLine(s string) string {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -84,7 +83,7 @@ func (wf *wlFlagSet) cache(env *cli.Env) *workloads.Cache {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Terminal: wlIsTerminal(env.Stderr)}
+	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Progress: cli.NewProgress(env, "hivebench workload")}
 }
 
 func workloadList(ctx context.Context, env *cli.Env, args []string) error {
@@ -268,15 +267,4 @@ func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, err
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// wlIsTerminal reports whether w is a character device: progress bars are
-// for people, periodic lines for logs.
-func wlIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
