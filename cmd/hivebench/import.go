@@ -31,7 +31,8 @@ reads; FILE "-" is standard input) into a hivebench results file, so compare
 and gate can judge your own Go benchmarks with hivebench's statistics. Each
 benchmark name and unit becomes one benchmark "gobench.NAME[_UNIT]", and each
 result line (each -count repetition) one sample. ns/op is stored in ns, B/op
-in bytes, allocs/op in allocs; see the harness/gobench package doc.
+and NAME-bytes (peak-RSS-bytes) in bytes, allocs/op in allocs; see the
+harness/gobench package doc.
 
 Lines that cannot be read are printed as FILE:LINE: problem and skipped.
 Exit status is 2 only when nothing could be imported (no benchmark line, or
