@@ -66,7 +66,7 @@ func TestMistypedCommandSuggests(t *testing.T) {
 
 // hive completion bash|zsh|fish: each script parses in its shell and
 // completes hive's subcommands (the shells are installed by
-// ci/cli-format-test.sh; the kit's own tests drive each one in detail).
+// ci/test-tools.sh; the kit's own tests drive each one in detail).
 func TestCompletionScripts(t *testing.T) {
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		t.Run(shell, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestCompletionScripts(t *testing.T) {
 			}
 			bin, err := exec.LookPath(shell)
 			if err != nil {
-				t.Skipf("SKIP: %s is not installed; its script was generated but not run (ci/cli-format-test.sh installs it)", shell)
+				t.Skipf("SKIP: %s is not installed; its script was generated but not run (ci/test-tools.sh installs it)", shell)
 			}
 			script := filepath.Join(t.TempDir(), "hive."+shell)
 			require.NoError(t, os.WriteFile(script, []byte(out), 0o644))

@@ -56,7 +56,7 @@ func shellPath(t *testing.T, shell string) string {
 	t.Helper()
 	p, err := exec.LookPath(shell)
 	if err != nil {
-		t.Skipf("SKIP: %s is not installed, its completion script is not run (ci/cli-format-test.sh installs it)", shell)
+		t.Skipf("SKIP: %s is not installed, its completion script is not run (ci/test-tools.sh installs it)", shell)
 	}
 	return p
 }

@@ -10,10 +10,10 @@ import (
 )
 
 // ErrNoPromtool says why a promtool test cannot run; tests skip with it.
-// `make test` runs ci/promtool-setup.sh first, which installs Debian's
+// `make test` runs ci/test-tools.sh first, which installs Debian's
 // prometheus package (promtool's home) when root and says SKIP loudly when
 // it cannot.
-var ErrNoPromtool = errors.New("promtool not on PATH: run ci/promtool-setup.sh (as root it installs Debian's prometheus package)")
+var ErrNoPromtool = errors.New("promtool not on PATH: run ci/test-tools.sh (as root it installs Debian's prometheus package)")
 
 // Promtool returns the path of promtool, or ErrNoPromtool.
 func Promtool() (string, error) {
