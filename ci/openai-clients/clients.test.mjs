@@ -3,6 +3,7 @@
 // started the server, passing its address and token in the environment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 
 const baseURL = process.env.HIVE_OPENAI_BASE_URL;
@@ -14,8 +15,11 @@ if (!baseURL || !apiKey) {
 // Retries off: a 502 must reach the test as one answer, not three.
 const client = (key = apiKey) => new OpenAI({ baseURL, apiKey: key, maxRetries: 0, timeout: 60_000 });
 
+// Each question is new to the server, even when this file runs again
+// against the same one (go test -count=N): a live run, not a cache hit.
+const runID = randomUUID();
 let seq = 0;
-const question = (what) => `npm client ${what} #${++seq}: what is a B-tree?`;
+const question = (what) => `npm client ${what} #${++seq} (${runID}): what is a B-tree?`;
 const asks = (q) => [
   { role: 'system', content: 'Answer briefly.' },
   { role: 'user', content: q },
