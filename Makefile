@@ -45,6 +45,10 @@ test: fmt-check vet
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
+	# The importers and the two-file gate on real tools' output, and one
+	# live hyperfine gate (installs Debian's hyperfine when root; says SKIP
+	# loudly when it cannot).
+	bash ci/importers-test.sh
 	# ci/'s own Go module (test-only dependencies stay out of go.mod):
 	# actionlint and the token permissions of every workflow in ci/github,
 	# the GitLab examples' structure, and the official OpenAI clients (the

@@ -2,10 +2,14 @@ package probe
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 type startupProbe struct{ cfg Config }
@@ -20,6 +24,18 @@ func (p *startupProbe) Metrics() []Metric {
 		{Name: "startup.version", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "exec `hive version` until exit: process launch cost only, not startup (no store, no server, no listener)",
 			Sample:      "one exec of a fresh process, fork/exec to exit; warm-up execs discarded"},
+		{Name: "startup.first_read", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "the first request that needs the store, sent right after the first 200 of /healthz: GET /v1/conversations/1 on a fresh connection, answered from the database (404 when there is none); what a server that opens things after its first 200 would make its first user wait for",
+			Sample:      "one request per startup.serve exec, right after the first 200"},
+		{Name: "startup.later_read", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "the same request as startup.first_read, sent again right after it: the steady state the first read is held to",
+			Sample:      "one request per startup.serve exec, right after startup.first_read"},
+		{Name: "startup.floor", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "exec a Go hello-world, built by the harness with the toolchain that built hive, until exit: the floor this machine puts under startup.version",
+			Sample:      "one exec of a fresh process, fork/exec to exit, alternating with the startup.version execs; warm-up execs discarded"},
+		{Name: "startup.init", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
+			Description: "package initialisation of `hive version`: the clock times GODEBUG=inittrace=1 prints for each package's init, summed, so a dependency that adds init time shows",
+			Sample:      "one exec of `hive version` with GODEBUG=inittrace=1, its packages' init clock times summed; warm-up execs discarded"},
 	}
 }
 
@@ -33,6 +49,10 @@ func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
 	// connection per poll, as a health checker would do.
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: p.cfg.ReadyTimeout}
 	s := &startupSession{base: b, metrics: p.Metrics(), client: client}
+	if s.floor, err = buildFloor(ctx, b.bin, b.path("floor")); err != nil {
+		_ = s.close()
+		return nil, err
+	}
 	if err := warmUp(ctx, s, p.cfg.WarmupRounds); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -44,6 +64,7 @@ type startupSession struct {
 	*base
 	metrics []Metric
 	client  *http.Client
+	floor   string // the hello-world binary of startup.floor
 }
 
 // Round execs `hive serve` WarmupExecs+Samples times, then `hive version`
@@ -56,34 +77,110 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 	db := s.path("startup.db")
 	n := s.cfg.WarmupExecs + s.cfg.Samples
 	serve := make([]float64, 0, s.cfg.Samples)
+	firstRead := make([]float64, 0, s.cfg.Samples)
+	laterRead := make([]float64, 0, s.cfg.Samples)
 	for i := 0; i < n; i++ {
 		srv, err := s.startServe(ctx, s.client, db, offlineLLM)
 		if err != nil {
 			return nil, err
 		}
 		d := srv.ready.Sub(srv.p.Started)
-		if err := srv.stop(ctx, s.base); err != nil {
-			return nil, err
+		first, err := s.read(ctx, srv)
+		var later float64
+		if err == nil {
+			later, err = s.read(ctx, srv)
 		}
-		if i >= s.cfg.WarmupExecs {
-			serve = append(serve, ms(d))
+		if stopErr := srv.stop(ctx, s.base); err == nil {
+			err = stopErr
 		}
-	}
-	version := make([]float64, 0, s.cfg.Samples)
-	for i := 0; i < n; i++ {
-		p, err := s.runToExit(ctx, s.spec("version"))
 		if err != nil {
 			return nil, err
 		}
 		if i >= s.cfg.WarmupExecs {
-			version = append(version, ms(p.ExitedAt().Sub(p.Started)))
+			serve = append(serve, ms(d))
+			firstRead = append(firstRead, first)
+			laterRead = append(laterRead, later)
 		}
 	}
-	out := map[string][]float64{"startup.serve": serve, "startup.version": version}
+	// hive version and the floor alternate, so that both see the same
+	// machine; the traced execs come after, as tracing writes to stderr.
+	version := make([]float64, 0, s.cfg.Samples)
+	floor := make([]float64, 0, s.cfg.Samples)
+	for i := 0; i < n; i++ {
+		for _, e := range []struct {
+			spec proc.Spec
+			out  *[]float64
+		}{{s.spec("version"), &version}, {s.floorSpec(), &floor}} {
+			p, err := s.runToExit(ctx, e.spec)
+			if err != nil {
+				return nil, err
+			}
+			if i >= s.cfg.WarmupExecs {
+				*e.out = append(*e.out, ms(p.ExitedAt().Sub(p.Started)))
+			}
+		}
+	}
+	initMS := make([]float64, 0, s.cfg.Samples)
+	for i := 0; i < n; i++ {
+		d, err := s.initTime(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if i >= s.cfg.WarmupExecs {
+			initMS = append(initMS, d)
+		}
+	}
+	out := map[string][]float64{"startup.serve": serve, "startup.version": version, "startup.floor": floor, "startup.init": initMS,
+		"startup.first_read": firstRead, "startup.later_read": laterRead}
 	if err := checkRound(Startup, s.metrics, out); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// read times GET /v1/conversations/1 on srv, in ms: a request that needs
+// the store (404 on a database without conversations).
+func (s *startupSession) read(ctx context.Context, srv *server) (float64, error) {
+	url := srv.base + "/v1/conversations/1"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, failure(ctx, srv.p, fmt.Errorf("%s: GET %s right after startup: %w", s.label(), url, err))
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d := time.Since(start)
+	if err != nil || (resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotFound) {
+		return 0, failure(ctx, srv.p, fmt.Errorf("%s: GET %s right after startup: status %d, %v; want 200 or 404", s.label(), url, resp.StatusCode, err))
+	}
+	return ms(d), nil
+}
+
+// floorSpec runs the hello-world with the environment hive gets.
+func (s *startupSession) floorSpec() proc.Spec {
+	sp := s.spec()
+	sp.Path = s.floor
+	return sp
+}
+
+// initTime execs `hive version` with GODEBUG=inittrace=1 and sums the
+// clock time of its packages' inits, in ms.
+func (s *startupSession) initTime(ctx context.Context) (float64, error) {
+	var trace InitTrace
+	spec := s.spec("version")
+	spec.Env = append(append([]string(nil), spec.Env...), "GODEBUG=inittrace=1")
+	spec.OnStderrLine = trace.Line
+	if _, err := s.runToExit(ctx, spec); err != nil {
+		return 0, err
+	}
+	if len(trace.Packages) == 0 {
+		return 0, exitcode.InfraError("%s: `GODEBUG=inittrace=1 hive version` printed no init lines; startup.init cannot be measured (is it a Go binary?)", s.label())
+	}
+	return trace.Total(), nil
 }
 
 func (s *startupSession) Close() error {
