@@ -31,7 +31,9 @@
 //
 // WriteFile renders into a file atomically; GateOutputs are the files a
 // gate writes (both sides' results and the comparison as Markdown, JUnit
-// XML and HTML).
+// XML and HTML). WriteGitHubAnnotations writes a comparison's JUnit
+// failures and errors as GitHub Actions ::error commands, which `hivebench
+// gate` prints on a GitHub runner.
 //
 // Values are printed with FormatValue (three significant digits, times and
 // SI sizes rescaled). Every renderer has a golden file under testdata/;
