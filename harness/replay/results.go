@@ -14,6 +14,7 @@ const (
 	BenchMBPerSec    = "parsing.mb_per_sec"
 	BenchPerFile     = "parsing.per_file"
 	BenchPeakRSS     = "memory.analyze_peak_rss"
+	BenchCPU         = "parsing.cpu"
 	BenchWarmWall    = "parsing.warm_wall"
 	BenchWarmPerFile = "parsing.warm_per_file"
 	BenchWarmPeakRSS = "memory.analyze_warm_peak_rss"
@@ -39,6 +40,7 @@ func (r *Report) Results() *results.File {
 		fp = r.Tree.Fingerprint
 	}
 	f := results.NewFile(suite, fp)
+	f.Shard = r.Shard
 	if r.Hive.Commit != "" {
 		f.Env.Commit, f.Env.Dirty = r.Hive.Commit, r.Hive.Dirty
 	}
@@ -76,7 +78,10 @@ func (r *Report) Results() *results.File {
 		add(BenchWall, results.Parsing, wallUnit, results.LowerIsBetter, each(cold, func(x Run) float64 { return x.Wall.Seconds() }),
 			results.Figure{Name: "files", Value: float64(cold[0].Files), Unit: "files"},
 			results.Figure{Name: "bytes", Value: float64(cold[0].Bytes), Unit: "B"},
-			results.Figure{Name: "skipped", Value: float64(cold[0].Skipped), Unit: "files"})
+			results.Figure{Name: "skipped", Value: float64(cold[0].Skipped), Unit: "files"},
+			results.Figure{Name: "symbols", Value: float64(cold[0].Symbols), Unit: "items"},
+			results.Figure{Name: "functions", Value: float64(cold[0].Functions), Unit: "items"})
+		add(BenchCPU, results.Parsing, wallUnit, results.LowerIsBetter, each(cold, func(x Run) float64 { return x.CPU.Seconds() }))
 		add(BenchFilesPerSec, results.Parsing, "files/s", results.HigherIsBetter, each(cold, Run.FilesPerSec))
 		add(BenchMBPerSec, results.Parsing, "MB/s", results.HigherIsBetter, each(cold, Run.MBPerSec))
 		add(BenchPerFile, results.Parsing, perFileUnit, results.LowerIsBetter, perFile(cold))
