@@ -22,16 +22,16 @@ import (
 // analyzeSummary is the part of `hive analyze --format json` a replay reads
 // (engine/parse Summary).
 type analyzeSummary struct {
-	Files    *int   `json:"files"`
-	Bytes    *int64 `json:"bytes"`
-	Cached   int    `json:"cached"`
-	Skipped  int    `json:"skipped"`
-	Errors   int    `json:"errors"`
+	Files   *int   `json:"files"`
+	Bytes   *int64 `json:"bytes"`
+	Cached  int    `json:"cached"`
+	Skipped int    `json:"skipped"`
+	Errors  int    `json:"errors"`
 	// Symbols and Functions total the analysed files (0 in a parse-only
 	// run, which extracts nothing).
-	Symbols   int `json:"symbols"`
-	Functions int `json:"functions"`
-	Complete *bool  `json:"complete"`
+	Symbols   int   `json:"symbols"`
+	Functions int   `json:"functions"`
+	Complete  *bool `json:"complete"`
 	// ParseOnly is true in the summary of a --parse-only run.
 	ParseOnly bool `json:"parse_only"`
 }
