@@ -237,6 +237,9 @@ func workloadReplay(ctx context.Context, env *cli.Env, args []string) error {
 		if err != nil {
 			return exitcode.UsageError("hivebench workload replay: %v", err)
 		}
+		if *out == "" {
+			return exitcode.UsageError("hivebench workload replay: --shard needs --out: a shard's figures are only useful to hivebench merge")
+		}
 		part = &p
 	}
 	set, err := wf.load()
