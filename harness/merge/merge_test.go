@@ -199,7 +199,11 @@ func TestMergeRefusesWhatIsNotOneRun(t *testing.T) {
 			q := shardsOf(t, recs, fp, 2)
 			return []*results.File{p[0], p[1], q[1]}
 		}, "is shard 0/3 but shard-1.json is shard 1/2"},
-		{"another tree", func() []*results.File { p := fresh(); p[2].Workload.Hash = "sha256:" + strings.Repeat("1e", 32); return p }, "the parts of one run share their tree"},
+		{"another tree", func() []*results.File {
+			p := fresh()
+			p[2].Workload.Hash = "sha256:" + strings.Repeat("1e", 32)
+			return p
+		}, "the parts of one run share their tree"},
 		{"another binary", func() []*results.File { p := fresh(); p[1].Env.Commit = "def456"; return p }, "measured hive abc123 but shard-1.json hive def456"},
 		{"another suite", func() []*results.File { p := fresh(); p[1].Suite = "workload-replay:other"; return p }, "share their suite"},
 		{"another hivebench", func() []*results.File { p := fresh(); p[2].Tool.Commit = "0ther"; return p }, "come from one hivebench"},
