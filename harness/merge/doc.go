@@ -35,6 +35,11 @@
 //   - the wall time of run k (and the warm and parse-only ones) is the
 //     slowest part's: the parts run side by side, and the whole run is
 //     done when its last part is; peak RSS is likewise the largest part's;
+//   - a shard whose analyze was too small for its peak RSS to be measured
+//     in a run (under the measuring trampoline's own) leaves no sample but
+//     a bound; the largest fully measured shard's peak is the whole run's
+//     only when it is at least every such bound, else the peak is left out
+//     with a note (never written as a lower bound);
 //   - CPU time (parsing.cpu) is the parts' sum;
 //   - counts add up (files, bytes, skipped, symbols, functions, cached,
 //     requests, errors, dropped, arrivals), and so do throughputs;

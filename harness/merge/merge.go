@@ -30,6 +30,9 @@ const (
 	// derived is recomputed from merged figures (files/s, MB/s, the
 	// cold / parse-only ratio), never merged from the parts' own.
 	derived
+	// peak is slowest for a replay's peak RSS, whose runs a shard could
+	// not measure (too small) leave no sample but a bound (mergePeak).
+	peak
 )
 
 // rules are the benchmarks merge knows; any other is refused rather than
@@ -40,10 +43,10 @@ var rules = map[string]rule{
 	replay.BenchFilesPerSec: derived,
 	replay.BenchMBPerSec:    derived,
 	replay.BenchPerFile:     pool,
-	replay.BenchPeakRSS:     slowest,
+	replay.BenchPeakRSS:     peak,
 	replay.BenchWarmWall:    slowest,
 	replay.BenchWarmPerFile: pool,
-	replay.BenchWarmPeakRSS: slowest,
+	replay.BenchWarmPeakRSS: peak,
 	replay.BenchParseOnly:   slowest,
 	replay.BenchVsParseOnly: derived,
 
@@ -105,9 +108,11 @@ func Merge(parts []*results.File) (*Result, error) {
 	if len(hosts) > 1 {
 		res.Notes = append(res.Notes, fmt.Sprintf("the %d %ss ran on %d machines (host hashes differ); the env block is %s 0's, merged.parts lists each", len(byIndex), kind, len(hosts), kind))
 	}
-	if err := mergeBenchmarks(out, byIndex, kind); err != nil {
+	notes, err := mergeBenchmarks(out, byIndex, kind)
+	if err != nil {
 		return nil, err
 	}
+	res.Notes = append(res.Notes, notes...)
 	if kind == "shard" {
 		if err := checkShardSums(out, byIndex); err != nil {
 			return nil, err
@@ -206,8 +211,9 @@ func binary(f *results.File) string {
 }
 
 // mergeBenchmarks merges every benchmark that any part has, in the order
-// they first appear.
-func mergeBenchmarks(out *results.File, parts []*results.File, kind string) error {
+// they first appear, and returns notes on what it could not merge exactly.
+func mergeBenchmarks(out *results.File, parts []*results.File, kind string) ([]string, error) {
+	var notes []string
 	var names []string
 	seen := map[string]bool{}
 	for _, p := range parts {
@@ -222,23 +228,23 @@ func mergeBenchmarks(out *results.File, parts []*results.File, kind string) erro
 	for _, name := range names {
 		r, ok := rules[name]
 		if !ok {
-			return exitcode.UsageError("merge: no rule merges benchmark %s of %s: merge knows the benchmarks of a workload replay and of a load run", name, whoHas(parts, name))
+			return nil, exitcode.UsageError("merge: no rule merges benchmark %s of %s: merge knows the benchmarks of a workload replay and of a load run", name, whoHas(parts, name))
 		}
 		var of []*results.Benchmark
 		for _, p := range parts {
 			b, ok := p.Benchmark(name)
 			if !ok {
-				if r == pool {
+				if r == pool || r == peak {
 					continue
 				}
-				return exitcode.UsageError("merge: %s has no %s but %s has; the %ss of one run measure the same benchmarks", p.Label(), name, whoHas(parts, name), kind)
+				return nil, exitcode.UsageError("merge: %s has no %s but %s has; the %ss of one run measure the same benchmarks", p.Label(), name, whoHas(parts, name), kind)
 			}
 			of = append(of, b)
 		}
 		b := &results.Benchmark{Name: name, Metric: of[0].Metric, Unit: of[0].Unit, Direction: of[0].Direction}
 		for _, x := range of[1:] {
 			if x.Unit != b.Unit || x.Direction != b.Direction {
-				return exitcode.UsageError("merge: %s is in %s, %s in one part and in %s, %s in another", name, b.Unit, b.Direction, x.Unit, x.Direction)
+				return nil, exitcode.UsageError("merge: %s is in %s, %s in one part and in %s, %s in another", name, b.Unit, b.Direction, x.Unit, x.Direction)
 			}
 		}
 		var err error
@@ -249,17 +255,23 @@ func mergeBenchmarks(out *results.File, parts []*results.File, kind string) erro
 			}
 		case slowest, total:
 			b.Samples, err = runWise(name, parts, of, r)
+		case peak:
+			var note string
+			b.Samples, note, err = mergePeak(name, parts)
+			if note != "" {
+				notes = append(notes, note)
+			}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if b.Extra, err = mergeFigures(name, of); err != nil {
-			return err
+			return nil, err
 		}
 		merged[name] = b
 	}
 	if err := derive(merged, names); err != nil {
-		return err
+		return nil, err
 	}
 	for _, name := range names {
 		b := merged[name]
@@ -269,7 +281,70 @@ func mergeBenchmarks(out *results.File, parts []*results.File, kind string) erro
 		b.Summary = stats.Summarize(b.Samples)
 		out.Add(*b)
 	}
-	return nil
+	return notes, nil
+}
+
+// peakWall is the wall benchmark whose runs a peak-RSS benchmark measured
+// and whose figures bound the runs it could not.
+var peakWall = map[string]string{replay.BenchPeakRSS: replay.BenchWall, replay.BenchWarmPeakRSS: replay.BenchWarmWall}
+
+// mergePeak merges a replay's peak RSS: run k's is the largest shard's
+// peak in run k. A shard whose process was too small to measure in some
+// runs has fewer samples than runs and bounds the missing ones
+// (replay.PeakRSSAtMostFigure on its wall benchmark); since its file does
+// not say which runs those were, it counts as at most the larger of its
+// bound and its samples in every run. The merge is then exact when, in
+// every run, a fully measured shard's peak is at least every such bound;
+// otherwise the whole run's peak is unknown and the benchmark is left
+// out, with a note, rather than written as a lower bound.
+func mergePeak(name string, parts []*results.File) ([]float64, string, error) {
+	var out []float64
+	var bound float64
+	var boundBy []string
+	for _, p := range parts {
+		wall, ok := p.Benchmark(peakWall[name])
+		if !ok {
+			return nil, "", exitcode.UsageError("merge: %s has %s but no %s, whose runs it measured", p.Label(), name, peakWall[name])
+		}
+		runs := len(wall.Samples)
+		var got []float64
+		if b, ok := p.Benchmark(name); ok {
+			got = b.Samples
+		}
+		if len(got) == runs {
+			if out == nil {
+				out = make([]float64, runs)
+			}
+			if len(out) != runs {
+				return nil, "", exitcode.UsageError("merge: %s has %d runs of %s but another part %d; every part needs the same --runs", p.Label(), runs, peakWall[name], len(out))
+			}
+			for k, v := range got {
+				out[k] = max(out[k], v)
+			}
+			continue
+		}
+		at := 0.0
+		for _, x := range wall.Extra {
+			if x.Name == replay.PeakRSSAtMostFigure {
+				at = x.Value
+			}
+		}
+		if len(got) > runs || at <= 0 {
+			return nil, "", exitcode.UsageError("merge: %s has %d samples of %s for %d run(s) and no %s figure bounding the others; it was not written by this hivebench's replay --shard", p.Label(), len(got), name, runs, replay.PeakRSSAtMostFigure)
+		}
+		for _, v := range got {
+			at = max(at, v)
+		}
+		bound = max(bound, at)
+		boundBy = append(boundBy, fmt.Sprintf("%s (%d of %d run(s) too small to measure, at most %.0f bytes)", partOf(p), runs-len(got), runs, at))
+	}
+	if bound == 0 {
+		return out, "", nil
+	}
+	if out != nil && slices.Min(out) >= bound {
+		return out, "", nil
+	}
+	return nil, fmt.Sprintf("%s left out: no fully measured shard's peak is known to exceed the bound of shard %s in every run, so the whole run's peak is not known", name, strings.Join(boundBy, ", ")), nil
 }
 
 // runWise merges sample k of every part (run k of a replay pair).
@@ -298,6 +373,9 @@ func mergeFigures(bench string, of []*results.Benchmark) ([]results.Figure, erro
 	at := map[string]int{}
 	for _, b := range of {
 		for _, x := range b.Extra {
+			if x.Name == replay.PeakRSSAtMostFigure {
+				continue // a shard's bound, used by mergePeak; a whole run has none
+			}
 			r, ok := figureRules[x.Name]
 			if !ok {
 				return nil, exitcode.UsageError("merge: %s carries figure %q, which does not merge (a soak's slope, say); run it as one whole run", bench, x.Name)

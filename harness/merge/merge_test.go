@@ -346,3 +346,74 @@ func TestMergedReplayIsHeldToItsManifest(t *testing.T) {
 	assert.Contains(t, v.Note, "no workload manifests given")
 	assert.NoError(t, v.Err())
 }
+
+// A shard whose analyze was too small for its peak RSS to be measured in
+// a run leaves no sample but a bound; the merge uses a measured shard's
+// peak only when it is known to be the largest, and otherwise leaves the
+// peak out rather than write a lower bound as the whole run's.
+func TestMergeOfAShardWhosePeakWasTooSmallToMeasure(t *testing.T) {
+	shard := func(i int, warmPeak, warmAtMost int64) *results.File {
+		runs := []replay.Run{
+			{Files: 1, Bytes: 10, Wall: time.Second, CPU: time.Second, PeakRSS: 90e6, PerFileMS: []float64{1}},
+			{Warm: true, Files: 1, Bytes: 10, Cached: 1, Wall: time.Millisecond, PeakRSS: warmPeak, PeakRSSAtMost: warmAtMost, PerFileMS: []float64{0.1}},
+		}
+		rep := &replay.Report{Tree: &workloads.Tree{Manifest: &workloads.Manifest{Name: "tiny"}},
+			Hive: replay.HiveVersion{Version: "v1", Commit: "abc123"}, Runs: runs, Complete: true,
+			Shard: &results.Part{Index: i, Count: 2, Files: 1, Bytes: 10}}
+		f := rep.Results()
+		require.NoError(t, f.Validate())
+		f.Source = fmt.Sprintf("shard-%d.json", i)
+		return f
+	}
+	cases := []struct {
+		name     string
+		parts    []*results.File
+		want     []float64 // nil: left out
+		noteHas  string
+		errorHas string
+	}{
+		{"all measured", []*results.File{shard(0, 30e6, 0), shard(1, 31e6, 0)}, []float64{31e6}, "", ""},
+		{"the bounded shard is below the measured one", []*results.File{shard(0, 30e6, 0), shard(1, 0, 25e6)}, []float64{30e6}, "", ""},
+		{"the bound may exceed the measured peak", []*results.File{shard(0, 26e6, 0), shard(1, 0, 27e6)}, nil,
+			"memory.analyze_warm_peak_rss left out", ""},
+		{"no shard measured it", []*results.File{shard(0, 0, 25e6), shard(1, 0, 25e6)}, nil, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := Merge(c.parts)
+			require.NoError(t, err)
+			require.NoError(t, res.File.Validate())
+			b, ok := res.File.Benchmark(replay.BenchWarmPeakRSS)
+			if c.want == nil {
+				assert.False(t, ok, "a peak that is not known is not written")
+			} else if assert.True(t, ok) {
+				assert.Equal(t, c.want, b.Samples)
+			}
+			if c.noteHas != "" {
+				assert.Contains(t, strings.Join(res.Notes, "\n"), c.noteHas)
+			}
+			wall, ok := res.File.Benchmark(replay.BenchWarmWall)
+			require.True(t, ok)
+			assert.NotContains(t, figures(wall), replay.PeakRSSAtMostFigure, "a shard's bound does not reach the merged file")
+			cold, ok := res.File.Benchmark(replay.BenchPeakRSS)
+			require.True(t, ok)
+			assert.Equal(t, []float64{90e6}, cold.Samples)
+		})
+	}
+
+	// A shard file with a run that has no peak and no bound (not written
+	// by a replay --shard that records bounds) is refused.
+	old := shard(1, 0, 25e6)
+	wall, ok := old.Benchmark(replay.BenchWarmWall)
+	require.True(t, ok)
+	wall.Extra = wall.Extra[:1]
+	for i := range old.Benchmarks {
+		if old.Benchmarks[i].Name == replay.BenchWarmWall {
+			old.Benchmarks[i] = *wall
+		}
+	}
+	_, err := Merge([]*results.File{shard(0, 30e6, 0), old})
+	require.Error(t, err)
+	assert.Equal(t, exitcode.Usage, exitcode.Code(err))
+	assert.Contains(t, err.Error(), "no peak_rss_at_most figure")
+}
