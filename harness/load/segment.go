@@ -38,13 +38,22 @@ func (sc *Scenario) CheckSegment(p results.Part) error {
 
 // segmentCap is the request cap of segment p: the scenario's for an open
 // model (it bounds the arrival index, which the segments share), and for
-// a closed model the scenario's in proportion to the segment's users.
+// a closed model the scenario's in proportion to the segment's users,
+// apportioned so that the N segments' caps add up to the scenario's
+// exactly (rounding each share up would let the union exceed it).
 func (sc *Scenario) segmentCap(p results.Part) int64 {
 	limit := sc.MaxRequestsOrDefault()
-	if sc.Model == Open || p.Count == 1 {
+	if sc.Model == Open || p.Count == 1 || sc.Users < 1 {
 		return limit
 	}
-	return int64(math.Ceil(float64(limit) * float64(share(sc.Users, p)) / float64(sc.Users)))
+	before := 0 // users of the segments 0..p.Index-1
+	for q := range p.Index {
+		before += share(sc.Users, results.Part{Index: q, Count: p.Count})
+	}
+	upTo := func(users int) int64 {
+		return int64(math.Floor(float64(limit) * float64(users) / float64(sc.Users)))
+	}
+	return upTo(before+share(sc.Users, p)) - upTo(before)
 }
 
 // Arrivals returns the indexes of the open model's arrivals that segment

@@ -186,3 +186,25 @@ func TestRequestsSpreadOverReplicas(t *testing.T) {
 	_, err = ParseTargets(" , ")
 	assert.ErrorContains(t, err, "want one or more loopback URLs")
 }
+
+// The closed model's request cap is split so that the segments' caps add
+// up to the scenario's, each in proportion to its users.
+func TestClosedSegmentCapsAddUpToTheScenarios(t *testing.T) {
+	for _, users := range []int{1, 2, 3, 7, 10, 100} {
+		for _, limit := range []int64{1, 5, 99, 1000, 123457} {
+			for _, n := range []int{1, 2, 3, 4, 7} {
+				if n > users {
+					continue
+				}
+				sc := Scenario{Model: Closed, Users: users, MaxRequests: limit}
+				var sum int64
+				for i := range n {
+					c := sc.segmentCap(results.Part{Index: i, Count: n})
+					assert.GreaterOrEqual(t, c, int64(0))
+					sum += c
+				}
+				assert.Equal(t, limit, sum, "users %d, cap %d, %d segments", users, limit, n)
+			}
+		}
+	}
+}
