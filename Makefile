@@ -46,6 +46,9 @@ test: fmt-check vet
 	# a failure rate of 5% shows with 99% confidence (0.95^90 < 0.01).
 	$(GO) test -tags $(TAGS) -race -count=90 -run 'TestConcurrentReadersAndWriter$$' ./engine/store/
 	$(GO) test -tags $(TAGS) -count=1 $(OTHER_PKGS)
+	# The Kubernetes manifests decoded into the k8s.io/api types and their
+	# wiring checked: a module of its own, so k8s.io stays out of hive's.
+	cd ci/k8s && $(GO) test -count=1 ./...
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh

@@ -228,9 +228,49 @@ type fileJSON struct {
 	Env              results.Env         `json:"env"`
 	Workload         results.Fingerprint `json:"workload"`
 	Suite            string              `json:"suite"`
+	Shard            *results.Part       `json:"shard,omitempty"`
+	Segment          *results.Part       `json:"segment,omitempty"`
+	Merged           *results.Merged     `json:"merged,omitempty"`
+	Load             *loadCountsJSON     `json:"load,omitempty"`
 	Complete         bool                `json:"complete"`
 	IncompleteReason string              `json:"incomplete_reason,omitempty"`
 	Benchmarks       []benchmarkJSON     `json:"benchmarks"`
+}
+
+// loadCountsJSON is results.LoadCounts.
+type loadCountsJSON struct {
+	Model       string         `json:"model"`
+	Thresholds  []string       `json:"thresholds,omitempty"`
+	DeclaredNS  int64          `json:"declared_ns,omitempty"`
+	WindowNS    int64          `json:"window_ns"`
+	Arrivals    int64          `json:"arrivals"`
+	Dropped     int64          `json:"dropped"`
+	Interrupted int64          `json:"interrupted"`
+	Kinds       []loadKindJSON `json:"kinds"`
+}
+
+// loadKindJSON is results.LoadKind.
+type loadKindJSON struct {
+	Kind          string           `json:"kind"`
+	Requests      int64            `json:"requests"`
+	OK            int64            `json:"ok"`
+	Errors        int64            `json:"errors"`
+	Throughput    jsonFloat        `json:"throughput_per_s"`
+	ErrorsByClass map[string]int64 `json:"errors_by_class,omitempty"`
+}
+
+func loadCountsOf(c *results.LoadCounts) *loadCountsJSON {
+	if c == nil {
+		return nil
+	}
+	return &loadCountsJSON{
+		Model: c.Model, Thresholds: c.Thresholds, DeclaredNS: c.DeclaredNS, WindowNS: c.WindowNS,
+		Arrivals: c.Arrivals, Dropped: c.Dropped, Interrupted: c.Interrupted,
+		Kinds: jsonSlice(c.Kinds, func(k results.LoadKind) loadKindJSON {
+			return loadKindJSON{Kind: k.Kind, Requests: k.Requests, OK: k.OK, Errors: k.Errors,
+				Throughput: jsonFloat(k.Throughput), ErrorsByClass: k.ErrorsByClass}
+		}),
+	}
 }
 
 func fileOf(f *results.File) *fileJSON {
@@ -239,6 +279,7 @@ func fileOf(f *results.File) *fileJSON {
 	}
 	return &fileJSON{
 		Schema: f.Schema, Tool: f.Tool, Env: f.Env, Workload: f.Workload, Suite: f.Suite,
+		Shard: f.Shard, Segment: f.Segment, Merged: f.Merged, Load: loadCountsOf(f.Load),
 		Complete: f.Complete, IncompleteReason: f.IncompleteReason,
 		Benchmarks: jsonSlice(f.Benchmarks, benchmarkOf),
 	}

@@ -60,6 +60,8 @@ func TestJSONDocsMirrorTheirTypes(t *testing.T) {
 		{reflect.TypeFor[results.File](), reflect.TypeFor[fileJSON]()},
 		{reflect.TypeFor[results.Benchmark](), reflect.TypeFor[benchmarkJSON]()},
 		{reflect.TypeFor[results.Figure](), reflect.TypeFor[figureJSON]()},
+		{reflect.TypeFor[results.LoadCounts](), reflect.TypeFor[loadCountsJSON]()},
+		{reflect.TypeFor[results.LoadKind](), reflect.TypeFor[loadKindJSON]()},
 	}
 	for _, p := range pairs {
 		assert.Equal(t, jsonFields(p.orig), jsonFields(p.mirror), "%v mirrors %v", p.mirror, p.orig)

@@ -70,8 +70,17 @@ func quantileOf(s Statistic) (q float64, ok bool) {
 // family target (FAMILY.*) yields one outcome per matching benchmark, so a
 // report shows which operation missed. A target with nothing to check
 // yields one Missing outcome.
+//
+// A file that holds one shard or segment of a split run has no figure that
+// stands for the whole run, so every target is Missing, saying to merge.
 func Check(t Tier, f *results.File) []Outcome {
 	var out []Outcome
+	if err := f.WholeRun(); err != nil {
+		for _, tg := range t.Targets {
+			out = append(out, Outcome{Tier: t.Name, Target: tg, Status: Missing, Detail: err.Error()})
+		}
+		return out
+	}
 	for _, tg := range t.Targets {
 		matched := false
 		for _, b := range f.Benchmarks {

@@ -234,3 +234,20 @@ func TestCheckMarginOverAFloor(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestCheckRefusesAPartOfASplitRun(t *testing.T) {
+	set, err := Builtin()
+	require.NoError(t, err)
+	hive, err := set.Tier("hive")
+	require.NoError(t, err)
+	f := &results.File{Source: "shard-0.json", Complete: true, Shard: &results.Part{Index: 0, Count: 2}, Benchmarks: []results.Benchmark{
+		bench("parsing.per_file", "ms/file", 0.4, 0.9, 2, 5), // would pass on its own
+	}}
+	outcomes := Check(hive, f)
+	require.Len(t, outcomes, len(hive.Targets))
+	for _, o := range outcomes {
+		assert.Equal(t, Missing, o.Status, o.Target.Metric)
+		assert.Contains(t, o.Detail, "shard-0.json is shard 0/2")
+	}
+	assert.False(t, Met(outcomes))
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -40,7 +41,13 @@ thresholds (exit 1 when one fails).
 
 Without --target, it starts an in-process mock LLM with the declared latency
 (--mock-*) and runs --hive-bin serve against it on a free loopback port.
-With --target http://127.0.0.1:PORT it loads that server (loopback only).
+With --target http://127.0.0.1:PORT it loads that server (loopback only);
+several comma-separated URLs spread the requests over replicas, round robin.
+
+Distributed (--segment I/N): this generator offers segment I of N of the
+scenario (the open model's arrivals i ≡ I mod N, or the closed model's users
+u ≡ I mod N) and judges no threshold; hivebench merge joins the N results
+files (--out) and judges the thresholds once, on the union.
 
 Models: closed (--users N virtual users, --think between requests) or open
 (--rate R/s|R/min arrivals, latency measured from each scheduled arrival,
@@ -90,6 +97,9 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	sc, opts, err := lf.scenario()
 	if err != nil {
+		return err
+	}
+	if opts.Segment, err = lf.segmentOf(sc); err != nil {
 		return err
 	}
 	var tgt load.Target
@@ -150,6 +160,7 @@ type loadFlags struct {
 	scenarioName, scenarioFile, target, hiveBin, rate        *string
 	profile, mix, leakBound, goroutineBound, out, report     *string
 	users, maxInflight, mockTokens                           *int
+	segment                                                  *string
 	duration, think, thinkJitter, timeout, mockTTFT, mockITL *time.Duration
 	sampleEvery, soak, soakWarmup                            *time.Duration
 	maxRequests                                              *int64
@@ -165,7 +176,8 @@ func addLoadFlags(fs *flag.FlagSet) *loadFlags {
 		list:         fs.Bool("list", false, "list the built-in scenarios and exit"),
 		scenarioName: fs.String("scenario", "", "built-in scenario `name` (see --list)"),
 		scenarioFile: fs.String("scenario-file", "", "scenario YAML `file` (strict: an unknown field is an error)"),
-		target:       fs.String("target", "", "load a running server at this loopback `URL` (http://127.0.0.1:PORT) instead of starting one"),
+		target:       fs.String("target", "", "load a running server at this loopback `URL` (http://127.0.0.1:PORT) instead of starting one; URL,URL,… spreads the requests over replicas"),
+		segment:      fs.String("segment", "", "offer only segment `I/N` of the scenario (0 ≤ I < N) and judge no threshold; hivebench merge judges them on the N segments' union"),
 		hiveBin:      fs.String("hive-bin", "bin/hive", "hive `binary` to start (without --target)"),
 
 		users:       fs.Int("users", 0, "virtual users (closed model), or the default --max-inflight (open model)"),
@@ -308,11 +320,36 @@ func (lf *loadFlags) remote(env *cli.Env, sc load.Scenario) (load.Target, error)
 	if sc.UsesDeclared() {
 		return load.Target{}, exitcode.UsageError("hivebench load: a threshold uses \"declared\", but with --target the harness starts no mock, so no latency is declared; give the bound as a duration")
 	}
-	base, err := load.CheckTargetURL(*lf.target)
+	t, err := load.ParseTargets(*lf.target)
 	if err != nil {
 		return load.Target{}, err
 	}
-	return load.Target{URL: base, Token: env.Getenv("HIVE_API_TOKEN")}, nil
+	if len(t.Replicas) > 0 && *lf.soak > 0 {
+		return load.Target{}, exitcode.UsageError("hivebench load: --soak judges one server's memory over time; give one --target URL")
+	}
+	t.Token = env.Getenv("HIVE_API_TOKEN")
+	return t, nil
+}
+
+// segmentOf is --segment, checked against the scenario.
+func (lf *loadFlags) segmentOf(sc load.Scenario) (*results.Part, error) {
+	if *lf.segment == "" {
+		return nil, nil
+	}
+	p, err := results.ParsePart("--segment", *lf.segment)
+	if err != nil {
+		return nil, exitcode.UsageError("hivebench load: %v", err)
+	}
+	if *lf.soak > 0 {
+		return nil, exitcode.UsageError("hivebench load: --soak judges one server's memory over the whole run; it does not split into --segment")
+	}
+	if *lf.out == "" {
+		return nil, exitcode.UsageError("hivebench load: --segment needs --out: a segment's samples are only useful to hivebench merge")
+	}
+	if err := sc.CheckSegment(p); err != nil {
+		return nil, exitcode.UsageError("hivebench load: --segment %s: scenario %s: %v", p, sc.Name, err)
+	}
+	return &p, nil
 }
 
 // jsonFlag is --json: a boolean, as on every other command (print JSON on

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/stats"
 	"github.com/hiveperf/hive/internal/atomicfile"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -18,10 +19,16 @@ import (
 // generator's full report; ToResults converts the measurements into a
 // harness/results file for baselines and the gate.
 type Report struct {
-	Scenario  Scenario  `json:"scenario"`
-	Target    string    `json:"target"`
-	ServerPID int       `json:"server_pid,omitempty"` // set when the harness started the server
-	Started   time.Time `json:"started"`
+	Scenario Scenario `json:"scenario"`
+	Target   string   `json:"target"`
+	// Replicas are the other servers the requests were spread over
+	// (--target URL,URL…), round robin with Target.
+	Replicas []string `json:"replicas,omitempty"`
+	// Segment is the segment of the scenario this run offered (--segment
+	// I/N); its thresholds are judged by the merge of all N.
+	Segment   *results.Part `json:"segment,omitempty"`
+	ServerPID int           `json:"server_pid,omitempty"` // set when the harness started the server
+	Started   time.Time     `json:"started"`
 	// DeclaredMS is the declared upstream latency of one run of the mock
 	// the harness started (MockLatency.Declared), in ms; 0 when unknown.
 	DeclaredMS float64 `json:"declared_latency_ms,omitempty"`
@@ -59,14 +66,17 @@ type Report struct {
 	// request was handed to the HTTP client: waiting for an in-flight slot,
 	// or the generator falling behind. A large lag with no drops means the
 	// generator, not the server, was the bottleneck.
-	IssueLag   *Latency          `json:"issue_lag,omitempty"`
-	Memory     MemoryReport      `json:"memory"`
-	Thresholds []ThresholdResult `json:"thresholds,omitempty"`
-	Soak       *SoakReport       `json:"soak,omitempty"`
+	IssueLag *Latency     `json:"issue_lag,omitempty"`
+	Memory   MemoryReport `json:"memory"`
+	// ReplicaMemory is the memory of each of Replicas, in their order.
+	ReplicaMemory []MemoryReport    `json:"replica_memory,omitempty"`
+	Thresholds    []ThresholdResult `json:"thresholds,omitempty"`
+	Soak          *SoakReport       `json:"soak,omitempty"`
 
-	lat     map[string][]float64 // sorted latencies in ns by scope ("" = all kinds)
-	samples []sample
-	t0      time.Time // the run's zero: sample.at is relative to it
+	declared time.Duration        // Options.Declared of the run
+	lat      map[string][]float64 // sorted latencies in ns by scope ("" = all kinds)
+	samples  []sample
+	t0       time.Time // the run's zero: sample.at is relative to it
 }
 
 // KindStats are the counts and latency of one request kind (or of all).

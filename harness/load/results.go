@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os/exec"
 	"time"
 
@@ -39,6 +40,8 @@ var kindBench = map[Kind]string{
 // marked incomplete when the run was.
 func ToResults(rep *Report) *results.File {
 	f := results.NewFile("load/"+rep.Scenario.Name, results.Fingerprint{})
+	f.Segment = rep.Segment
+	f.Load = rep.Counts()
 	for _, k := range rep.Kinds {
 		l := k.Latency
 		if l == nil {
@@ -59,13 +62,17 @@ func ToResults(rep *Report) *results.File {
 		f.Add(results.Benchmark{Name: BenchOverhead, Metric: results.Consensus, Unit: "ns",
 			Direction: results.LowerIsBetter, Samples: o.samples, Summary: o.Summary})
 	}
+	// Every replica's samples: each is the RSS of a hive serve under this
+	// load.
 	var rss, heap []float64
-	for _, m := range rep.Memory.Samples {
-		if m.RSS > 0 {
-			rss = append(rss, float64(m.RSS))
-		}
-		if m.HeapAlloc > 0 {
-			heap = append(heap, float64(m.HeapAlloc))
+	for _, mem := range append([]MemoryReport{rep.Memory}, rep.ReplicaMemory...) {
+		for _, m := range mem.Samples {
+			if m.RSS > 0 {
+				rss = append(rss, float64(m.RSS))
+			}
+			if m.HeapAlloc > 0 {
+				heap = append(heap, float64(m.HeapAlloc))
+			}
 		}
 	}
 	slopes := map[string]results.Figure{}
@@ -103,6 +110,25 @@ func ToResults(rep *Report) *results.File {
 		f.MarkIncomplete("no request succeeded, so there is no latency to record")
 	}
 	return f
+}
+
+// Counts are the report's counts and thresholds as a results file keeps
+// them (results.LoadCounts), so that thresholds can be judged again from
+// the file (JudgeFile), or on the union of segments once merged.
+func (rep *Report) Counts() *results.LoadCounts {
+	c := &results.LoadCounts{
+		Model: string(rep.Scenario.Model), Thresholds: rep.Scenario.Thresholds,
+		DeclaredNS: int64(rep.declared), WindowNS: int64(rep.Window),
+		Arrivals: rep.Arrivals, Dropped: rep.Dropped, Interrupted: rep.Interrupted,
+	}
+	for _, k := range rep.Kinds {
+		lk := results.LoadKind{Kind: k.Kind, Requests: k.Requests, OK: k.OK, Errors: k.Errors, Throughput: k.Throughput}
+		if len(k.ErrorsByClass) > 0 {
+			lk.ErrorsByClass = maps.Clone(k.ErrorsByClass)
+		}
+		c.Kinds = append(c.Kinds, lk)
+	}
+	return c
 }
 
 // StampBuild records the build of the measured hive binary (`bin version

@@ -11,9 +11,12 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hiveperf/hive/harness/results"
 )
 
 // Options are the knobs of a run that are not part of the scenario.
@@ -32,6 +35,11 @@ type Options struct {
 	Client *http.Client
 	// Soak, when set, fits memory growth over the run (see Soak).
 	Soak *SoakConfig
+	// Segment, when set, runs only that segment of the scenario (see
+	// Segment in the package doc): its share of the open model's arrivals
+	// or of the closed model's users. Its thresholds are not judged; the
+	// merge of the N segments judges them once, on their union.
+	Segment *results.Part
 }
 
 // Defaults of zero Options fields.
@@ -111,32 +119,39 @@ func (r *recorder) add(s sample, done time.Time, example string) {
 	r.mu.Unlock()
 }
 
-// idPool holds the ids of recent conversations for conversation_read.
+// idPool holds the ids of recent conversations for conversation_read,
+// each with the replica that holds it (every replica has its own
+// database).
 type idPool struct {
 	mu  sync.Mutex
-	ids []int64
+	ids []convID
 	pos int
 }
 
-func (p *idPool) put(id int64) {
+type convID struct {
+	id      int64
+	replica int // index into runner.urls
+}
+
+func (p *idPool) put(id int64, replica int) {
 	if id <= 0 {
 		return
 	}
 	p.mu.Lock()
 	if len(p.ids) < idPoolSize {
-		p.ids = append(p.ids, id)
+		p.ids = append(p.ids, convID{id, replica})
 	} else {
-		p.ids[p.pos] = id
+		p.ids[p.pos] = convID{id, replica}
 		p.pos = (p.pos + 1) % idPoolSize
 	}
 	p.mu.Unlock()
 }
 
-func (p *idPool) pick(u float64) (int64, bool) {
+func (p *idPool) pick(u float64) (convID, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.ids) == 0 {
-		return 0, false
+		return convID{}, false
 	}
 	return p.ids[int(u*float64(len(p.ids)))%len(p.ids)], true
 }
@@ -155,6 +170,12 @@ type runner struct {
 	picker  []kindWeight
 	cacheQ  string
 	bufs    sync.Pool
+	// urls are the replicas requests are spread over (Target.URL first);
+	// next picks one round robin.
+	urls []string
+	next atomic.Uint64
+	// seg is the segment this runner offers (0/1: the whole scenario).
+	seg results.Part
 
 	issued   atomic.Int64 // closed model: requests started (the cap counts these)
 	arrivals atomic.Int64 // open model: arrivals whose fate was decided
@@ -202,11 +223,19 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 	if err := sc.Validate(); err != nil {
 		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
 	}
-	base, err := CheckTargetURL(target.URL)
+	urls, err := target.checkedURLs()
 	if err != nil {
 		return nil, err
 	}
-	target.URL = base
+	base := urls[0]
+	target.URL, target.Replicas = base, urls[1:]
+	seg := results.Part{Index: 0, Count: 1}
+	if opt.Segment != nil {
+		seg = *opt.Segment
+		if err := sc.CheckSegment(seg); err != nil {
+			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+		}
+	}
 	var thresholds []Threshold
 	for _, e := range sc.Thresholds {
 		t, err := ParseThreshold(e)
@@ -235,23 +264,31 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 		rec:    &recorder{examples: map[string]string{}},
 		runID:  strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid()),
 		picker: newPicker(&sc),
+		urls:   urls, seg: seg,
 	}
 	r.cacheQ = "hivebench load " + r.runID + ": what is the difference between a closed and an open load model?"
 	r.bufs.New = func() any { return new(bytes.Buffer) }
 
-	rep := &Report{Scenario: sc, Target: base, ServerPID: target.PID, Started: time.Now().UTC(), MaxRequests: sc.MaxRequestsOrDefault()}
+	rep := &Report{Scenario: sc, Target: base, Replicas: target.Replicas, ServerPID: target.PID, Started: time.Now().UTC(), MaxRequests: sc.MaxRequestsOrDefault(), Segment: opt.Segment}
 	if opt.Declared > 0 {
 		rep.DeclaredMS = float64(opt.Declared) / 1e6
+		rep.declared = opt.Declared
 	}
 	if sc.Weight(KindCacheHit) > 0 || sc.Weight(KindConversationRead) > 0 {
 		rep.Warmup = r.warmup(ctx)
 	}
 
-	sampler := newSampler(target, opt.SampleEvery)
+	// One sampler per replica: each is a server of its own.
+	samplers := []*sampler{newSampler(target, opt.SampleEvery)}
+	for _, u := range target.Replicas {
+		samplers = append(samplers, newSampler(Target{URL: u, Token: target.Token}, opt.SampleEvery))
+	}
 	r.t0 = time.Now()
 	samplerCtx, stopSampler := context.WithCancel(context.WithoutCancel(ctx))
-	samplerDone := make(chan struct{})
-	go func() { sampler.run(samplerCtx, r.t0); close(samplerDone) }()
+	var samplersDone sync.WaitGroup
+	for _, s := range samplers {
+		samplersDone.Go(func() { s.run(samplerCtx, r.t0) })
+	}
 
 	issueCtx, stopIssuing := context.WithDeadline(ctx, r.t0.Add(sc.Duration))
 	var wg sync.WaitGroup
@@ -267,13 +304,18 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 	issuingEnded := time.Now()
 	interrupted := r.drain(ctx, &wg, opt.StopGrace, cutInFlight)
 	stopSampler()
-	<-samplerDone
+	samplersDone.Wait()
 
 	r.finish(rep, issuingEnded, interrupted)
-	rep.Memory = sampler.report()
+	rep.Memory = samplers[0].report()
+	for _, s := range samplers[1:] {
+		rep.ReplicaMemory = append(rep.ReplicaMemory, s.report())
+	}
 	rep.build(r.rec)
-	for _, t := range thresholds {
-		rep.Thresholds = append(rep.Thresholds, t.Evaluate(rep, opt.Declared))
+	if opt.Segment == nil {
+		for _, t := range thresholds {
+			rep.Thresholds = append(rep.Thresholds, t.Evaluate(rep, opt.Declared))
+		}
 	}
 	if opt.Soak != nil {
 		rep.Soak = AnalyzeSoak(rep.Memory.Samples, *opt.Soak)
@@ -342,8 +384,11 @@ func (r *runner) finish(rep *Report, issuingEnded time.Time, interrupted bool) {
 // Latency is measured from the actual send: a closed model has no
 // schedule to fall behind.
 func (r *runner) runClosed(issueCtx context.Context, wg *sync.WaitGroup) {
-	limit := r.sc.MaxRequestsOrDefault()
-	for u := 0; u < r.sc.Users; u++ {
+	limit := r.sc.segmentCap(r.seg)
+	// The segment's users are the scenario's users u ≡ I (mod N), each
+	// with its own random stream, so the N segments' users are the
+	// unsegmented run's.
+	for u := r.seg.Index; u < r.sc.Users; u += r.seg.Count {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -399,7 +444,7 @@ func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
 	}
 	work := make(chan arrival)
 	defer close(work)
-	for w := 0; w < r.sc.MaxInFlight; w++ {
+	for w := 0; w < share(r.sc.MaxInFlight, r.seg); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -411,11 +456,14 @@ func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
 	limit := r.sc.MaxRequestsOrDefault()
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
-	for i := int64(0); ; i++ {
-		off := r.sc.Rate.offset(i)
-		if off >= r.sc.Duration {
+	// The segment's arrivals are the schedule's arrivals i ≡ I (mod N): the
+	// N segments' arrivals are the schedule, each once.
+	step := int64(r.seg.Count)
+	for i := int64(r.seg.Index); ; i += step {
+		if !r.sc.scheduled(i) {
 			return
 		}
+		off := r.sc.Rate.offset(i)
 		if i >= limit {
 			r.capHit.Store(true)
 			return
@@ -428,7 +476,7 @@ func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
 		select {
 		case work <- a:
 		default:
-			if !sendBy(ctx, work, a, timer, r.t0.Add(r.sc.Rate.offset(i+1))) {
+			if !sendBy(ctx, work, a, timer, r.t0.Add(r.sc.Rate.offset(i+step))) {
 				if ctx.Err() != nil {
 					return // interrupted while waiting: this arrival's fate is unknown
 				}
@@ -507,24 +555,27 @@ func (r *runner) do(k Kind, start time.Time, u float64) {
 	ctx, cancel := context.WithTimeout(r.hardCtx, r.sc.Timeout)
 	defer cancel()
 	s := sample{kind: k, at: start.Sub(r.t0), overhead: -1}
+	replica := int(r.next.Add(1)-1) % len(r.urls)
 
 	var req *http.Request
 	var err error
 	switch k {
 	case KindConsensus:
 		q := fmt.Sprintf("hivebench load %s #%d: how should a service shed load when its queue grows?", r.runID, r.seq.Add(1))
-		req, err = r.consensusRequest(ctx, q, true)
+		req, err = r.consensusRequest(ctx, replica, q, true)
 	case KindCacheHit:
-		req, err = r.consensusRequest(ctx, r.cacheQ, false)
+		req, err = r.consensusRequest(ctx, replica, r.cacheQ, false)
 	case KindConversationRead:
-		id, ok := r.ids.pick(u)
+		c, ok := r.ids.pick(u)
 		if !ok {
 			s.class = ClassNoConversation
 			s.latency = time.Since(start)
 			r.rec.add(s, time.Now(), "no conversation had been created yet to read (the warm-up failed and no consensus request succeeded)")
 			return
 		}
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, r.target.URL+"/v1/conversations/"+strconv.FormatInt(id, 10), nil)
+		// The conversation lives on the replica that created it.
+		replica = c.replica
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, r.urls[replica]+"/v1/conversations/"+strconv.FormatInt(c.id, 10), nil)
 	}
 	if err != nil {
 		s.class = ClassOther
@@ -572,7 +623,7 @@ func (r *runner) do(k Kind, start time.Time, u float64) {
 				break
 			}
 			s.overhead = time.Duration(rep.OverheadMS * 1e6)
-			r.ids.put(rep.ConversationID)
+			r.ids.put(rep.ConversationID, replica)
 		}
 	case KindConversationRead:
 		var c struct {
@@ -585,12 +636,12 @@ func (r *runner) do(k Kind, start time.Time, u float64) {
 	r.rec.add(s, done, example)
 }
 
-func (r *runner) consensusRequest(ctx context.Context, question string, noCache bool) (*http.Request, error) {
+func (r *runner) consensusRequest(ctx context.Context, replica int, question string, noCache bool) (*http.Request, error) {
 	body, err := json.Marshal(consensusBody{Question: question, Profile: r.sc.Profile, NoCache: noCache})
 	if err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.target.URL+"/v1/consensus", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.urls[replica]+"/v1/consensus", bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
@@ -598,18 +649,30 @@ func (r *runner) consensusRequest(ctx context.Context, question string, noCache 
 	return req, nil
 }
 
-// warmup asks the cache question once (it creates a conversation and fills
-// the cache) and waits until the question is answered from the cache, so
-// that cache_hit requests measure hits and conversation_read has an id
-// from the start. Its requests are not measured. It returns what happened,
-// for the report; a failure does not stop the run (the measured requests
-// will show the errors).
+// warmup asks the cache question once on every replica (it creates a
+// conversation and fills that replica's cache) and waits until each
+// answers it from the cache, so that cache_hit requests measure hits and
+// conversation_read has an id from the start. Its requests are not
+// measured. It returns what happened, for the report; a failure does not
+// stop the run (the measured requests will show the errors).
 func (r *runner) warmup(ctx context.Context) string {
+	var out []string
+	for i := range r.urls {
+		msg := r.warmupReplica(ctx, i)
+		if len(r.urls) > 1 {
+			msg = r.urls[i] + ": " + msg
+		}
+		out = append(out, msg)
+	}
+	return strings.Join(out, "; ")
+}
+
+func (r *runner) warmupReplica(ctx context.Context, replica int) string {
 	ctx, cancel := context.WithTimeout(ctx, r.sc.Timeout+warmupWait)
 	defer cancel()
 	ask := func() (consensusReply, error) {
 		var rep consensusReply
-		req, err := r.consensusRequest(ctx, r.cacheQ, false)
+		req, err := r.consensusRequest(ctx, replica, r.cacheQ, false)
 		if err != nil {
 			return rep, err
 		}
@@ -634,7 +697,7 @@ func (r *runner) warmup(ctx context.Context) string {
 	if err != nil {
 		return "failed: " + err.Error()
 	}
-	r.ids.put(first.ConversationID)
+	r.ids.put(first.ConversationID, replica)
 	deadline := time.Now().Add(warmupWait)
 	for time.Now().Before(deadline) {
 		rep, err := ask()

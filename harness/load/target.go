@@ -14,6 +14,9 @@ type Target struct {
 	// URL is the base URL of `hive serve`, http://127.0.0.1:PORT. Only
 	// loopback targets are accepted (CheckTargetURL).
 	URL string
+	// Replicas are more `hive serve` replicas (loopback URLs, as URL);
+	// requests are spread over URL and them, round robin.
+	Replicas []string
 	// PID is the server's process id when the harness started it; server
 	// RSS is then read from /proc/PID/status. 0 reads it from /metrics.
 	PID int
@@ -45,4 +48,45 @@ func CheckTargetURL(raw string) (string, error) {
 		}
 	}
 	return fmt.Sprintf("http://%s", u.Host), nil
+}
+
+// checkedURLs checks URL and every replica (CheckTargetURL) and returns
+// them, URL first; the same server twice is a usage error, since it would
+// silently double that server's share.
+func (t Target) checkedURLs() ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, raw := range append([]string{t.URL}, t.Replicas...) {
+		u, err := CheckTargetURL(raw)
+		if err != nil {
+			return nil, err
+		}
+		if seen[u] {
+			return nil, exitcode.UsageError("--target lists %s twice; give each replica once", u)
+		}
+		seen[u] = true
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// ParseTargets splits --target's comma-separated list into a Target, each
+// URL checked by CheckTargetURL.
+func ParseTargets(list string) (Target, error) {
+	var urls []string
+	for _, u := range strings.Split(list, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			urls = append(urls, u)
+		}
+	}
+	if len(urls) == 0 {
+		return Target{}, exitcode.UsageError("--target %q: want one or more loopback URLs, comma-separated, such as http://127.0.0.1:8765,http://127.0.0.1:8766", list)
+	}
+	t := Target{URL: urls[0], Replicas: urls[1:]}
+	checked, err := t.checkedURLs()
+	if err != nil {
+		return Target{}, err
+	}
+	t.URL, t.Replicas = checked[0], checked[1:]
+	return t, nil
 }

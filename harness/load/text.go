@@ -20,7 +20,17 @@ func WriteText(w io.Writer, rep *Report) error {
 	if rep.ServerPID > 0 {
 		ew.printf(" (hive serve pid %d, started by the harness)", rep.ServerPID)
 	}
+	if len(rep.Replicas) > 0 {
+		ew.printf(" and %s, round robin", strings.Join(rep.Replicas, ", "))
+	}
 	ew.printf("\n")
+	if p := rep.Segment; p != nil {
+		if sc.Model == Open {
+			ew.printf("segment %s: the arrivals i ≡ %d (mod %d) of the schedule, %d of the %d in-flight slots\n", p, p.Index, p.Count, share(sc.MaxInFlight, *p), sc.MaxInFlight)
+		} else {
+			ew.printf("segment %s: the users u ≡ %d (mod %d), %d of %d\n", p, p.Index, p.Count, share(sc.Users, *p), sc.Users)
+		}
+	}
 	if rep.DeclaredMS > 0 {
 		ew.printf("mock LLM: ttft %v, itl %v, %d tokens per reply → declared latency per run %s (stages × (TTFT + tokens × ITL))\n",
 			sc.Mock.TTFT, sc.Mock.ITL, sc.Mock.tokens(), formatMS(rep.DeclaredMS*1e6))
@@ -74,31 +84,51 @@ func WriteText(w io.Writer, rep *Report) error {
 			o.N, ms(o.P50MS), ms(o.P90MS), ms(o.P99MS), ms(o.MaxMS))
 	}
 	writeMemory(ew, &rep.Memory)
+	for i := range rep.ReplicaMemory {
+		ew.printf("replica %s: ", rep.Replicas[i])
+		writeMemory(ew, &rep.ReplicaMemory[i])
+	}
 	if l := rep.IssueLag; l != nil {
 		ew.printf("generator: scheduled arrival → request handed to the client: p50 %s, p99 %s, max %s\n", ms(l.P50MS), ms(l.P99MS), ms(l.MaxMS))
 	}
 	if s := rep.Soak; s != nil {
 		writeSoak(ew, s)
 	}
+	if rep.Segment != nil && len(sc.Thresholds) > 0 {
+		ew.printf("\nthresholds: not judged on one segment; hivebench merge judges them once, on the union of the %d segments\n", rep.Segment.Count)
+	}
 	if len(rep.Thresholds) > 0 {
-		ew.printf("\nthresholds:\n")
-		for _, t := range rep.Thresholds {
-			mark := "✅"
-			if !t.OK {
-				mark = "❌"
-			}
-			bound := ""
-			if t.Declared {
-				bound = " (" + t.Op + " " + t.Bound + ")"
-			}
-			ew.printf("  %s %s%s  measured %s", mark, t.Expr, bound, orDash(t.MeasuredText))
-			if t.Note != "" {
-				ew.printf("  — %s", t.Note)
-			}
-			ew.printf("\n")
-		}
+		ew.printf("\n")
+		writeThresholds(ew, rep.Thresholds)
 	}
 	return ew.err
+}
+
+// WriteThresholds writes evaluated thresholds with ✅ or ❌, as the report
+// ends.
+func WriteThresholds(w io.Writer, ts []ThresholdResult) error {
+	ew := &errWriter{w: w}
+	writeThresholds(ew, ts)
+	return ew.err
+}
+
+func writeThresholds(ew *errWriter, ts []ThresholdResult) {
+	ew.printf("thresholds:\n")
+	for _, t := range ts {
+		mark := "✅"
+		if !t.OK {
+			mark = "❌"
+		}
+		bound := ""
+		if t.Declared {
+			bound = " (" + t.Op + " " + t.Bound + ")"
+		}
+		ew.printf("  %s %s%s  measured %s", mark, t.Expr, bound, orDash(t.MeasuredText))
+		if t.Note != "" {
+			ew.printf("  — %s", t.Note)
+		}
+		ew.printf("\n")
+	}
 }
 
 func latencyOrigin(m Model) string {

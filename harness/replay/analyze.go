@@ -22,12 +22,16 @@ import (
 // analyzeSummary is the part of `hive analyze --format json` a replay reads
 // (engine/parse Summary).
 type analyzeSummary struct {
-	Files    *int   `json:"files"`
-	Bytes    *int64 `json:"bytes"`
-	Cached   int    `json:"cached"`
-	Skipped  int    `json:"skipped"`
-	Errors   int    `json:"errors"`
-	Complete *bool  `json:"complete"`
+	Files   *int   `json:"files"`
+	Bytes   *int64 `json:"bytes"`
+	Cached  int    `json:"cached"`
+	Skipped int    `json:"skipped"`
+	Errors  int    `json:"errors"`
+	// Symbols and Functions total the analysed files (0 in a parse-only
+	// run, which extracts nothing).
+	Symbols   int   `json:"symbols"`
+	Functions int   `json:"functions"`
+	Complete  *bool `json:"complete"`
 	// ParseOnly is true in the summary of a --parse-only run.
 	ParseOnly bool `json:"parse_only"`
 }
@@ -51,7 +55,7 @@ func briefFilesOut(ctx context.Context, bin string, env []string) bool {
 // database). With brief, every kind writes lean per-file records to
 // filesOut, so that the baseline pays for the same output as the runs it
 // is compared with; without, only cold and warm write them (with symbols).
-func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut, kind string, jobs int, brief bool) (Run, error) {
+func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesOut, kind string, jobs int, brief, shard bool) (Run, error) {
 	warm, parseOnly := kind == "warm", kind == "parse-only"
 	args := []string{"analyze", "--format", "json", "--progress=false"}
 	switch kind {
@@ -88,7 +92,7 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 	if peak.ExitCode != 0 {
 		return Run{}, exitcode.InfraError("replay: %s exited with %s: %s", cmdline, peak.Exit, cli.LastLines(p.Tail(), 6))
 	}
-	run := Run{Warm: warm, ParseOnly: parseOnly, Wall: p.ExitedAt().Sub(p.Started), PeakRSS: peak.Bytes}
+	run := Run{Warm: warm, ParseOnly: parseOnly, Wall: p.ExitedAt().Sub(p.Started), PeakRSS: peak.Bytes, CPU: peak.CPU}
 	if perr != nil {
 		if peak.FloorBytes <= 0 || peak.Bytes > peak.FloorBytes {
 			return Run{}, exitcode.InfraError("replay: %v", perr)
@@ -109,10 +113,11 @@ func analyzeOnce(ctx context.Context, bin string, env []string, root, db, filesO
 		return Run{}, bad("the summary says the walk did not complete")
 	case !warm && sum.Cached != 0:
 		return Run{}, bad("%d files came from the cache despite --no-cache on a fresh database", sum.Cached)
-	case *sum.Files == 0:
+	case *sum.Files == 0 && !shard: // a shard of a small tree may hold no source
 		return Run{}, exitcode.UsageError("replay: %s has no files hive analyzes (Go, C, C++, JavaScript, TypeScript, Python, Rust, Java); pick a source tree", root)
 	}
 	run.Files, run.Bytes, run.Cached, run.Skipped, run.Errors = *sum.Files, *sum.Bytes, sum.Cached, sum.Skipped, sum.Errors
+	run.Symbols, run.Functions = sum.Symbols, sum.Functions
 	if parseOnly {
 		if !sum.ParseOnly {
 			return Run{}, bad("the summary of a --parse-only run does not say parse_only: the binary predates the baseline mode")

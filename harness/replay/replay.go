@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/workloads"
@@ -42,6 +43,10 @@ type Options struct {
 	// It runs last in the pair: if the page cache favours anyone, it
 	// favours the baseline, which makes the ratio conservative.
 	Baseline bool
+	// Shard, when set, analyses only that shard of the tree (Plan), laid
+	// out under WorkDir with hard links (Materialize); the results record
+	// it, and hivebench merge joins the N shards' files.
+	Shard *results.Part
 }
 
 // Run is one `hive analyze` process over the tree.
@@ -64,6 +69,11 @@ type Run struct {
 	// Skipped and Errors count files hive left out (not source, too big,
 	// unreadable).
 	Skipped, Errors int
+	// Symbols and Functions are the summary's totals over the analysed
+	// files.
+	Symbols, Functions int
+	// CPU is the user and system time of the analyze process.
+	CPU time.Duration
 	// PeakRSS is the analyze process's ru_maxrss in bytes; 0 when it was
 	// not above the measuring trampoline's own peak (then PeakRSSAtMost).
 	PeakRSS int64
@@ -98,6 +108,9 @@ type Report struct {
 	// Hive identifies the measured binary (`hive version --json`).
 	Hive HiveVersion
 	Runs []Run
+	// Shard is the shard replayed (its files and bytes filled in), nil for
+	// the whole tree.
+	Shard *results.Part
 	// Complete is false when the replay stopped early (Reason says why).
 	Complete bool
 	Reason   string
@@ -174,6 +187,18 @@ func Measure(ctx context.Context, tree *workloads.Tree, opts Options) (*Report, 
 
 	brief := briefFilesOut(ctx, bin, env)
 	rep := &Report{Tree: tree, Hive: hv}
+	root := tree.Root
+	if opts.Shard != nil {
+		st, err := layOutShard(tree, work, *opts.Shard)
+		if err != nil {
+			return nil, err
+		}
+		root, rep.Shard = st.Root, &st.Part
+		if opts.Log != nil {
+			fmt.Fprintf(opts.Log, "replay %s: shard %s: %d files, %s (%d hard-linked, %d copied) under %s\n",
+				tree.Manifest.Name, st.Part, st.Part.Files, workloads.FormatBytes(st.Part.Bytes), st.Linked, st.Copied, st.Root)
+		}
+	}
 	for i := 1; i <= opts.Runs; i++ {
 		dir := filepath.Join(work, "run"+strconv.Itoa(i))
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -187,9 +212,9 @@ func Measure(ctx context.Context, tree *workloads.Tree, opts Options) (*Report, 
 		for _, kind := range kinds {
 			label := fmt.Sprintf("replay %s: %s run %d/%d", tree.Manifest.Name, kind, i, opts.Runs)
 			if opts.Log != nil {
-				fmt.Fprintf(opts.Log, "%s: %s analyze %s ...\n", label, bin, tree.Root)
+				fmt.Fprintf(opts.Log, "%s: %s analyze %s ...\n", label, bin, root)
 			}
-			run, err := analyzeOnce(ctx, bin, env, tree.Root, db, filepath.Join(dir, kind+".ndjson"), kind, opts.Jobs, brief)
+			run, err := analyzeOnce(ctx, bin, env, root, db, filepath.Join(dir, kind+".ndjson"), kind, opts.Jobs, brief, opts.Shard != nil)
 			if err != nil {
 				rep.Reason = fmt.Sprintf("stopped in %s: %v", label, err)
 				return rep, err
@@ -204,6 +229,15 @@ func Measure(ctx context.Context, tree *workloads.Tree, opts Options) (*Report, 
 	}
 	rep.Complete = true
 	return rep, nil
+}
+
+// layOutShard plans the tree's shards and lays out one of them in work.
+func layOutShard(tree *workloads.Tree, work string, part results.Part) (*ShardTree, error) {
+	entries, err := ListTree(tree.Root)
+	if err != nil {
+		return nil, err
+	}
+	return Materialize(tree.Root, filepath.Join(work, "shard-tree"), entries, Plan(entries, part.Count), part)
 }
 
 func hiveBinary(p string) (string, error) {

@@ -17,7 +17,11 @@ import (
 // "-".
 func WriteText(w io.Writer, r *Report) {
 	fp := r.Tree.Fingerprint
-	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\nhive %s (commit %s%s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash, r.Hive.Version, r.Hive.Commit, dirtyMark(r.Hive.Dirty))
+	fmt.Fprintf(w, "workload %s: %s (%d files, %s, %s)\n", r.Tree.Manifest.Name, r.Tree.Root, fp.Files, workloads.FormatBytes(fp.Bytes), fp.Hash)
+	if s := r.Shard; s != nil {
+		fmt.Fprintf(w, "shard %s: %d files, %s of the tree\n", s, s.Files, workloads.FormatBytes(s.Bytes))
+	}
+	fmt.Fprintf(w, "hive %s (commit %s%s)\n", r.Hive.Version, r.Hive.Commit, dirtyMark(r.Hive.Dirty))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tkind\twall\tfiles\tcached\tfiles/s\tMB/s\tper-file p50\tp99\tpeak RSS\t")
 	pair := 0

@@ -36,6 +36,7 @@ var Catalog = []Spec{
 	{"parsing.files_per_sec", Parsing, "files/s", HigherIsBetter, "files analysed per second of `hive analyze` wall time"},
 	{"parsing.mb_per_sec", Parsing, "MB/s", HigherIsBetter, "source megabytes analysed per second of `hive analyze` wall time"},
 	{"parsing.wall", Parsing, "s", LowerIsBetter, "`hive analyze --no-cache` exec to exit over the workload"},
+	{"parsing.cpu", Parsing, "s", LowerIsBetter, "user + system CPU time of `hive analyze --no-cache` over the workload (a merge of shards: their sum)"},
 	{"parsing.parse_only_wall", Parsing, "s", LowerIsBetter, "`hive analyze --parse-only` (walk, read, tree-sitter parse; nothing extracted or stored) exec to exit over the workload"},
 	{"parsing.vs_parse_only", Parsing, "x", LowerIsBetter, "cold `hive analyze` wall time over the parse-only baseline's on the same tree, one sample per replay pair"},
 	{"parsing.warm_wall", Parsing, "s", LowerIsBetter, "`hive analyze` rerun on an unchanged tree (workload replay), exec to exit"},

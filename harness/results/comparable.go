@@ -30,6 +30,11 @@ func CheckComparable(a, b *File) ([]string, error) {
 		return nil, exitcode.UsageError("cannot compare %s (schema %d) with %s (schema %d): results of different schema versions are not comparable; re-run one side with this hivebench (schema %d)",
 			a.Label(), a.Schema, b.Label(), b.Schema, Schema)
 	}
+	for _, f := range []*File{a, b} {
+		if err := f.WholeRun(); err != nil {
+			return nil, exitcode.UsageError("cannot compare %s with %s: %v", a.Label(), b.Label(), err)
+		}
+	}
 	if !a.Workload.SameTree(b.Workload) {
 		what := "different workloads"
 		if a.Workload.Hash == b.Workload.Hash && a.Workload.Files == b.Workload.Files && a.Workload.Bytes == b.Workload.Bytes {
@@ -49,6 +54,21 @@ func CheckComparable(a, b *File) ([]string, error) {
 	}
 	return []string{fmt.Sprintf("workload contents not compared: %s %s no content fingerprint (written by an older hivebench), so the trees were matched on file names and sizes only; a tree with the same names and sizes but other bytes would pass as the same. Re-run %s to compare contents too",
 		strings.Join(without, " and "), hasHave(len(without)), itThem(len(without)))}, nil
+}
+
+// WholeRun refuses a file that holds one part of a split run: a shard
+// measured a share of the tree's files and a segment a share of the load,
+// so none of their figures stands for the whole run (the files and bytes,
+// the wall time, the throughput), although the workload fingerprint is the
+// whole tree's.
+func (f *File) WholeRun() error {
+	switch {
+	case f.Shard != nil:
+		return fmt.Errorf("%s is shard %s of a sharded replay, which measured only its share of the tree; merge the shards first (hivebench merge)", f.Label(), f.Shard)
+	case f.Segment != nil:
+		return fmt.Errorf("%s is segment %s of a distributed load run, which offered only its share of the load; merge the segments first (hivebench merge)", f.Label(), f.Segment)
+	}
+	return nil
 }
 
 func hasHave(n int) string {

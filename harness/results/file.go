@@ -22,6 +22,14 @@ type File struct {
 	// Suite names the set of benchmarks that was asked for (e.g. "quick",
 	// "full"); a comparison of two suites compares what they share.
 	Suite string `json:"suite"`
+	// Shard is set on the results of one shard of a sharded workload
+	// replay, Segment on those of one segment of a distributed load run
+	// (never both); Merged on a file hivebench merge made from such parts.
+	Shard   *Part   `json:"shard,omitempty"`
+	Segment *Part   `json:"segment,omitempty"`
+	Merged  *Merged `json:"merged,omitempty"`
+	// Load carries a load run's counts and thresholds (hivebench load).
+	Load *LoadCounts `json:"load,omitempty"`
 	// Complete is false when the run stopped early (SIGINT, a failed
 	// benchmark); IncompleteReason then says why. Partial results are kept
 	// because their samples are still real, but a baseline must be complete.

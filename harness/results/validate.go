@@ -47,6 +47,7 @@ func (f *File) Validate() error {
 	case f.Complete && len(f.Benchmarks) == 0:
 		p.add("complete is true but benchmarks is empty")
 	}
+	p.parts(f)
 	seen := map[string]int{}
 	for i, b := range f.Benchmarks {
 		p.benchmark(i, b, seen)
@@ -108,6 +109,61 @@ func (p *problems) workload(w Fingerprint) {
 	}
 	if w.Files < 0 || w.Bytes < 0 {
 		p.add("workload.files (%d) and workload.bytes (%d) must not be negative", w.Files, w.Bytes)
+	}
+}
+
+// parts checks the shard, segment and merge records.
+func (p *problems) parts(f *File) {
+	part := func(field string, x *Part) {
+		if x == nil {
+			return
+		}
+		if x.Count < 1 || x.Count > MaxParts || x.Index < 0 || x.Index >= x.Count {
+			p.add("%s is %d/%d; want index 0 ≤ I < count N ≤ %d", field, x.Index, x.Count, MaxParts)
+		}
+		if x.Files < 0 || x.Bytes < 0 {
+			p.add("%s.files (%d) and %s.bytes (%d) must not be negative", field, x.Files, field, x.Bytes)
+		}
+	}
+	part("shard", f.Shard)
+	part("segment", f.Segment)
+	if f.Shard != nil && f.Segment != nil {
+		p.add("shard and segment are both set; a file is a shard of a replay or a segment of a load run, not both")
+	}
+	if m := f.Merged; m != nil {
+		if f.Shard != nil || f.Segment != nil {
+			p.add("merged is set with a shard or segment; a merged file is the whole run")
+		}
+		if m.Of != "shard" && m.Of != "segment" {
+			p.add("merged.of is %q; want \"shard\" or \"segment\"", m.Of)
+		}
+		if m.Count < 1 || m.Count > MaxParts || len(m.Parts) != m.Count {
+			p.add("merged.count is %d with %d parts; want 1 to %d, one part each", m.Count, len(m.Parts), MaxParts)
+		}
+		for i, x := range m.Parts {
+			if x.Index != i {
+				p.add("merged.parts[%d].index is %d; the parts are listed in index order", i, x.Index)
+			}
+		}
+	}
+	if l := f.Load; l != nil {
+		if l.Model != "open" && l.Model != "closed" {
+			p.add("load.model is %q; want \"open\" or \"closed\"", l.Model)
+		}
+		if l.WindowNS < 0 || l.Arrivals < 0 || l.Dropped < 0 || l.Interrupted < 0 || l.DeclaredNS < 0 {
+			p.add("load.window_ns, arrivals, dropped, interrupted and declared_ns must not be negative")
+		}
+		for i, k := range l.Kinds {
+			if k.Kind == "" {
+				p.missing(fmt.Sprintf("load.kinds[%d].kind", i))
+			}
+			if k.Requests < 0 || k.OK < 0 || k.Errors < 0 || k.OK+k.Errors != k.Requests {
+				p.add("load.kinds[%d] (%s): requests %d, ok %d, errors %d; want ok + errors = requests, none negative", i, k.Kind, k.Requests, k.OK, k.Errors)
+			}
+			if math.IsNaN(k.Throughput) || math.IsInf(k.Throughput, 0) || k.Throughput < 0 {
+				p.add("load.kinds[%d].throughput_per_s is %v; want a finite number ≥ 0", i, k.Throughput)
+			}
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // TrampolineArg and TrampolineEnv mark a process started by StartPeakRSS as
@@ -32,6 +33,7 @@ func init() {
 type peakReport struct {
 	MaxRSSKiB   int64  `json:"maxrss_kib"` // the child's ru_maxrss
 	FloorKiB    int64  `json:"floor_kib"`  // the trampoline's own VmHWM once the child ran
+	CPUNS       int64  `json:"cpu_ns"`     // the child's ru_utime + ru_stime
 	ExitCode    int    `json:"exit_code"`  // -1 if killed by a signal
 	Exit        string `json:"exit"`       // os.ProcessState.String(): "exit status 2", "signal: killed"
 	StartFailed string `json:"start_failed,omitempty"`
@@ -92,6 +94,7 @@ func trampoline(path string, args []string) int {
 	r := peakReport{FloorKiB: floor, ExitCode: st.ExitCode(), Exit: st.String()}
 	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSSKiB = ru.Maxrss
+		r.CPUNS = ru.Utime.Nano() + ru.Stime.Nano()
 	}
 	write(r)
 	if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
@@ -118,6 +121,9 @@ type PeakRSS struct {
 	// than this whatever the command did. Peak refuses a Bytes at or under
 	// it.
 	FloorBytes int64
+	// CPU is the user and system time the command used (and the children
+	// it waited for), from the same rusage.
+	CPU time.Duration
 	// ExitCode is the command's exit code, -1 if a signal ended it.
 	ExitCode int
 	// Exit describes how it ended ("exit status 0", "signal: killed").
@@ -186,7 +192,7 @@ func (p *PeakProcess) Peak(ctx context.Context) (PeakRSS, error) {
 	if rep.StartFailed != "" {
 		return PeakRSS{}, fmt.Errorf("starting %s: %s", p.path, rep.StartFailed)
 	}
-	out := PeakRSS{Bytes: rep.MaxRSSKiB * 1024, FloorBytes: rep.FloorKiB * 1024, ExitCode: rep.ExitCode, Exit: rep.Exit}
+	out := PeakRSS{Bytes: rep.MaxRSSKiB * 1024, FloorBytes: rep.FloorKiB * 1024, CPU: time.Duration(rep.CPUNS), ExitCode: rep.ExitCode, Exit: rep.Exit}
 	if out.Bytes <= out.FloorBytes {
 		return out, fmt.Errorf("peak RSS of %s is %d KiB, not above the measuring trampoline's own %d KiB: "+
 			"the kernel reports the larger of the two, so the command's own peak is unknown (at most that)", p.path, rep.MaxRSSKiB, rep.FloorKiB)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,17 @@ func TestPeakRSSReportsExitCodeAndStderr(t *testing.T) {
 func TestPeakRSSRefusesExtraFiles(t *testing.T) {
 	_, err := StartPeakRSS(context.Background(), Spec{Path: "/bin/true", ExtraFiles: []*os.File{os.Stdin}})
 	require.Error(t, err)
+}
+
+func TestPeakRSSReportsTheChildsCPUTime(t *testing.T) {
+	// A loop of shell arithmetic burns CPU in the child and nowhere else
+	// (the trampoline only waits); the string lifts its peak RSS above the
+	// trampoline's, so that Peak has a figure to return.
+	p, err := StartPeakRSS(context.Background(), Spec{Path: "/bin/sh", Args: []string{"-c", growScript("40000000") + `; i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo $i`}, Stdout: &bytes.Buffer{}})
+	require.NoError(t, err)
+	peak, err := p.Peak(context.Background())
+	require.NoError(t, err, "stderr: %s", p.Tail())
+	assert.Positive(t, peak.CPU, "a busy child used CPU time")
+	wall := p.ExitedAt().Sub(p.Started)
+	assert.LessOrEqual(t, peak.CPU, 2*wall*time.Duration(runtime.NumCPU()), "CPU time of a one-thread shell cannot exceed its wall time by much")
 }
