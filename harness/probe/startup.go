@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -13,7 +14,7 @@ type startupProbe struct{ cfg Config }
 func (p *startupProbe) Family() string { return Startup }
 
 func (p *startupProbe) Metrics() []Metric {
-	return []Metric{
+	all := []Metric{
 		{Name: "startup.serve", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "startup: exec `hive serve` on a free loopback port until the first 200 from /healthz",
 			Sample:      "one exec of a fresh process, fork/exec to the 200 of /healthz, with an existing database; warm-up execs discarded"},
@@ -21,6 +22,14 @@ func (p *startupProbe) Metrics() []Metric {
 			Description: "exec `hive version` until exit: process launch cost only, not startup (no store, no server, no listener)",
 			Sample:      "one exec of a fresh process, fork/exec to exit; warm-up execs discarded"},
 	}
+	if sub := p.cfg.Subject; sub != nil {
+		all[0].Description = fmt.Sprintf("startup: exec subject %s's serve command on a free loopback port until the first 200 from %s", sub.Name, sub.Serve.Health)
+		if sub.Version == nil {
+			return all[:1] // no version command: nothing to time
+		}
+		all[1].Description = fmt.Sprintf("exec subject %s's version command until exit: process launch cost only, not startup", sub.Name)
+	}
+	return all
 }
 
 func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
@@ -69,9 +78,23 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			serve = append(serve, ms(d))
 		}
 	}
+	out := map[string][]float64{"startup.serve": serve}
+	if len(s.metrics) == 1 {
+		if err := checkRound(Startup, s.metrics, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	spec := s.spec("version")
+	if s.sub != nil {
+		var err error
+		if spec, err = s.subjectSpec("version", s.sub.Version, nil); err != nil {
+			return nil, err
+		}
+	}
 	version := make([]float64, 0, s.cfg.Samples)
 	for i := 0; i < n; i++ {
-		p, err := s.runToExit(ctx, s.spec("version"))
+		p, err := s.runToExit(ctx, spec)
 		if err != nil {
 			return nil, err
 		}
@@ -79,7 +102,7 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			version = append(version, ms(p.ExitedAt().Sub(p.Started)))
 		}
 	}
-	out := map[string][]float64{"startup.serve": serve, "startup.version": version}
+	out["startup.version"] = version
 	if err := checkRound(Startup, s.metrics, out); err != nil {
 		return nil, err
 	}
