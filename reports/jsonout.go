@@ -224,6 +224,7 @@ type fileJSON struct {
 	Env              results.Env         `json:"env"`
 	Workload         results.Fingerprint `json:"workload"`
 	Suite            string              `json:"suite"`
+	Subject          *results.Subject    `json:"subject,omitempty"`
 	Complete         bool                `json:"complete"`
 	IncompleteReason string              `json:"incomplete_reason,omitempty"`
 	Benchmarks       []benchmarkJSON     `json:"benchmarks"`
@@ -234,7 +235,7 @@ func fileOf(f *results.File) *fileJSON {
 		return nil
 	}
 	return &fileJSON{
-		Schema: f.Schema, Tool: f.Tool, Env: f.Env, Workload: f.Workload, Suite: f.Suite,
+		Schema: f.Schema, Tool: f.Tool, Env: f.Env, Workload: f.Workload, Suite: f.Suite, Subject: f.Subject,
 		Complete: f.Complete, IncompleteReason: f.IncompleteReason,
 		Benchmarks: jsonSlice(f.Benchmarks, benchmarkOf),
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -107,6 +108,8 @@ type FileOptions struct {
 	// Hive is the identity of the binary that was measured, from
 	// HiveVersion; its commit replaces the harness's own in Env.
 	Hive *HiveInfo
+	// Subject is what was measured instead of hive (nil: hive).
+	Subject *subject.Subject
 }
 
 // taken holds the fingerprint FingerprintWorkload took of each tree, by
@@ -161,6 +164,9 @@ func NewFile(rec *Record, o FileOptions) (*results.File, error) {
 	if o.Hive != nil {
 		f.Env.Commit = o.Hive.Commit
 		f.Env.Dirty = o.Hive.Dirty
+	}
+	if o.Subject != nil {
+		f.Subject = &results.Subject{Name: o.Subject.Name, Description: o.Subject.Description, File: o.Subject.Source, SHA256: o.Subject.SHA256}
 	}
 	bs, err := rec.Benchmarks()
 	if err != nil {
