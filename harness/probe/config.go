@@ -89,6 +89,11 @@ type Config struct {
 	// endpoint that reports no overhead) is left out of Metrics, and a
 	// family whose section the file lacks has no metrics at all.
 	Subject *subject.Subject
+	// Only, when not empty, names the metrics the caller keeps (--metrics);
+	// a probe may skip the work of the others. The memory probe does (its
+	// analyze and its load are most of a round, and a subject's analyze
+	// may be one that cannot be measured). Metrics still lists them all.
+	Only []string
 }
 
 // DefaultDBOps are the store operations of `hive db bench`.

@@ -45,6 +45,23 @@ func (p *memoryProbe) Metrics() []Metric {
 	return out
 }
 
+// wanted keeps the metrics named in only (all of them when only is empty).
+func wanted(metrics []Metric, only []string) []Metric {
+	if len(only) == 0 {
+		return metrics
+	}
+	var out []Metric
+	for _, m := range metrics {
+		for _, o := range only {
+			if m.Name == o {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // has reports whether the session measures the named metric.
 func has(metrics []Metric, name string) bool {
 	for _, m := range metrics {
@@ -60,7 +77,7 @@ func (p *memoryProbe) Setup(ctx context.Context, t Target) (_ Session, err error
 	if err != nil {
 		return nil, err
 	}
-	s := &memorySession{base: b, metrics: p.Metrics(), client: newClient(p.cfg), q: newQuestions()}
+	s := &memorySession{base: b, metrics: wanted(p.Metrics(), p.cfg.Only), client: newClient(p.cfg), q: newQuestions()}
 	defer func() {
 		if err != nil {
 			_ = s.Close()

@@ -55,6 +55,14 @@ func Prepare(ctx context.Context, name string, o Options, metrics, bin string) (
 	if err := checkSubject(o.Subject, sel); err != nil {
 		return nil, err
 	}
+	if o.Subject != nil && metrics != "" {
+		// A subject's probes skip what was not asked for: an analyze that
+		// cannot be measured must not fail a run that did not select it.
+		s.Probe.Only = sel.Names()
+		if sel, err = selectProbes(s, metrics); err != nil {
+			return nil, err
+		}
+	}
 	m := &Measurement{Suite: s, Selection: sel, Bin: bin, Subject: o.Subject}
 	if s.Probe.Workload != "" {
 		fp, err := FingerprintWorkload(s.Probe.Workload)

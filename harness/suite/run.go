@@ -48,7 +48,11 @@ func Run(ctx context.Context, s Suite, sel Selection, t probe.Target, progress P
 func runFamily(ctx context.Context, p probe.Probe, metrics []probe.Metric, t probe.Target, rounds int, rec *Record, progress Progress) (err error) {
 	fam := p.Family()
 	start := time.Now()
-	progress.printf("%s: setting up against %s", fam, t.HiveBin)
+	against := t.HiveBin
+	if against == "" {
+		against = t.Name
+	}
+	progress.printf("%s: setting up against %s", fam, against)
 	sess, err := p.Setup(ctx, t)
 	if err != nil {
 		return stopped(ctx, fmt.Errorf("%s: set-up: %w", fam, err))
