@@ -373,6 +373,10 @@ func (r Run) refName() string {
 		return r.Versus.SubjectName() + " (measured)"
 	case r.ReferenceName != "":
 		return r.ReferenceName
+	case r.File != nil && r.File.Subject != nil:
+		// A subject's run is set beside hive's, never beside the stated
+		// TypeScript figures (NewRun leaves them out).
+		return "hive"
 	case stated(r.Reference):
 		return "TypeScript (stated, unmeasured)"
 	}

@@ -95,6 +95,9 @@ func referenceLegend(r Run) string {
 			r.refName(), r.Versus.SubjectName(), r.Versus.Label(), r.File.Label(), r.Versus.Label())
 	}
 	if len(r.Reference) == 0 {
+		if r.File != nil && r.File.Subject != nil {
+			return fmt.Sprintf("vs hive: empty; run again with --vs HIVE.json (a hive run of the same suite), or hivebench report HIVE.json --vs %s for the ratios with their CIs", r.File.Label())
+		}
 		return ""
 	}
 	prov := r.Reference[0].Target.Provenance
