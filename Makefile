@@ -45,6 +45,9 @@ test: fmt-check vet
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
+	# The TypeScript reference subject's tests, after npm ci (says SKIP
+	# loudly when npm cannot reach its registry).
+	bash ci/typescript-test.sh
 
 # The main job: all five seed metrics measured from outside the built
 # binary (startup, memory, parsing on a GOROOT subset, consensus through
