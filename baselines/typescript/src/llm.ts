@@ -6,9 +6,14 @@
 //
 // Timing: upstreamMs is the time spent awaiting upstream (fetch until the
 // headers, every read of the body, backoff waits); the rest of latencyMs
-// is this process's own (encoding, SSE and JSON parsing, callbacks, and
-// the event loop's queueing), so latency − upstream is the client's
-// overhead, as hive's llm package reports it.
+// is this process's own (encoding, SSE and JSON parsing, callbacks), so
+// latency − upstream is the client's overhead, as hive's llm package
+// reports it. One difference stays: an await resumes only when the event
+// loop is free, and a single-threaded process cannot tell that queueing
+// from upstream's own time, so it counts as upstream. Alone on the loop
+// that is nothing; with many runs at once it is most of the overhead, and
+// the self-reported overhead_ms then errs low (docs/typescript.md, where
+// the server's CPU per run, measured from outside, is the fair figure).
 import { ChatMessage } from "./prompts";
 
 export interface ChatRequest {
