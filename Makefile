@@ -45,6 +45,10 @@ test: fmt-check vet
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
+	# The importers and the two-file gate on real tools' output, and one
+	# live hyperfine gate (installs Debian's hyperfine when root; says SKIP
+	# loudly when it cannot).
+	bash ci/importers-test.sh
 	# The TypeScript reference subject's tests, after npm ci (says SKIP
 	# loudly when npm cannot reach its registry).
 	bash ci/typescript-test.sh

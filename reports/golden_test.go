@@ -33,13 +33,21 @@ func golden(t *testing.T, name string, got []byte) {
 	assert.Equal(t, string(want), string(got), "output differs from %s; if the change is intended, run with -update and review the diff", path)
 }
 
+// tier is a tier of testdata/tiers.yaml: the goldens hold the reports'
+// rendering to fixed bounds, not to the built-in ones of the day.
 func tier(t *testing.T, name string) targets.Tier {
 	t.Helper()
-	set, err := targets.Builtin()
+	data, err := os.ReadFile("testdata/tiers.yaml")
 	require.NoError(t, err)
-	tr, err := set.Tier(name)
+	tiers, err := targets.Parse("testdata/tiers.yaml", data)
 	require.NoError(t, err)
-	return tr
+	for _, tr := range tiers {
+		if tr.Name == name {
+			return tr
+		}
+	}
+	require.Failf(t, "no such tier", "%s is not in testdata/tiers.yaml", name)
+	return targets.Tier{}
 }
 
 func fixtureRun(t *testing.T) Run {
@@ -118,4 +126,32 @@ func TestGoldenComparisonMissing(t *testing.T) {
 			golden(t, "comparison-missing."+extensions[f], buf.Bytes())
 		})
 	}
+}
+
+// The built-in hive tier bounds startup.serve's p50 over startup.version's:
+// the row shows both targets, and the margin is checked against the floor
+// of the same run.
+func TestRunRowsShowAMarginOverAFloor(t *testing.T) {
+	head := fixtureHead()
+	serve, ok := head.Benchmark("startup.serve")
+	require.True(t, ok)
+	version := *serve
+	version.Name = "startup.version"
+	version.Samples = nil
+	version.Summary.P50 = serve.Summary.P50 - 2e6 // 2 ms under serve: within 3 ms
+	head.Benchmarks = append(head.Benchmarks, version)
+	set, err := targets.Builtin()
+	require.NoError(t, err)
+	hive, err := set.Tier("hive")
+	require.NoError(t, err)
+	rows := Run{File: head, Tier: "hive", Outcomes: targets.Check(hive, head)}.rows()
+	require.NotEmpty(t, rows)
+	assert.Equal(t, "startup.serve", rows[0].Metric)
+	assert.Equal(t, "p95 ≤ 20 ms, p50 ≤ startup.version p50 + 3 ms", rows[0].Target)
+	assert.Contains(t, []string{"PASS", "PASS?"}, rows[0].Verdict)
+
+	version.Summary.P50 = serve.Summary.P50 - 4e6 // 4 ms under: beyond the margin
+	head.Benchmarks[len(head.Benchmarks)-1] = version
+	rows = Run{File: head, Tier: "hive", Outcomes: targets.Check(hive, head)}.rows()
+	assert.Contains(t, []string{"FAIL", "FAIL?"}, rows[0].Verdict)
 }

@@ -121,6 +121,8 @@ type resultJSON struct {
 	Verdict   compare.Verdict `json:"verdict"`
 	Note      string          `json:"note,omitempty"`
 	Warnings  []string        `json:"warnings,omitempty"`
+	// Aggregates says the verdict rests on aggregates (compare.Result).
+	Aggregates bool `json:"aggregates,omitempty"`
 }
 
 func resultOf(r compare.Result) resultJSON {
@@ -128,7 +130,7 @@ func resultOf(r compare.Result) resultJSON {
 		Metric: r.Metric, Unit: r.Unit, Base: summaryOf(r.Base), Head: summaryOf(r.Head),
 		DeltaPct: jsonFloat(r.DeltaPct), RatioCI: intervalOf(r.RatioCI),
 		PValue: jsonFloat(r.PValue), PAdjusted: jsonFloat(r.PAdjusted), Threshold: jsonFloat(r.Threshold),
-		Verdict: r.Verdict, Note: r.Note, Warnings: r.Warnings,
+		Verdict: r.Verdict, Note: r.Note, Warnings: r.Warnings, Aggregates: r.Aggregates,
 	}
 }
 
@@ -174,6 +176,7 @@ type outcomeJSON struct {
 	Benchmark string            `json:"benchmark,omitempty"`
 	Direction results.Direction `json:"direction,omitempty"`
 	Measured  jsonFloat         `json:"measured"`
+	Floor     jsonFloat         `json:"floor,omitempty"`
 	Status    targets.Status    `json:"status"`
 	Detail    string            `json:"detail"`
 	Marginal  bool              `json:"marginal,omitempty"`
@@ -183,7 +186,7 @@ type outcomeJSON struct {
 func outcomeOf(o targets.Outcome) outcomeJSON {
 	out := outcomeJSON{
 		Tier: o.Tier, Target: targetOf(o.Target), Benchmark: o.Benchmark, Direction: o.Direction,
-		Measured: jsonFloat(o.Measured), Status: o.Status, Detail: o.Detail, Marginal: o.Marginal,
+		Measured: jsonFloat(o.Measured), Floor: jsonFloat(o.Floor), Status: o.Status, Detail: o.Detail, Marginal: o.Marginal,
 	}
 	if b := o.Bounds; b != nil {
 		out.Bounds = &boundsJSON{Q: jsonFloat(b.Q), Level: jsonFloat(b.Level),
@@ -200,11 +203,12 @@ type targetJSON struct {
 	Unit       string            `json:"unit"`
 	Provenance string            `json:"provenance"`
 	Note       string            `json:"note,omitempty"`
+	Over       string            `json:"over,omitempty"`
 }
 
 func targetOf(t targets.Target) targetJSON {
 	return targetJSON{Metric: t.Metric, Statistic: t.Statistic, Bound: jsonFloat(t.Bound),
-		Unit: t.Unit, Provenance: t.Provenance, Note: t.Note}
+		Unit: t.Unit, Provenance: t.Provenance, Note: t.Note, Over: t.Over}
 }
 
 // boundsJSON is stats.QuantileBounds.
@@ -243,13 +247,42 @@ func fileOf(f *results.File) *fileJSON {
 
 // benchmarkJSON is results.Benchmark.
 type benchmarkJSON struct {
-	Name      string            `json:"name"`
-	Metric    results.Family    `json:"metric"`
-	Unit      string            `json:"unit"`
-	Direction results.Direction `json:"direction"`
-	Samples   []jsonFloat       `json:"samples"`
-	Summary   summaryJSON       `json:"summary"`
-	Extra     []figureJSON      `json:"extra,omitempty"`
+	Name       string            `json:"name"`
+	Metric     results.Family    `json:"metric"`
+	Unit       string            `json:"unit"`
+	Direction  results.Direction `json:"direction"`
+	Samples    []jsonFloat       `json:"samples"`
+	Summary    summaryJSON       `json:"summary"`
+	Extra      []figureJSON      `json:"extra,omitempty"`
+	Label      string            `json:"label,omitempty"`
+	Aggregates *aggregatesJSON   `json:"aggregates,omitempty"`
+}
+
+// aggregatesJSON is results.Aggregates.
+type aggregatesJSON struct {
+	N      *int       `json:"n,omitempty"`
+	Min    *jsonFloat `json:"min,omitempty"`
+	P50    *jsonFloat `json:"p50,omitempty"`
+	P90    *jsonFloat `json:"p90,omitempty"`
+	P95    *jsonFloat `json:"p95,omitempty"`
+	P99    *jsonFloat `json:"p99,omitempty"`
+	Max    *jsonFloat `json:"max,omitempty"`
+	Mean   *jsonFloat `json:"mean,omitempty"`
+	Stddev *jsonFloat `json:"stddev,omitempty"`
+}
+
+func aggregatesOf(a *results.Aggregates) *aggregatesJSON {
+	if a == nil {
+		return nil
+	}
+	f := func(v *float64) *jsonFloat {
+		if v == nil {
+			return nil
+		}
+		x := jsonFloat(*v)
+		return &x
+	}
+	return &aggregatesJSON{N: a.N, Min: f(a.Min), P50: f(a.P50), P90: f(a.P90), P95: f(a.P95), P99: f(a.P99), Max: f(a.Max), Mean: f(a.Mean), Stddev: f(a.Stddev)}
 }
 
 func benchmarkOf(b results.Benchmark) benchmarkJSON {
@@ -260,6 +293,7 @@ func benchmarkOf(b results.Benchmark) benchmarkJSON {
 		Extra: jsonSlice(b.Extra, func(f results.Figure) figureJSON {
 			return figureJSON{Name: f.Name, Value: jsonFloat(f.Value), Unit: f.Unit}
 		}),
+		Label: b.Label, Aggregates: aggregatesOf(b.Aggregates),
 	}
 }
 

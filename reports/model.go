@@ -177,6 +177,12 @@ func (c Comparison) rows() []compRow {
 			Note:      noteOf(r),
 			Result:    r,
 		})
+		if r.Aggregates {
+			// No ratio CI and no spread come from aggregates; a zero in
+			// their place would read as a measurement.
+			row := &out[len(out)-1]
+			row.RatioCI, row.Noise = "—", "—"
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		ri, rj := out[i].Verdict == compare.Regressed, out[j].Verdict == compare.Regressed
@@ -309,6 +315,19 @@ type runRow struct {
 	Bench *results.Benchmark
 }
 
+// runFigure is a run row's figure: from the summary of a benchmark with
+// samples, from what the tool reported for an aggregate-only one, "—" when
+// it reported nothing.
+func runFigure(b *results.Benchmark, fromSummary float64, reported *float64) string {
+	if !b.AggregateOnly() {
+		return FormatValue(fromSummary, b.Unit)
+	}
+	if reported == nil {
+		return "—"
+	}
+	return FormatValue(*reported, b.Unit)
+}
+
 // rows returns one row per benchmark in file order, then one per target
 // that matched no benchmark, so a missing measurement is visible.
 func (r Run) rows() []runRow {
@@ -318,9 +337,9 @@ func (r Run) rows() []runRow {
 		own := outcomesFor(r.Outcomes, b.Name)
 		out = append(out, runRow{
 			Metric:  b.Name,
-			P50:     FormatValue(b.Summary.P50, b.Unit),
-			P95:     FormatValue(b.Summary.P95, b.Unit),
-			P99:     FormatValue(b.Summary.P99, b.Unit),
+			P50:     runFigure(b, b.Summary.P50, b.Aggregates.P50Ptr()),
+			P95:     runFigure(b, b.Summary.P95, b.Aggregates.P95Ptr()),
+			P99:     runFigure(b, b.Summary.P99, b.Aggregates.P99Ptr()),
 			Target:  conditions(own, b.Direction),
 			VsRef:   r.vsCell(b),
 			Verdict: verdictOf(own),

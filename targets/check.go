@@ -29,7 +29,11 @@ type Outcome struct {
 	Direction results.Direction `json:"direction,omitempty"`
 	// Measured is the target's statistic of the benchmark, in Target.Unit.
 	Measured float64 `json:"measured"`
-	Status   Status  `json:"status"`
+	// Floor is, for a margin target (Target.Over), the same statistic of
+	// the Over benchmark in the same run, in Target.Unit: the bound that
+	// was applied is Floor + Target.Bound.
+	Floor  float64 `json:"floor,omitempty"`
+	Status Status  `json:"status"`
 	// Detail says it in words: "p95 18.2 ms ≤ 20 ms" or why it is missing.
 	Detail string `json:"detail"`
 	// Marginal is set on a pass or a fail that the samples do not settle:
@@ -75,7 +79,7 @@ func Check(t Tier, f *results.File) []Outcome {
 				continue
 			}
 			matched = true
-			out = append(out, checkOne(t.Name, tg, b))
+			out = append(out, checkOne(t.Name, tg, b, f))
 		}
 		if !matched {
 			why := fmt.Sprintf("no %s in %s", tg.Metric, f.Label())
@@ -88,7 +92,7 @@ func Check(t Tier, f *results.File) []Outcome {
 	return out
 }
 
-func checkOne(tier string, tg Target, b results.Benchmark) Outcome {
+func checkOne(tier string, tg Target, b results.Benchmark, f *results.File) Outcome {
 	o := Outcome{Tier: tier, Target: tg, Benchmark: b.Name, Direction: b.Direction}
 	if b.Summary.N == 0 {
 		o.Status, o.Detail = Missing, fmt.Sprintf("%s has no samples", b.Name)
@@ -105,19 +109,56 @@ func checkOne(tier string, tg Target, b results.Benchmark) Outcome {
 		return o
 	}
 	o.Measured = v
-	ok := v <= tg.Bound
+	bound := tg.Bound
+	if tg.Over != "" {
+		floor, why := floorOf(tg, f)
+		if why != "" {
+			o.Status, o.Detail = Missing, fmt.Sprintf("%s %s %s, but %s", b.Name, tg.Statistic, formatIn(v, tg.Unit), why)
+			return o
+		}
+		o.Floor = floor
+		bound += floor
+	}
+	ok := v <= bound
 	if b.Direction == results.HigherIsBetter {
-		ok = v >= tg.Bound
+		ok = v >= bound
 	}
 	o.Status = Fail
 	if ok {
 		o.Status = Pass
 	}
 	o.Detail = fmt.Sprintf("%s %s %s, target %s", b.Name, tg.Statistic, formatIn(v, tg.Unit), tg.Condition(b.Direction))
+	if tg.Over != "" {
+		// A margin target carries no confidence bounds: the floor is a
+		// statistic of other samples, and a bound on the difference is
+		// not what BoundQuantile gives.
+		o.Detail += fmt.Sprintf(" (%s %s %s, so the bound is %s)", tg.Over, tg.Statistic, formatIn(o.Floor, tg.Unit), formatIn(bound, tg.Unit))
+		return o
+	}
 	if q, isQ := quantileOf(tg.Statistic); isQ && len(b.Samples) == b.Summary.N {
 		markMarginal(&o, b, q)
 	}
 	return o
+}
+
+// floorOf is the statistic of tg.Over in f, in tg.Unit; why says what is
+// missing when there is none: a margin over a floor that was not measured
+// is not met.
+func floorOf(tg Target, f *results.File) (v float64, why string) {
+	for _, fb := range f.Benchmarks {
+		if fb.Name != tg.Over {
+			continue
+		}
+		if fb.Summary.N == 0 {
+			return 0, fmt.Sprintf("its floor %s has no samples", tg.Over)
+		}
+		c, err := results.Convert(Value(fb.Summary, tg.Statistic), fb.Unit, tg.Unit)
+		if err != nil {
+			return 0, fmt.Sprintf("its floor %s cannot be read: %v", tg.Over, err)
+		}
+		return c, ""
+	}
+	return 0, fmt.Sprintf("its floor %s is not in %s", tg.Over, f.Label())
 }
 
 // markMarginal sets o.Bounds from b's samples and o.Marginal when they do

@@ -97,6 +97,7 @@ func TestBoundsAreInTheTargetsUnit(t *testing.T) {
 func TestCheck(t *testing.T) {
 	f := &results.File{Source: "run.json", Complete: false, IncompleteReason: "interrupted by SIGINT", Benchmarks: []results.Benchmark{
 		bench("startup.serve", "ns", 8e6, 19e6, 40e6, 50e6),            // p95 19 ms ≤ 20 ms: pass
+		bench("startup.version", "ns", 6e6, 7e6, 8e6, 9e6),             // p50 8 ms ≤ 6 ms + 3 ms: pass
 		bench("memory.idle_rss", "bytes", 15e6, 18e6, 19e6, 21e6),      // peak 21 MB > 20 MB: fail
 		bench("parsing.per_file", "ms/file", 0.4, 0.9, 2, 5),           // p50 0.4 ms/file ≤ 1: pass
 		bench("database.insert_message", "ns", 80e3, 90e3, 150e3, 1e6), // pass
@@ -120,11 +121,13 @@ func TestCheck(t *testing.T) {
 	}
 	assert.Equal(t, []got{
 		{"startup.serve", P95, "startup.serve", Pass},
+		{"startup.serve", P50, "startup.serve", Pass},
+		{"startup.first_read", P50, "", Missing},
 		{"memory.idle_rss", Peak, "memory.idle_rss", Fail},
 		{"parsing.per_file", P50, "parsing.per_file", Pass},
 		{"consensus.overhead", P50, "", Missing},
 		{"consensus.overhead", P99, "", Missing},
-		{"consensus.overhead_c100", P99, "", Missing},
+		{"consensus.serve_cpu_per_run", P50, "", Missing},
 		{"consensus.cache_hit", P99, "", Missing},
 		{"database.insert_message", P50, "database.insert_message", Pass},
 		{"database.cache_get", P50, "database.cache_get", Fail},
@@ -132,12 +135,13 @@ func TestCheck(t *testing.T) {
 	}, gotList)
 
 	assert.InDelta(t, 19.0, outcomes[0].Measured, 1e-9, "measured is in the target's unit (ms)")
-	assert.InDelta(t, 21.0, outcomes[1].Measured, 1e-9, "peak is the largest sample, in MB")
+	assert.InDelta(t, 21.0, outcomes[3].Measured, 1e-9, "peak is the largest sample, in MB")
 	assert.Equal(t, "startup.serve p95 19 ms, target p95 ≤ 20 ms", outcomes[0].Detail)
-	assert.Equal(t, "no consensus.overhead in run.json (the run is incomplete: interrupted by SIGINT)", outcomes[3].Detail)
+	assert.Equal(t, "startup.serve p50 8 ms, target p50 ≤ startup.version p50 + 3 ms (startup.version p50 6 ms, so the bound is 9 ms)", outcomes[1].Detail)
+	assert.Equal(t, "no consensus.overhead in run.json (the run is incomplete: interrupted by SIGINT)", outcomes[5].Detail)
 
 	pass, fail, missing := Tally(outcomes)
-	assert.Equal(t, []int{3, 2, 5}, []int{pass, fail, missing})
+	assert.Equal(t, []int{4, 2, 6}, []int{pass, fail, missing})
 	assert.False(t, Met(outcomes))
 }
 
@@ -195,3 +199,38 @@ func TestUnsettled(t *testing.T) {
 		assert.Equal(t, c.want, Unsettled(c.outcomes), c.name)
 	}
 }
+
+// A margin target (over:) is held to the same statistic of its floor in
+// the same run plus the bound, and is missing, never passed, without the
+// floor.
+func TestCheckMarginOverAFloor(t *testing.T) {
+	hit := bench("consensus.cache_hit", "ms", 0.3, 0.35, 0.40, 0.5)
+	cases := []struct {
+		name   string
+		floor  *results.Benchmark
+		status Status
+		detail string
+	}{
+		{"within the margin", ptr(bench("consensus.http_floor", "ms", 0.25, 0.3, 0.36, 0.4)), Pass,
+			"consensus.cache_hit p99 400 µs, target p99 ≤ consensus.http_floor p99 + 50 µs (consensus.http_floor p99 360 µs, so the bound is 410 µs)"},
+		{"beyond the margin", ptr(bench("consensus.http_floor", "ms", 0.25, 0.3, 0.34, 0.4)), Fail, "so the bound is 390 µs"},
+		{"the floor not measured", nil, Missing, "but its floor consensus.http_floor is not in run.json"},
+		{"the floor without samples", ptr(results.Benchmark{Name: "consensus.http_floor", Unit: "ms"}), Missing, "its floor consensus.http_floor has no samples"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := &results.File{Source: "run.json", Complete: true, Benchmarks: []results.Benchmark{hit}}
+			if c.floor != nil {
+				f.Benchmarks = append(f.Benchmarks, *c.floor)
+			}
+			tier := Tier{Name: "t", Targets: []Target{{Metric: "consensus.cache_hit", Statistic: P99, Bound: 50, Unit: "µs", Over: "consensus.http_floor"}}}
+			out := Check(tier, f)
+			require.Len(t, out, 1)
+			assert.Equal(t, c.status, out[0].Status, out[0].Detail)
+			assert.Contains(t, out[0].Detail, c.detail)
+			assert.Nil(t, out[0].Bounds, "a margin target carries no confidence bounds")
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -76,6 +76,12 @@ type Target struct {
 	Unit       string  `json:"unit" yaml:"unit"`
 	Provenance string  `json:"provenance" yaml:"provenance"`
 	Note       string  `json:"note,omitempty" yaml:"note"`
+	// Over, when set, makes Bound a margin: the statistic must be at most
+	// the same statistic of benchmark Over, measured in the same run, plus
+	// Bound. A floor that moves with the machine (the loopback round trip
+	// under a cache hit, the process launch under a server's startup) is
+	// then taken out of the bound instead of being guessed into it.
+	Over string `json:"over,omitempty" yaml:"over"`
 }
 
 // IsPattern reports whether the target applies to a whole family.
@@ -101,7 +107,11 @@ func (t Target) Condition(d results.Direction) string {
 	if d == results.HigherIsBetter {
 		op = "≥"
 	}
-	return fmt.Sprintf("%s %s %s %s", t.Statistic, op, strconv.FormatFloat(t.Bound, 'g', -1, 64), t.Unit)
+	bound := strconv.FormatFloat(t.Bound, 'g', -1, 64) + " " + t.Unit
+	if t.Over != "" {
+		return fmt.Sprintf("%s %s %s %s + %s", t.Statistic, op, t.Over, t.Statistic, bound)
+	}
+	return fmt.Sprintf("%s %s %s", t.Statistic, op, bound)
 }
 
 // Tier is a named set of targets.
@@ -213,6 +223,7 @@ type yamlTarget struct {
 	Unit       string    `yaml:"unit"`
 	Provenance string    `yaml:"provenance"`
 	Note       string    `yaml:"note"`
+	Over       string    `yaml:"over"`
 }
 
 // knownFields names the fields of each YAML shape, for "unknown field"
@@ -220,7 +231,7 @@ type yamlTarget struct {
 var knownFields = map[string]string{
 	"targets.yamlDoc":    "a targets file (known fields: version, tiers)",
 	"targets.yamlTier":   "a tier (known fields: name, description, provenance, targets)",
-	"targets.yamlTarget": "a target (known fields: metric, statistic, bound, unit, provenance, note)",
+	"targets.yamlTarget": "a target (known fields: metric, statistic, bound, unit, over, provenance, note)",
 }
 
 var (
@@ -293,7 +304,7 @@ func Parse(name string, data []byte) ([]Tier, error) {
 			for _, e := range errs {
 				add("%s: %s", where, e)
 			}
-			k := key{tg.Metric, tg.Statistic}
+			k := key{tg.Metric + "|" + tg.Over, tg.Statistic}
 			if len(errs) == 0 && dup[k] {
 				add("%s: %s %s is bounded twice in this tier", where, tg.Metric, tg.Statistic)
 			}
@@ -311,7 +322,7 @@ func Parse(name string, data []byte) ([]Tier, error) {
 // buildTarget checks one target and resolves its bound and provenance.
 func buildTarget(y yamlTarget, tierProvenance string) (Target, []string) {
 	var errs []string
-	t := Target{Metric: y.Metric, Statistic: Statistic(y.Statistic), Unit: y.Unit, Provenance: y.Provenance, Note: y.Note}
+	t := Target{Metric: y.Metric, Statistic: Statistic(y.Statistic), Unit: y.Unit, Provenance: y.Provenance, Note: y.Note, Over: y.Over}
 	if t.Provenance == "" {
 		t.Provenance = tierProvenance
 	}
@@ -340,7 +351,36 @@ func buildTarget(y yamlTarget, tierProvenance string) (Target, []string) {
 			}
 		}
 	}
+	if y.Over != "" {
+		errs = append(errs, checkOver(y.Over, specs)...)
+	}
 	return t, errs
+}
+
+// checkOver checks a target's over: one catalogued benchmark of the same
+// dimension as the bounded one, which must be lower-is-better (a margin
+// over a floor makes no sense for a rate).
+func checkOver(over string, specs []results.Spec) []string {
+	if strings.HasSuffix(over, ".*") {
+		return []string{fmt.Sprintf("over: %q is a family; name one benchmark, such as consensus.http_floor", over)}
+	}
+	o, err := metricSpecs(over)
+	if err != nil {
+		return []string{"over: " + err.Error()}
+	}
+	var errs []string
+	for _, s := range specs {
+		if s.Name == o[0].Name {
+			errs = append(errs, fmt.Sprintf("over: %s is the bounded metric itself; name the floor it is measured over", over))
+		}
+		if !results.Compatible(s.Unit, o[0].Unit) {
+			errs = append(errs, fmt.Sprintf("over: %s is measured in %s and %s in %s; a margin needs the same dimension", over, o[0].Unit, s.Name, s.Unit))
+		}
+		if s.Direction == results.HigherIsBetter {
+			errs = append(errs, fmt.Sprintf("over: %s is higher-is-better; a margin over a floor bounds only lower-is-better metrics", s.Name))
+		}
+	}
+	return errs
 }
 
 // parseBound reads `bound: 20` + `unit: ms` or `bound: 20 ms`.

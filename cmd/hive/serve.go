@@ -56,9 +56,10 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 		return exitcode.UsageError("hive serve: --max-answer-bytes is %d; want a positive number of bytes such as %d", *maxAnswer, llm.DefaultMaxAnswerBytes)
 	}
 
-	// Everything that can be refused for bad input is checked before the
-	// store is opened, and nothing is done before listening that the first
-	// /healthz does not need: startup is measured as exec → first 200.
+	// Flags and environment are checked before the store is opened, and
+	// nothing is done before listening that a request would then have to
+	// wait for: startup is measured as exec → first 200, and the first 200
+	// means every route is ready.
 	token := env.Getenv("HIVE_API_TOKEN")
 	if err := server.CheckAuth(*addr, token); err != nil {
 		return err
@@ -73,23 +74,37 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadProfiles(env, *configPath, *profile)
-	if err != nil {
-		return err
-	}
 	path := *dbPath
 	if path == "" {
 		path = store.DefaultPath(env.Getenv)
 	}
-	st, err := store.Open(path)
-	if err != nil {
+	// The store opens (a few connections, the schema read, statements
+	// prepared) while the profiles are parsed and the metrics registered:
+	// on two cores the two halves of startup overlap instead of adding up.
+	// A bad profiles file is then refused after the database file exists,
+	// which loses nothing.
+	opened := make(chan openedStore, 1)
+	go func() {
+		st, err := store.Open(path)
+		opened <- openedStore{st, err}
+	}()
+	cfg, err := loadProfiles(env, *configPath, *profile)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	o := <-opened
+	if err != nil { // the user's input first: it is what they can fix
+		if o.st != nil {
+			_ = o.st.Close()
+		}
 		return err
 	}
+	if o.err != nil {
+		return o.err
+	}
+	st := o.st
 	defer st.Close()
 
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	eng, err := consensus.New(cfg, client, consensus.WithStore(st), consensus.WithRegisterer(reg),
 		consensus.WithStoreErrorHandler(func(err error) {
 			log.Error("background store write failed (a cache entry or the record of an answered run)", "err", err)
@@ -115,6 +130,12 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stderr, "hive: stopped")
 	return nil
+}
+
+// openedStore is what the goroutine that opens the store hands back.
+type openedStore struct {
+	st  *store.Store
+	err error
 }
 
 // newLLMClient builds the client from the environment and --llm-base-url

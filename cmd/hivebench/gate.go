@@ -11,6 +11,7 @@ import (
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
+	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -21,7 +22,7 @@ import (
 func init() {
 	app.Register(cli.Command{
 		Name:    "gate",
-		Summary: "CI regression gate: two binaries interleaved (--base-bin/--head-bin) or a run against --baseline; exit 1 on a regression",
+		Summary: "CI regression gate: two binaries interleaved (--base-bin/--head-bin), a run against --baseline, or two results files (--base-file/--head-file); exit 1 on a regression",
 		Run:     runGate,
 	})
 }
@@ -30,6 +31,7 @@ const gateUsage = `Usage:
   hivebench gate --base-bin PATH --head-bin PATH [flags]   two binaries, measured interleaved in this job
   hivebench gate --baseline FILE|NAME [--hive-bin PATH] [flags]   a fresh run against a stored baseline
   hivebench gate --aa-runs N [--head-bin PATH] [flags]   N A/A gates: false alarms and detectable change
+  hivebench gate --base-file A.json --head-file B.json [flags]   two results files, whatever made them
 
 Exits 1 when a metric regressed significantly beyond its threshold (or, with
 --tier, a target is missed), 0 otherwise, 2 on bad input and 3 when a
@@ -52,6 +54,14 @@ round pair); 2 when both. A gate that compared nothing fails even with
 --allow-missing, and so does --tier with no target for any gated metric
 (2). An incomplete baseline is refused (2), as baseline save refuses it.
 The rule: go doc github.com/hiveperf/hive/harness/gate.
+
+Two-file mode judges two results files (hivebench run, or hivebench import
+of go test -bench, benchfmt, hyperfine or k6 output) by the same rule: every
+benchmark of the base file is asked for (--metrics narrows it), one the
+head file lacks fails the gate (2). Incomplete files, files of different
+workloads or import sources, and a pair that shares no metric are refused
+(2). A side without raw samples (k6's summary) is judged on aggregates, by
+the stricter rule of harness/compare, and the report says so.
 
 Writes summary.md, junit.xml, report.html, base.json and head.json to --out.
 
@@ -87,12 +97,15 @@ func runGate(ctx context.Context, env *cli.Env, args []string) error {
 		return gateAA(ctx, env, g, th)
 	case *g.baseline != "":
 		return gateBaseline(ctx, env, g, th, ts)
+	case *g.baseFile != "":
+		return gateFiles(env, g, th, ts)
 	}
 	return gateAB(ctx, env, g, th, ts)
 }
 
 type gateFlags struct {
 	baseBin, headBin, hiveBin, baseline, baselineDir *string
+	baseFile, headFile                               *string
 	suite, metrics, workload, threshold, tier        *string
 	targets, out, md, junit, html, format            *string
 	samples, maxRounds, initial, aaRuns              *int
@@ -107,6 +120,8 @@ func addGateFlags(fs *flag.FlagSet) *gateFlags {
 		headBin:      fs.String("head-bin", "", "A/B mode: the head hive `binary` (the change under test)"),
 		baseline:     fs.String("baseline", "", "baseline mode: a results `file`, or the name of a baseline in --baselines-dir"),
 		baselineDir:  fs.String("baselines-dir", "baselines", "`directory` of named baselines"),
+		baseFile:     fs.String("base-file", "", "two-file mode: the base results `file` (hivebench run or import)"),
+		headFile:     fs.String("head-file", "", "two-file mode: the head results `file`"),
 		hiveBin:      fs.String("hive-bin", defaultHiveBin, "baseline mode: the hive `binary` to measure"),
 		suite:        fs.String("suite", "ci", "`suite` whose probe configuration every round uses (baseline mode: default the baseline's)"),
 		metrics:      fs.String("metrics", "", "comma-separated families or metric ids to gate (default all)"),
@@ -136,7 +151,13 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 		g.suiteGiven = g.suite
 	}
 	ab := *g.baseBin != "" || *g.headBin != ""
+	files := *g.baseFile != "" || *g.headFile != ""
 	switch {
+	case files && (ab || *g.baseline != "" || *g.aaRuns > 0 || set["hive-bin"]):
+		return exitcode.UsageError("hivebench gate: --base-file and --head-file gate two results files; drop --base-bin, --head-bin, --baseline, --hive-bin and --aa-runs")
+	case files && (*g.baseFile == "" || *g.headFile == ""):
+		return exitcode.UsageError("hivebench gate: two-file mode needs both --base-file and --head-file")
+	case files:
 	case *g.aaRuns < 0:
 		return exitcode.UsageError("--aa-runs %d: want a positive number of A/A gates", *g.aaRuns)
 	case *g.aaRuns > 0 && (*g.baseBin != "" || *g.baseline != ""):
@@ -147,7 +168,7 @@ func (g *gateFlags) check(fs *flag.FlagSet) error {
 	case ab && (*g.baseBin == "" || *g.headBin == ""):
 		return exitcode.UsageError("hivebench gate: A/B mode needs both --base-bin and --head-bin")
 	case !ab && *g.baseline == "":
-		return exitcode.UsageError("hivebench gate: want --base-bin and --head-bin (A/B mode) or --baseline FILE (baseline mode); see -h")
+		return exitcode.UsageError("hivebench gate: want --base-bin and --head-bin (A/B mode), --baseline FILE (baseline mode) or --base-file and --head-file (two-file mode); see -h")
 	case ab && set["hive-bin"]:
 		return exitcode.UsageError("hivebench gate: --hive-bin is for baseline mode; A/B mode takes --base-bin and --head-bin")
 	}
@@ -259,7 +280,7 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 
 // finishGate checks targets, decides (harness/gate), writes the reports
 // and returns the verdict.
-func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparison, sel suite.Selection, missing []gate.Missing) error {
+func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparison, sel targets.Metrics, missing []gate.Missing) error {
 	c.CheckTier(ts, sel)
 	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
 	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
@@ -275,6 +296,28 @@ func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparis
 	}
 	fmt.Fprintf(env.Stderr, "hivebench gate: %s\n", v.PassLine(len(c.Results), "reports in "+*g.out))
 	return nil
+}
+
+// gateFiles is the two-file gate: two results files, whatever made them.
+func gateFiles(env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
+	base, err := results.Read(*g.baseFile)
+	if err != nil {
+		return err
+	}
+	head, err := results.Read(*g.headFile)
+	if err != nil {
+		return err
+	}
+	keep, err := metricFilter(*g.metrics, base, head)
+	if err != nil {
+		return err
+	}
+	p, err := suite.ComparePair(base, head, th, keep)
+	if err != nil {
+		return fmt.Errorf("hivebench gate: %w", err)
+	}
+	c := reports.Comparison{Base: base, Head: head, BaseLabel: "base " + *g.baseFile, HeadLabel: "head " + *g.headFile, Results: p.Results, Warnings: p.Warnings}
+	return finishGate(env, g, ts, c, targets.FileMetrics(head), p.Missing)
 }
 
 // gateAA runs N A/A gates of one binary and reports how often the gate

@@ -11,6 +11,9 @@ import (
 // CacheGet returns the cached value for key. An expired entry is a miss and
 // is removed.
 func (s *Store) CacheGet(ctx context.Context, key string) ([]byte, bool, error) {
+	if err := s.reads(); err != nil {
+		return nil, false, err
+	}
 	var v []byte
 	var expires int64
 	err := s.stmts.cacheGet.QueryRowContext(ctx, key).Scan(&v, &expires)

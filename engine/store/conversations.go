@@ -98,6 +98,9 @@ func (s *Store) RecordRun(ctx context.Context, c *Conversation, msgs []Message) 
 
 // Conversation reads a conversation and its messages in stage order.
 func (s *Store) Conversation(ctx context.Context, id int64) (*Conversation, []Message, error) {
+	if err := s.reads(); err != nil {
+		return nil, nil, err
+	}
 	var c Conversation
 	var created, latency int64
 	err := s.stmts.getConversation.QueryRowContext(ctx, id).Scan(&c.ID, &created, &c.Question, &c.Context, &c.Profile,

@@ -20,6 +20,9 @@ func (s *Store) UpsertFiles(ctx context.Context, files []FileRecord) error {
 	if len(files) == 0 {
 		return nil
 	}
+	if err := s.files(); err != nil {
+		return err
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: upsert files: %w", err)
@@ -92,6 +95,9 @@ type StoredFile struct {
 // EachFileState calls fn for every stored file at root or below it. root is an absolute, cleaned path as the analyzer stores
 // paths. FileState's string fields are left empty; see StoredFile.
 func (s *Store) EachFileState(ctx context.Context, root string, fn func(*StoredFile) error) error {
+	if err := s.files(); err != nil {
+		return err
+	}
 	root = strings.TrimSuffix(root, "/")
 	// '0' sorts right after '/', so [root, root+"0") covers root and root/...;
 	// siblings such as root-old or root.bak fall in the range too and are
@@ -128,6 +134,9 @@ func (s *Store) EachFileState(ctx context.Context, root string, fn func(*StoredF
 // an upper bound (siblings such as root-old count too), meant as a size
 // hint for EachFileState's caller.
 func (s *Store) CountFiles(ctx context.Context, root string) (int, error) {
+	if err := s.files(); err != nil {
+		return 0, err
+	}
 	root = strings.TrimSuffix(root, "/")
 	var n int
 	if err := s.stmts.countFiles.QueryRowContext(ctx, root, root+"0").Scan(&n); err != nil {
@@ -153,6 +162,9 @@ func (s *Store) FileStates(ctx context.Context, root string) (map[string]FileSta
 func (s *Store) DeleteFiles(ctx context.Context, paths []string) error {
 	if len(paths) == 0 {
 		return nil
+	}
+	if err := s.files(); err != nil {
+		return err
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -181,6 +193,9 @@ func (s *Store) DeleteFiles(ctx context.Context, paths []string) error {
 // starting with it (FTS5 prefix match), shortest names first. Names split at
 // underscores and punctuation: "parse" finds parse_file and Parse.
 func (s *Store) SearchSymbols(ctx context.Context, query string, limit int) ([]SymbolHit, error) {
+	if err := s.files(); err != nil {
+		return nil, err
+	}
 	match := ftsQuery(query)
 	if match == "" {
 		return nil, exitcode.UsageError("store: symbol search needs at least one letter or digit, got %q", query)

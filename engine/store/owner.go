@@ -92,7 +92,9 @@ func ownerAlive(owner string) bool {
 
 // markAbandoned marks the running rows whose owners have died.
 func (s *Store) markAbandoned(ctx context.Context) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT owner FROM conversations WHERE status = 'running'")
+	// On the writer, which Open has connected already: a reader would be
+	// one more SQLite connection (and schema read) before Open returns.
+	rows, err := s.w.QueryContext(ctx, "SELECT DISTINCT owner FROM conversations WHERE status = 'running'")
 	if err != nil {
 		return fileError(s.path, err)
 	}

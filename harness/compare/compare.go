@@ -15,6 +15,10 @@ type Input struct {
 	Base   []float64
 	Head   []float64
 	Policy Policy
+	// BaseAgg and HeadAgg, when set, stand for a side that has no raw
+	// samples, only what a tool reported; the rule for aggregates then
+	// judges the metric (package doc), whatever the other side has.
+	BaseAgg, HeadAgg *Aggregate
 }
 
 // Validate reports a policy out of range or a sample that is not a finite
@@ -74,6 +78,9 @@ func compareAll(inputs []Input, summaryCI bool) []Result {
 
 func analyze(in Input, summaryCI bool) (Result, analysis) {
 	p := in.Policy.withDefaults()
+	if in.BaseAgg != nil || in.HeadAgg != nil {
+		return analyzeAggregates(in, p)
+	}
 	r := Result{Metric: in.Metric, Unit: in.Unit, Threshold: p.Threshold, PValue: 1}
 	a := analysis{policy: p}
 	if err := in.Validate(); err != nil {
@@ -111,6 +118,10 @@ func analyze(in Input, summaryCI bool) (Result, analysis) {
 // decide applies the decision rule in the package doc to a Result whose
 // PAdjusted is set.
 func decide(r *Result, a analysis) {
+	if r.Aggregates {
+		decideAggregates(r, a)
+		return
+	}
 	p := a.policy
 	r.Verdict = Inconclusive
 	switch {

@@ -46,6 +46,37 @@
 // "the change is at least T" where ours says "the change is real and
 // probably about T or more".
 //
+// # The rule for aggregates
+//
+// A side without raw samples (an aggregate-only import such as k6's
+// --summary-export: Input.BaseAgg or HeadAgg) cannot be re-tested, and a
+// mean or a standard deviation says nothing distribution-free about a
+// change. What min, max and the count can show honestly is complete
+// separation, the Mann–Whitney test's most extreme outcome: under no change
+// the chance that all m head values lie beyond all n base values is
+// 1/C(m+n, m), twice that two-sided. So, with the other side reduced to the
+// same figures when it has samples, for a metric where lower is better:
+//
+//   - regressed when min(head) > max(base)·(1 + T) and 2/C(m+n, m), after
+//     Holm–Bonferroni with the other metrics, is below α: every head value
+//     is worse than every base value by more than the threshold, and that
+//     is unlikely to be chance for these counts;
+//   - improved, symmetrically, when max(head) < min(base)·(1 − T);
+//   - inconclusive otherwise: overlapping ranges hide any change smaller
+//     than the spread, and aggregates cannot show one. Never same, because
+//     no CI says the change is small. Inconclusive also when a count was not
+//     reported (k6's summary has none unless --summary-trend-stats asks
+//     for count): then no test is possible at all, and the result has
+//     N = 0, which the gate counts as not compared. Fewer than MinSamples
+//     per side is inconclusive too.
+//
+// The Result says so: Aggregates is true, a warning says the verdict rests
+// on aggregates, the Note gives both ranges, there is no ratio CI, and
+// PValue is that of complete separation (1 when the ranges overlap).
+// This rule is far less sensitive than the one for samples (with 30 runs a
+// side a 10% change in the median rarely separates the ranges); that is the
+// price of not keeping samples, and it never calls noise a regression.
+//
 // # Sequential sampling and what inconclusive means for the gate
 //
 // Sequential.Run measures Initial (default 10) samples per side, compares,

@@ -41,4 +41,10 @@ type Result struct {
 	// Warnings are caveats about the data beside the verdict, benchstat
 	// style (e.g. "base: outliers flagged: 2"); they never change it.
 	Warnings []string `json:"warnings,omitempty"`
+	// Aggregates says the verdict rests on aggregates: a side had no raw
+	// samples (Input.BaseAgg or HeadAgg), so the rule for aggregates
+	// judged it. Base and Head then hold only N (0 when not reported),
+	// Min, P50 and Max; there is no ratio CI, and PValue is that of
+	// complete separation (1 when the ranges overlap).
+	Aggregates bool `json:"aggregates,omitempty"`
 }

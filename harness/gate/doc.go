@@ -36,6 +36,27 @@
 //     When both kinds are missing, 2 wins: a rerun cannot fix the input.
 //   - Otherwise the gate passes: exit 0.
 //
+// # Two results files
+//
+// `hivebench gate --base-file A --head-file B` reaches Decide the same
+// way, with harness/suite's ComparePair: the metrics asked for are the base
+// file's benchmarks (--metrics narrows them), and MissingInPair names what
+// was not compared. Both files are input, so everything missing there is
+// exit 2, and so are the refusals before any comparison: an incomplete
+// file, files of different schemas, workloads or import sources, and a
+// pair that shares no metric.
+//
+// A side without raw samples (an aggregate-only import, k6's summary) is
+// judged by compare's rule for aggregates (go doc
+// github.com/hiveperf/hive/harness/compare): a regression only when every
+// head value is worse than every base value by more than the threshold and
+// that complete separation is significant for the reported counts
+// (p = 2/C(m+n, m), Holm with the rest). Such a result is never "same",
+// and the report says the verdict rests on aggregates. Without counts no
+// test is possible: the result has no samples (N = 0), so it is not
+// compared, and the gate fails on it as on any missing metric (exit 2),
+// or, when it is all there is, for having compared nothing.
+//
 // A target outcome of status targets.Missing (its benchmark was not
 // measured, or cannot be converted to the target's unit) is a missing
 // metric, not a missed target.

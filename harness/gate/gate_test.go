@@ -248,3 +248,18 @@ func TestPassLine(t *testing.T) {
 		})
 	}
 }
+
+// In a two-file gate both files are input: a metric head lacks is bad
+// input (exit 2), named as not in the head file.
+func TestMissingInPair(t *testing.T) {
+	want := []string{"hyperfine.a", "hyperfine.b"}
+	base := file("base.json", want...)
+	head := file("head.json", "hyperfine.a")
+	rs := []compare.Result{result("hyperfine.a", compare.Same, 0)}
+	assert.Equal(t, []Missing{{"hyperfine.b", "not in the head file head.json", exitcode.Usage}}, MissingInPair(want, base, head, rs))
+	assert.Equal(t, []Missing{{"hyperfine.b", "the head run produced no samples", exitcode.Infra}}, MissingInFiles(want, base, head, rs),
+		"a gate that measured head itself still calls it a measurement that fell short")
+	noTest := compare.Result{Metric: "hyperfine.b", Unit: "ms", Verdict: compare.Inconclusive, Aggregates: true, Note: "aggregates only, and the number of samples behind them was not reported: no test is possible"}
+	full := file("head.json", want...)
+	assert.Equal(t, []Missing{{"hyperfine.b", noTest.Note, exitcode.Usage}}, MissingInPair(want, base, full, append(rs, noTest)))
+}

@@ -168,3 +168,17 @@ func converts(from, to string) bool {
 	_, err := results.Convert(1, from, to)
 	return err == nil
 }
+
+// MissingInPair is MissingInFiles for a gate of two results files
+// (--base-file, --head-file): both sides are input, so whatever is missing
+// is bad input (exit 2), and a metric the head file lacks is named as not
+// in it rather than as a measurement that fell short.
+func MissingInPair(want []string, base, head *results.File, rs []compare.Result) []Missing {
+	ms := MissingInFiles(want, base, head, rs)
+	for i := range ms {
+		if ms[i].Code == exitcode.Infra {
+			ms[i] = Missing{Name: ms[i].Name, Why: "not in the head file " + label(head), Code: exitcode.Usage}
+		}
+	}
+	return ms
+}

@@ -45,7 +45,19 @@ type series struct {
 // mapping. The error is non-nil only when r fails or nothing usable was
 // read; problems are returned either way.
 func Import(r io.Reader, name string) (*results.File, []Problem, error) {
-	im := &importer{name: name, byKey: map[string]*series{}, pkgs: map[string]bool{}}
+	return importFormat(r, name, "gotest")
+}
+
+// ImportBenchfmt reads any file in the Go benchmark format, whoever wrote
+// it (benchstat's input; hivebench report --format benchfmt), the way
+// Import reads go test's output. The suite is "benchfmt" ("benchfmt:PKG"
+// for one package), so a results file says which of the two it came from.
+func ImportBenchfmt(r io.Reader, name string) (*results.File, []Problem, error) {
+	return importFormat(r, name, "benchfmt")
+}
+
+func importFormat(r io.Reader, name, format string) (*results.File, []Problem, error) {
+	im := &importer{name: name, byKey: map[string]*series{}, pkgs: map[string]bool{}, better: map[string]results.Direction{}}
 	im.env = results.CaptureEnv()
 	im.env.Commit, im.env.Dirty = "", false // the code under test is not this binary
 	im.env.CPUModel, im.env.OS, im.env.Arch, im.env.GOMAXPROCS = "", "", "", 0
@@ -56,6 +68,8 @@ func Import(r io.Reader, name string) (*results.File, []Problem, error) {
 		case *benchfmt.SyntaxError:
 			_, line := rec.Pos()
 			im.add(line, "%s", rec.Msg)
+		case *benchfmt.UnitMetadata:
+			im.unitMetadata(rec)
 		case *benchfmt.Result:
 			im.result(rec)
 		}
@@ -71,16 +85,19 @@ func Import(r io.Reader, name string) (*results.File, []Problem, error) {
 			*p = "unknown"
 		}
 	}
-	suite := "gotest"
+	suite := format
 	if len(im.pkgs) == 1 {
 		for p := range im.pkgs {
-			suite = "gotest:" + p
+			suite = format + ":" + p
 		}
 	}
 	kept, ids := im.assignIDs()
 	f := results.NewFile(suite, results.Fingerprint{})
 	f.Env = im.env
 	for i, s := range kept {
+		if d, ok := im.better[s.origUnit]; ok {
+			s.direction = d
+		}
 		b, err := results.NewBenchmark(ids[i], s.unit, s.direction, s.samples)
 		if err != nil {
 			im.add(s.line, "benchmark %s: %v; skipped", s.goName, err)
@@ -104,6 +121,27 @@ type importer struct {
 	byKey    map[string]*series // pkg, goName (with -N), unit
 	pkgs     map[string]bool
 	env      results.Env
+	// better holds the direction a "Unit UNIT better=higher|lower" line
+	// gave a unit (as written); it overrides the guess from the unit.
+	better map[string]results.Direction
+}
+
+// unitMetadata takes a Unit line: better=higher|lower sets the direction
+// of every benchmark in that unit; other keys (assume=) do not change what
+// is imported.
+func (im *importer) unitMetadata(u *benchfmt.UnitMetadata) {
+	if u.Key != "better" {
+		return
+	}
+	_, line := u.Pos()
+	switch u.Value {
+	case "higher":
+		im.better[u.OrigUnit] = results.HigherIsBetter
+	case "lower":
+		im.better[u.OrigUnit] = results.LowerIsBetter
+	default:
+		im.add(line, "unit %s: better=%q is neither higher nor lower; ignored", u.OrigUnit, u.Value)
+	}
 }
 
 func (im *importer) add(line int, format string, args ...any) {

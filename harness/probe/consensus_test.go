@@ -26,7 +26,7 @@ func TestConsensusRound(t *testing.T) {
 	got, err := s.Round(t.Context())
 	require.NoError(t, err, "a round asserts that the second request of a question says cached")
 	want := map[string]int{"consensus.e2e": 2, "consensus.e2e_overhead": 2, "consensus.overhead": 2 * overheadPerSample, "consensus.cache_hit": 2 * hitsPerFill,
-		"consensus.http_floor": 2 * hitsPerFill, "consensus.overhead_c100": 5, "consensus.c100_serve_cpu": 1}
+		"consensus.http_floor": 2 * hitsPerFill, "consensus.overhead_c100": 5, "consensus.c100_serve_cpu": 1, "consensus.serve_cpu_per_run": 2}
 	for name, n := range want {
 		require.Len(t, got[name], n, name)
 		for _, v := range got[name] {

@@ -36,6 +36,10 @@
 //	metric                      unit      one sample is                                           per round
 //	startup.serve               ms        exec `hive serve` → first 200 from /healthz             Samples execs (after WarmupExecs)
 //	startup.version             ms        exec `hive version` → exit (not startup: no server)     Samples execs (after WarmupExecs)
+//	startup.first_read          ms        GET /v1/conversations/1 right after the first 200        one per startup.serve exec
+//	startup.later_read          ms        the same request again, right after                      one per startup.serve exec
+//	startup.floor               ms        exec a Go hello-world (hive's toolchain) → exit          Samples execs, alternating with version
+//	startup.init                ms        `hive version`'s package inits, GODEBUG=inittrace=1, summed  Samples execs (after WarmupExecs)
 //	memory.idle_rss             bytes     VmRSS of a fresh idle `hive serve`, after ready+settle  1
 //	memory.serve_peak_rss       bytes     VmHWM of that serve after Concurrent consensus runs     1
 //	memory.analyze_peak_rss     bytes     ru_maxrss of `hive analyze WORKLOAD --no-cache`         1
@@ -46,6 +50,7 @@
 //	consensus.e2e               ms        one POST /v1/consensus, client-timed, E2ELatency model  Samples requests
 //	consensus.e2e_overhead      ms        overhead_ms of each of those e2e runs                   Samples requests
 //	consensus.overhead          ms        overhead_ms (engine wall − upstream) of one run         Samples × 10 requests
+//	consensus.serve_cpu_per_run ms        hive serve's CPU over 10 of those runs, per run          Samples
 //	consensus.cache_hit         ms        a later POST of a question, answered from cache         Samples × 20 hits
 //	consensus.http_floor        ms        GET /healthz on the hits' connection, between hits      Samples × 20 requests
 //	consensus.overhead_c100     ms        overhead_ms of one of Concurrent simultaneous runs      Concurrent runs

@@ -11,6 +11,13 @@ import (
 )
 
 func TestMemoryRound(t *testing.T) {
+	if raceDetector {
+		// The peak RSS is measured through a trampoline, which is this test
+		// binary re-executed; built with -race it is ~33 MB, above hive
+		// analyze's peak on this small tree, and the probe then refuses the
+		// figure (the kernel reports the larger of the two), as designed.
+		t.Skip("under -race the trampoline outweighs the command it measures; run without -race (make test does)")
+	}
 	p, err := ByFamily(Memory, Config{Workload: goSrc(t, "strings"), Concurrent: 4, Settle: 100 * time.Millisecond})
 	require.NoError(t, err)
 	s, err := p.Setup(t.Context(), target(t))

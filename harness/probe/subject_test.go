@@ -52,10 +52,10 @@ func TestSubjectEveryFamily(t *testing.T) {
 	s := tinySubject(t)
 	bin := filepath.Join(s.Dir, "tiny")
 	want := map[string][]string{
-		Startup:   {"startup.serve", "startup.version"},
+		Startup:   {"startup.serve", "startup.version", "startup.first_read", "startup.later_read"},
 		Memory:    {"memory.idle_rss", "memory.serve_peak_rss", "memory.analyze_peak_rss"},
 		Parsing:   {"parsing.per_file", "parsing.files_per_sec", "parsing.mb_per_sec", "parsing.wall"},
-		Consensus: {"consensus.e2e", "consensus.e2e_overhead", "consensus.overhead", "consensus.cache_hit", "consensus.http_floor", "consensus.c100_serve_cpu", "consensus.overhead_c100"},
+		Consensus: {"consensus.e2e", "consensus.e2e_overhead", "consensus.overhead", "consensus.cache_hit", "consensus.http_floor", "consensus.serve_cpu_per_run", "consensus.c100_serve_cpu", "consensus.overhead_c100"},
 		Database:  {"database.cache_put", "database.cache_get"},
 	}
 	for _, fam := range Families() {
@@ -109,7 +109,7 @@ func TestSubjectMetricsFollowTheFile(t *testing.T) {
 	cases := map[string][]string{
 		Startup:   {"startup.serve"},
 		Parsing:   {"parsing.files_per_sec", "parsing.wall"},
-		Consensus: {"consensus.e2e", "consensus.c100_serve_cpu"},
+		Consensus: {"consensus.e2e", "consensus.serve_cpu_per_run", "consensus.c100_serve_cpu"},
 		Database:  nil,
 	}
 	for fam, want := range cases {

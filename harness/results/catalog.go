@@ -24,6 +24,10 @@ type Spec struct {
 var Catalog = []Spec{
 	{"startup.serve", Startup, "ms", LowerIsBetter, "exec `hive serve` on a free loopback port until the first 200 from /healthz"},
 	{"startup.version", Startup, "ms", LowerIsBetter, "exec `hive version` until exit (reported; not what startup means)"},
+	{"startup.first_read", Startup, "ms", LowerIsBetter, "GET /v1/conversations/1 right after `hive serve`'s first 200: the first request that needs the store"},
+	{"startup.later_read", Startup, "ms", LowerIsBetter, "the same request again, right after: the steady state startup.first_read is held to"},
+	{"startup.floor", Startup, "ms", LowerIsBetter, "exec a Go hello-world built with hive's toolchain until exit: this machine's floor under startup.version"},
+	{"startup.init", Startup, "ms", LowerIsBetter, "package initialisation of `hive version`: the clock times of GODEBUG=inittrace=1, summed over packages"},
 	{"memory.idle_rss", Memory, "bytes", LowerIsBetter, "RSS of an idle `hive serve` after startup"},
 	{"memory.serve_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS (VmHWM) of `hive serve` after concurrent consensus runs"},
 	{"memory.analyze_peak_rss", Memory, "bytes", LowerIsBetter, "peak RSS of `hive analyze --no-cache` over the workload"},
@@ -40,6 +44,7 @@ var Catalog = []Spec{
 	{"consensus.e2e_overhead", Consensus, "ms", LowerIsBetter, "engine overhead of the consensus.e2e requests: tokens spaced as the declared latency spaces them"},
 	{"consensus.overhead", Consensus, "ms", LowerIsBetter, "engine overhead of one consensus request: end-to-end minus upstream LLM time"},
 	{"consensus.overhead_c100", Consensus, "ms", LowerIsBetter, "engine overhead per run with 100 concurrent runs against a zero-latency mock"},
+	{"consensus.serve_cpu_per_run", Consensus, "ms", LowerIsBetter, "CPU time of `hive serve` per four-stage run over a sequential series against the zero-latency mock, records included (schedstat)"},
 	{"consensus.c100_serve_cpu", Consensus, "ms", LowerIsBetter, "CPU time of `hive serve` per run over the 100 simultaneous runs, records included (schedstat)"},
 	{"consensus.cache_hit", Consensus, "ms", LowerIsBetter, "a consensus request answered from the response cache, end to end"},
 	{"consensus.http_floor", Consensus, "ms", LowerIsBetter, "GET /healthz timed like consensus.cache_hit on its connection: the loopback HTTP floor under a hit"},
@@ -93,6 +98,28 @@ func IsFamily(f Family) bool {
 	return false
 }
 
+// IsImported reports whether f is the family of an imported benchmark
+// (gobench, hyperfine, k6).
+func IsImported(f Family) bool {
+	for _, k := range Imported {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func importedList() string {
+	s := make([]string, len(Imported))
+	for i, f := range Imported {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// KnownFamily reports whether f is a seed family or an imported one.
+func KnownFamily(f Family) bool { return IsFamily(f) || IsImported(f) }
+
 func familyList() string {
 	s := make([]string, len(Families))
 	for i, f := range Families {
@@ -101,7 +128,7 @@ func familyList() string {
 	return strings.Join(s, ", ")
 }
 
-var nameRE = regexp.MustCompile(`^[a-z]+\.[a-z0-9][a-z0-9_]*$`)
+var nameRE = regexp.MustCompile(`^[a-z][a-z0-9]*\.[a-z0-9][a-z0-9_]*$`)
 
 // CheckName checks that name is a well-formed benchmark id, FAMILY.WHAT in
 // lower case with a known family, and returns its family.
@@ -110,8 +137,8 @@ func CheckName(name string) (Family, error) {
 		return "", fmt.Errorf("benchmark name %q is not FAMILY.WHAT in lower case (e.g. startup.serve, database.insert_message)", name)
 	}
 	fam := Family(name[:strings.IndexByte(name, '.')])
-	if !IsFamily(fam) && fam != GoBench {
-		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s (and %s for imported go test benchmarks)", name, fam, familyList(), GoBench)
+	if !KnownFamily(fam) {
+		return "", fmt.Errorf("benchmark name %q has unknown family %q; families are %s (and %s for imported benchmarks)", name, fam, familyList(), importedList())
 	}
 	return fam, nil
 }

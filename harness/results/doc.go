@@ -20,6 +20,17 @@
 // missing fields are usage errors that name the file, the field and the
 // byte offset) and call CheckComparable before comparing two files.
 //
+// # Imported benchmarks
+//
+// Files made by hivebench import carry benchmarks of the families in
+// Imported (gobench, hyperfine, k6) instead of the five seed families. Their
+// Label keeps the tool's own name (a command, a metric with its tags) that
+// the FAMILY.WHAT id was derived from. A tool that reports only aggregates
+// (k6's --summary-export) gives an aggregate-only benchmark: no Samples, a
+// zero Summary, and Aggregates holding exactly the figures the tool
+// reported (a figure it did not report is absent, never zero). Both fields
+// are optional in the format, so adding them did not change Schema.
+//
 // Units ("ns", "ms/file", "MB", "files/s") are parsed by ParseUnit; the same
 // table serves targets and reports, so "MB" means 10^6 bytes everywhere.
 //

@@ -87,6 +87,18 @@ const (
 // results file that compare and gate can read.
 const GoBench Family = "gobench"
 
+// Hyperfine and K6 are the families of benchmarks imported from hyperfine's
+// --export-json and from k6's JSON output (harness/importers). Like
+// GoBench they are not seed metrics: CheckName accepts them so that an
+// imported file is a results file compare and gate can read.
+const (
+	Hyperfine Family = "hyperfine"
+	K6        Family = "k6"
+)
+
+// Imported lists the families of imported benchmarks.
+var Imported = []Family{GoBench, Hyperfine, K6}
+
 // Families lists every family in report order.
 var Families = []Family{Startup, Memory, Parsing, Consensus, Database}
 
@@ -115,7 +127,82 @@ type Benchmark struct {
 	// Extra carries figures derived from the run that are not a sample
 	// distribution (files/s, MB/s over a whole tree).
 	Extra []Figure `json:"extra,omitempty"`
+	// Label is the name the producing tool gave the benchmark when its id
+	// had to be derived from it: hyperfine's command, k6's metric and tag
+	// set, go test's benchmark name. Empty for hive's own benchmarks.
+	Label string `json:"label,omitempty"`
+	// Aggregates are the statistics a tool reported in place of its raw
+	// samples (k6's --summary-export): an aggregate-only benchmark has no
+	// Samples and a zero Summary, and comparisons judge it by the rule for
+	// aggregates (harness/compare). A benchmark has Samples or Aggregates,
+	// never both.
+	Aggregates *Aggregates `json:"aggregates,omitempty"`
 }
+
+// Aggregates are the statistics a tool reported for a benchmark whose raw
+// samples it did not give, in the benchmark's unit. A nil field is one the
+// tool did not report: it is never filled in, so no consumer mistakes an
+// unreported figure for zero.
+type Aggregates struct {
+	// N is the number of samples behind the figures, when the tool says.
+	N      *int     `json:"n,omitempty"`
+	Min    *float64 `json:"min,omitempty"`
+	P50    *float64 `json:"p50,omitempty"`
+	P90    *float64 `json:"p90,omitempty"`
+	P95    *float64 `json:"p95,omitempty"`
+	P99    *float64 `json:"p99,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+	Mean   *float64 `json:"mean,omitempty"`
+	Stddev *float64 `json:"stddev,omitempty"`
+}
+
+// Figures lists the figures a holds, quantiles in increasing order (min,
+// p50, p90, p95, p99, max), then mean and stddev, each with its field name.
+// The unit is left empty: it is the benchmark's.
+func (a *Aggregates) Figures() []Figure {
+	if a == nil {
+		return nil
+	}
+	var out []Figure
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"min", a.Min}, {"p50", a.P50}, {"p90", a.P90}, {"p95", a.P95}, {"p99", a.P99}, {"max", a.Max}, {"mean", a.Mean}, {"stddev", a.Stddev}} {
+		if f.v != nil {
+			out = append(out, Figure{Name: f.name, Value: *f.v})
+		}
+	}
+	return out
+}
+
+// P50Ptr, P95Ptr and P99Ptr return a's figure, nil when a is nil or the
+// tool did not report it.
+func (a *Aggregates) P50Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P50
+}
+
+// P95Ptr: see P50Ptr.
+func (a *Aggregates) P95Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P95
+}
+
+// P99Ptr: see P50Ptr.
+func (a *Aggregates) P99Ptr() *float64 {
+	if a == nil {
+		return nil
+	}
+	return a.P99
+}
+
+// AggregateOnly reports whether b carries a tool's aggregates instead of
+// raw samples.
+func (b Benchmark) AggregateOnly() bool { return b.Aggregates != nil }
 
 // NewBenchmark checks name, unit and samples and summarizes the samples
 // with stats.Summarize (default options), so producers need not repeat

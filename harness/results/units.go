@@ -63,13 +63,18 @@ var countNouns = map[string]string{
 	// allocs is the count of `go test -benchmem` (allocs/op), so imported
 	// Go benchmarks keep their allocation counts.
 	"alloc": "allocs", "allocs": "allocs",
+	// runs count the runs of an imported command (hyperfine's exit
+	// codes); values are plain numbers a tool reported without a unit
+	// (a k6 trend that contains neither time nor data).
+	"run": "runs", "runs": "runs",
+	"value": "values", "values": "values",
 }
 
 // ratioUnits spell a dimensionless ratio ("1.21x the baseline's time").
 var ratioUnits = map[string]bool{"x": true, "×": true, "ratio": true}
 
 // KnownUnits is the list shown in "unknown unit" errors.
-const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens, allocs; ratios x; " +
+const KnownUnits = "times ns, us (µs), ms, s; sizes B, KB, MB, GB (SI), KiB, MiB, GiB; counts files, ops, requests, rows, messages, items, tokens, allocs, runs, values; ratios x; " +
 	"rates as COUNT/TIME or SIZE/TIME (files/s, MB/s); per-item labels as TIME/NOUN or SIZE/NOUN (ms/file, ns/op)"
 
 func parsePart(s string) (unitPart, bool) {

@@ -153,7 +153,12 @@ func (p *problems) benchmark(i int, b Benchmark, seen map[string]int) {
 	default:
 		p.add("%s.direction is %q; it must be \"lower\" or \"higher\"", at, b.Direction)
 	}
-	if len(b.Samples) == 0 {
+	switch {
+	case b.Aggregates != nil && len(b.Samples) > 0:
+		p.add("%s has both samples and aggregates; aggregates stand in for samples a tool did not give, so keep one of them", at)
+	case b.Aggregates != nil:
+		p.aggregates(at, b)
+	case len(b.Samples) == 0:
 		p.add("%s.samples is empty; a benchmark without samples must be left out of the file", at)
 	}
 	for k, v := range b.Samples {
@@ -177,6 +182,42 @@ func (p *problems) benchmark(i int, b Benchmark, seen map[string]int) {
 		}
 		if math.IsNaN(x.Value) || math.IsInf(x.Value, 0) {
 			p.add("%s.extra[%d].value is %v; it must be finite", at, k, x.Value)
+		}
+	}
+}
+
+// aggregates checks an aggregate-only benchmark: its Summary is zero
+// (nothing was summarized here), every figure it has is finite, the
+// quantiles it has are in order and its count is positive.
+func (p *problems) aggregates(at string, b Benchmark) {
+	a := b.Aggregates
+	if b.Summary.N != 0 || b.Summary.P50 != 0 || b.Summary.Max != 0 || b.Summary.Min != 0 {
+		p.add("%s.summary is set but the benchmark has aggregates instead of samples; leave summary empty (all zero)", at)
+	}
+	if a.N != nil && *a.N < 1 {
+		p.add("%s.aggregates.n is %d; it must be the number of samples (≥ 1) or absent", at, *a.N)
+	}
+	figs := a.Figures()
+	if len(figs) == 0 {
+		p.add("%s.aggregates has no figure; an aggregate-only benchmark needs at least one of min, p50, p90, p95, p99, max, mean, stddev", at)
+	}
+	prev, last := "", 0.0
+	for _, f := range figs {
+		if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) {
+			p.add("%s.aggregates.%s is %v; it must be finite", at, f.Name, f.Value)
+			continue
+		}
+		switch f.Name {
+		case "mean":
+		case "stddev":
+			if f.Value < 0 {
+				p.add("%s.aggregates.stddev is %v; it must not be negative", at, f.Value)
+			}
+		default: // quantiles, in order
+			if prev != "" && f.Value < last {
+				p.add("%s.aggregates.%s (%v) is below %s (%v); quantiles must not decrease", at, f.Name, f.Value, prev, last)
+			}
+			prev, last = f.Name, f.Value
 		}
 	}
 }

@@ -55,6 +55,9 @@ func CompareFiles(base, head *results.File, th Thresholds, keep func(name string
 // files. Units of one dimension are converted to head's; a benchmark whose
 // two sides cannot be compared is left out with a warning.
 func pairInput(bb, hb results.Benchmark, th Thresholds) (*compare.Input, string) {
+	if bb.AggregateOnly() || hb.AggregateOnly() {
+		return aggregateInput(bb, hb, th)
+	}
 	baseS, headS := GateSamples(bb), GateSamples(hb)
 	warn := ""
 	if hasRounds(bb) != hasRounds(hb) {

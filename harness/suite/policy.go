@@ -55,9 +55,9 @@ func ParseThresholds(spec string) (Thresholds, error) {
 		if !ok || k == "" {
 			return nil, exitcode.UsageError("--threshold %q: want KEY=PERCENT, e.g. startup=5 or database.cache_get=15", item)
 		}
-		if !results.IsFamily(results.Family(k)) {
+		if !results.KnownFamily(results.Family(k)) {
 			if _, err := results.CheckName(k); err != nil {
-				return nil, exitcode.UsageError("--threshold %q: %q is neither a family (startup, memory, parsing, consensus, database) nor a metric id: %v", item, k, err)
+				return nil, exitcode.UsageError("--threshold %q: %q is neither a family (startup, memory, parsing, consensus, database; gobench, hyperfine, k6 for imports) nor a metric id: %v", item, k, err)
 			}
 		}
 		pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), "%"), 64)

@@ -1,0 +1,3 @@
+module example.invalid/checksum
+
+go 1.26
