@@ -37,6 +37,10 @@ vet:
 	$(GO) vet -tags $(TAGS) ./...
 
 test: fmt-check vet
+	# zsh and fish for the completion tests, promtool for the tests that
+	# lint /metrics and the pushed metrics (installs the Debian packages
+	# when root; says SKIP loudly for what it cannot).
+	bash ci/test-tools.sh
 	$(GO) test -tags $(TAGS) -race -count=1 $(RACE_PKGS)
 	# The store's readers-and-writer test 90 times under the race detector:
 	# a failure rate of 5% shows with 99% confidence (0.95^90 < 0.01).

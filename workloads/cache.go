@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )
@@ -41,11 +42,12 @@ type Cache struct {
 	Dir string
 	// Getenv reads PATH (to find apt-get, npm, tar, ...), GOROOT and HOME.
 	Getenv func(string) string
-	// Log receives progress and notes; nil is silent.
+	// Log receives notes; nil is silent.
 	Log io.Writer
-	// Terminal draws a self-overwriting progress bar on Log instead of a
-	// line every few seconds.
-	Terminal bool
+	// Progress shows a fetch's download and unpacking (cli.NewProgress: a
+	// bar redrawn in place on a terminal that can, a line every
+	// cli.LineEvery anywhere else); nil writes those lines on Log.
+	Progress *cli.Progress
 	// Now stamps .bad-TIMESTAMP files; nil means time.Now.
 	Now func() time.Time
 }

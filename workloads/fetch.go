@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 	"github.com/hiveperf/hive/internal/regularfile"
 )
@@ -159,7 +160,7 @@ func (c *Cache) fetchLocked(ctx context.Context, m *Manifest, acq acquirer, opts
 		if s := sumSizes(expected); s > 0 {
 			total = s
 		}
-		p := startProgress(c.Log, c.Terminal, "fetch "+m.Name+": downloading", total, func() int64 { return dirBytes(staging) })
+		p := startProgress(c.progress(), "fetch "+m.Name+": downloading", total, func() int64 { return dirBytes(staging) })
 		files, err = acq.download(ctx, staging, expected)
 		p.stop(err == nil)
 		if err != nil {
@@ -235,7 +236,7 @@ func (c *Cache) unpackInto(ctx context.Context, m *Manifest, acq acquirer, stagi
 		limits = DefaultLimits
 	}
 	u := newUnpacker(tmp, limits, m.File, func(n int64) { done.Add(n) })
-	p := startProgress(c.Log, c.Terminal, "fetch "+m.Name+": unpacking", total, done.Load)
+	p := startProgress(c.progress(), "fetch "+m.Name+": unpacking", total, done.Load)
 	err = acq.unpack(ctx, staging, files, u)
 	var fp results.Fingerprint
 	if err == nil {
@@ -489,8 +490,23 @@ func (c *Cache) lock(name string) (func(), error) {
 
 func (c *Cache) logf(format string, args ...any) {
 	if c.Log != nil {
+		if c.Progress != nil {
+			c.Progress.Clear() // a note never lands on a half-drawn bar
+		}
 		fmt.Fprintf(c.Log, format, args...)
 	}
+}
+
+// progress is where a fetch reports its steps: Progress, else plain lines
+// on Log, else nowhere (nil).
+func (c *Cache) progress() *cli.Progress {
+	switch {
+	case c.Progress != nil:
+		return c.Progress
+	case c.Log != nil:
+		return cli.NewProgress(&cli.Env{Stderr: c.Log}, "")
+	}
+	return nil
 }
 
 // measure returns a file's size and sha256.

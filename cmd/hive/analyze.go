@@ -41,7 +41,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	fs.Var(&maxSize, "max-file-size", "skip files larger than this `size` (bytes, or with a K, M, G, KiB, MiB, GiB suffix; at most 4294967295)")
 	gitignore := fs.Bool("gitignore", false, "honour .gitignore files in the tree")
 	noCache := fs.Bool("no-cache", false, "parse every file again, even if unchanged since the last run")
-	progress := fs.Bool("progress", true, "show a progress bar on stderr when it is a terminal")
+	progress := fs.Bool("progress", true, "show progress on stderr: a bar on a terminal, a line every 10 s elsewhere (a log, a pipe, TERM=dumb)")
 	parseOnly := fs.Bool("parse-only", false, "baseline mode: walk, read and parse with tree-sitter, extract and store nothing (the reference a full analysis is held to)")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
@@ -80,10 +80,14 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 		out.enc = json.NewEncoder(out.w)
 		opts.OnFile = out.write
 	}
-	var bar *progressBar
-	if *progress && isTerminal(env.Stderr) {
-		bar = &progressBar{w: env.Stderr}
-		opts.Progress = bar.update
+	var bar *cli.Progress
+	if *progress {
+		bar = cli.NewProgress(env, "hive analyze")
+		opts.Progress = func(p parse.Progress) {
+			if bar.Due() {
+				bar.Statusf("%s", progressText(p, bar.Live()))
+			}
+		}
 	}
 
 	if env.Getenv("GOMEMLIMIT") == "" {
@@ -96,7 +100,7 @@ func runAnalyze(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	sum, runErr := parse.Run(ctx, pos[0], opts)
 	if bar != nil {
-		bar.clear()
+		bar.Clear()
 	}
 	if out != nil {
 		if err := out.close(); err != nil && runErr == nil {
@@ -196,47 +200,22 @@ func num(n int) string {
 	return b.String()
 }
 
-// isTerminal reports whether w is a character device (a terminal), without
-// a dependency: progress output is for people, not for pipes and files.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+// progressText is the state of a walk: a bar on a live terminal, a
+// sentence in a log. The total is not known until the walk ends, so both
+// measure results against the files found so far.
+func progressText(p parse.Progress, bar bool) string {
+	rate := 0.0
+	if s := p.Elapsed.Seconds(); s > 0 {
+		rate = float64(p.Done) / s
 	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws one self-overwriting line, at most every 100 ms. The
-// total is not known until the walk ends, so the bar measures results
-// against files found so far.
-type progressBar struct {
-	w     io.Writer
-	last  time.Time
-	drawn bool
-}
-
-func (b *progressBar) update(p parse.Progress) {
-	if time.Since(b.last) < 100*time.Millisecond {
-		return
+	if !bar {
+		return fmt.Sprintf("%d of %d files found so far, %.0f files/s, %.1f MB", p.Done, p.Found, rate, float64(p.Bytes)/1e6)
 	}
-	b.last = time.Now()
 	const width = 30
 	fill := 0
 	if p.Found > 0 {
 		fill = int(min(p.Done, p.Found) * width / p.Found)
 	}
-	rate := 0.0
-	if s := p.Elapsed.Seconds(); s > 0 {
-		rate = float64(p.Done) / s
-	}
-	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files  %.0f files/s  %.1f MB  %s ",
+	return fmt.Sprintf("[%s%s] %d/%d files  %.0f files/s  %.1f MB  %s",
 		strings.Repeat("=", fill), strings.Repeat(" ", width-fill), p.Done, p.Found, rate, float64(p.Bytes)/1e6, p.Elapsed.Truncate(time.Second))
-	b.drawn = true
-}
-
-func (b *progressBar) clear() {
-	if b.drawn {
-		fmt.Fprint(b.w, "\r\033[K")
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 // runErr invokes the hive app as main would, with injected output and env,
@@ -286,5 +288,31 @@ func TestSymbolsSearch(t *testing.T) {
 		_, _, err := runErr(t, nil, args...)
 		require.Error(t, err, "%v", args)
 		assert.Equal(t, exitcode.Usage, exitcode.Code(err), "%v: %v", args, err)
+	}
+}
+
+// On a terminal that cannot redraw a line (TERM=dumb, an editor's shell
+// buffer) or whose TERM is unset, hive analyze writes no \r and no escape
+// sequence: progress comes as whole lines (internal/cli.Progress).
+func TestAnalyzeProgressOnADumbTerminal(t *testing.T) {
+	bin := hiveBinary(t)
+	root := sourceTree(t)
+	for _, term := range []string{"dumb", ""} {
+		t.Run("TERM="+term, func(t *testing.T) {
+			pty, err := testhive.OpenPTY()
+			if err != nil {
+				t.Skipf("no pseudo-terminal here: %v", err)
+			}
+			defer pty.Close()
+			cmd := exec.Command(bin, "analyze", "--db", filepath.Join(t.TempDir(), "hive.db"), root)
+			cmd.Env = []string{"HOME=" + t.TempDir(), "TERM=" + term}
+			cmd.Stderr = pty.Terminal
+			out, err := cmd.Output()
+			require.NoError(t, err)
+			require.Contains(t, string(out), "total")
+			stderr := pty.Output()
+			assert.NotContains(t, stderr, "\r")
+			assert.NotContains(t, stderr, "\033")
+		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"github.com/hiveperf/hive/engine/store"
 	"github.com/hiveperf/hive/internal/cli"
@@ -14,25 +13,51 @@ import (
 )
 
 func init() {
-	app.Register(cli.Command{Name: "db", Summary: "inspect and maintain the database: path | stats | migrate | check | vacuum | bench", Run: runDB})
+	sub := func(name, summary string) cli.Command {
+		return cli.Command{Name: name, Summary: summary, Run: func(ctx context.Context, env *cli.Env, args []string) error {
+			return runDB(ctx, env, name, args)
+		}}
+	}
+	app.Register(cli.Command{Name: "db", Summary: "inspect and maintain the database: path | stats | migrate | check | vacuum | bench", Usage: dbUsage,
+		Subcommands: []cli.Command{
+			sub("path", "print the database path"),
+			sub("stats", "rows and runs by status, file and WAL size"),
+			sub("migrate", "apply pending schema migrations"),
+			sub("check", "run SQLite's integrity check (exit 2 on findings)"),
+			sub("vacuum", "rebuild the file to reclaim free pages"),
+			sub("bench", "time each hot store operation in this binary (writes rows: use a scratch --db)"),
+		}})
 }
 
-const dbUsage = "usage: hive db path|stats|migrate|check|vacuum|bench [--db PATH] [--json] [--ops N]"
+const dbUsage = `Usage: hive db <subcommand> [--db PATH] [flags]
 
-func runDB(ctx context.Context, env *cli.Env, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return exitcode.UsageError("hive db: missing subcommand; %s", dbUsage)
-	}
-	sub, rest := args[0], args[1:]
+  path      print the database path
+  stats     rows and runs by status, file and WAL size (--json)
+  migrate   apply pending schema migrations
+  check     run SQLite's integrity check (exit 2 on findings)
+  vacuum    rebuild the file to reclaim free pages
+  bench     time each hot store operation in this binary (--ops N, --json);
+            it writes rows: use a scratch --db
+
+The database is --db, else $HIVE_DB, else ~/.local/share/hive/hive.db.
+Run 'hive db <subcommand> -h' for its flags.
+`
+
+func runDB(ctx context.Context, env *cli.Env, sub string, args []string) error {
 	fs := cli.FlagSet(env, "hive", "db "+sub)
-	dbPath := fs.String("db", "", "database file (default $HIVE_DB or ~/.local/share/hive/hive.db)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	ops := fs.Int("ops", 200, "bench: operations timed per kind")
-	if err := cli.ParseFlags(fs, rest); err != nil {
+	dbPath := fs.String("db", "", "database `path` (default $HIVE_DB, else ~/.local/share/hive/hive.db)")
+	asJSON, ops := new(bool), new(int)
+	if sub == "stats" || sub == "bench" {
+		asJSON = fs.Bool("json", false, "print JSON")
+	}
+	if sub == "bench" {
+		ops = fs.Int("ops", 200, "operations timed per kind")
+	}
+	if err := cli.ParseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return exitcode.UsageError("hive db %s: unexpected argument %q; %s", sub, fs.Arg(0), dbUsage)
+		return exitcode.UsageError("hive db %s: unexpected argument %q; it takes only flags (see hive db %s -h)", sub, fs.Arg(0), sub)
 	}
 	path := *dbPath
 	if path == "" {
@@ -41,11 +66,6 @@ func runDB(ctx context.Context, env *cli.Env, args []string) error {
 	if sub == "path" {
 		_, err := fmt.Fprintln(env.Stdout, path)
 		return err
-	}
-	switch sub {
-	case "stats", "migrate", "check", "vacuum", "bench":
-	default:
-		return exitcode.UsageError("hive db: unknown subcommand %q; %s", sub, dbUsage)
 	}
 
 	s, err := store.Open(path)

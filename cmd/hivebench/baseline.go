@@ -18,40 +18,25 @@ func init() {
 	app.Register(cli.Command{
 		Name:    "baseline",
 		Summary: "save, list and show the baselines a gate compares against (save NAME | list | show NAME)",
-		Run:     runBaseline,
+		Usage:   baselineUsage,
+		Subcommands: []cli.Command{
+			{Name: "save", Summary: "record a complete run as NAME.json", Run: baselineSave},
+			{Name: "list", Summary: "list the saved baselines", Run: func(ctx context.Context, env *cli.Env, args []string) error { return baselineList(env, args) }},
+			{Name: "show", Summary: "render a baseline with its targets", Run: func(ctx context.Context, env *cli.Env, args []string) error { return baselineShow(env, args) }},
+		},
 	})
 }
 
 const baselineUsage = `Usage:
   hivebench baseline save NAME [--from FILE | measure flags] [--dir baselines]
   hivebench baseline list [--dir baselines]
-  hivebench baseline show NAME [--dir baselines] [--format table|md|json|junit|html] [--tier TIER]
+  hivebench baseline show NAME [--dir baselines] [--format table|md|json|junit|html|benchfmt] [--tier TIER]
 
 save records a complete run as NAME.json: the results file given by --from,
 or a run made now (suite ci by default; see the measure flags). An
 incomplete run is refused. See baselines/README.md for what a baseline
 means and when to update one.
 `
-
-func runBaseline(ctx context.Context, env *cli.Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, baselineUsage)
-		return exitcode.UsageError("hivebench baseline: missing subcommand; want save, list or show")
-	}
-	if cli.Help(env, args[0], baselineUsage) {
-		return nil
-	}
-	switch args[0] {
-	case "save":
-		return baselineSave(ctx, env, args[1:])
-	case "list":
-		return baselineList(env, args[1:])
-	case "show":
-		return baselineShow(env, args[1:])
-	}
-	fmt.Fprint(env.Stderr, baselineUsage)
-	return exitcode.UsageError("hivebench baseline: unknown subcommand %q; want save, list or show", args[0])
-}
 
 func baselineSave(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "baseline save")
@@ -119,7 +104,7 @@ func baselineList(env *cli.Env, args []string) error {
 func baselineShow(env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "baseline show")
 	dir := fs.String("dir", "baselines", "baselines `directory`")
-	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("`format`"))
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to show beside the figures (\"\" for none)")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {

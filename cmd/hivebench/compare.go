@@ -44,7 +44,7 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("`format`"))
 	out := fs.String("out", "", "write the report to this `file` instead of stdout")
 	threshold := fs.String("threshold", "", "per-metric thresholds in percent, e.g. startup=5,database.cache_get=15 (default "+suite.DefaultThresholds().String()+")")
 	metrics := fs.String("metrics", "", "comma-separated families or metric ids to compare (default all)")

@@ -29,8 +29,8 @@ func TestOutputFilesAreSyncedBeforeAndAfterTheRename(t *testing.T) {
 		files []string // written atomically, relative to dir
 	}{
 		{"report --out", []string{"report", "--tier", "", "--format", "html", "--out", filepath.Join(dir, "run.html"), results}, []string{"run.html"}},
-		{"load --json and --out", []string{"load", "--target", refusedTarget(t), "--users", "1", "--think", "20ms", "--duration", "200ms",
-			"--json", filepath.Join(dir, "load.json"), "--out", filepath.Join(dir, "load-results.json")}, []string{"load.json", "load-results.json"}},
+		{"load --report and --out", []string{"load", "--target", refusedTarget(t), "--users", "1", "--think", "20ms", "--duration", "200ms",
+			"--report", filepath.Join(dir, "load.json"), "--out", filepath.Join(dir, "load-results.json")}, []string{"load.json", "load-results.json"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

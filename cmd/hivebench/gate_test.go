@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -113,7 +114,7 @@ func TestGateBaselineMode(t *testing.T) {
 	stdout, stderr, code := run(t, "gate", "--baseline", path, "--hive-bin", hiveBin, "--metrics", "startup", "--suite", "test", "--out", out, "--format", "json")
 	require.Equal(t, 0, code, stderr)
 	v := verdicts(t, stdout)
-	assert.Len(t, v, 2, "startup.serve and startup.version, nothing else")
+	assert.Len(t, v, len(startupMetrics(t)), "the startup family, nothing else")
 	// Two samples per side cannot decide anything: inconclusive, a pass.
 	assert.Equal(t, compare.Inconclusive, v["startup.serve"])
 	assert.FileExists(t, filepath.Join(out, "summary.md"))
@@ -222,6 +223,8 @@ func TestGateBaselineFailsClosed(t *testing.T) {
 	require.NoError(t, os.WriteFile(tiersFile, []byte(testTiers), 0o644))
 
 	startup := []string{"--hive-bin", hiveBin, "--metrics", "startup", "--suite", "test"}
+	all := strings.Join(startupMetrics(t), ", ")
+	rest := strings.Join(startupMetrics(t)[1:], ", ") // few.json has startup.serve only
 	cases := []struct {
 		name     string
 		args     []string
@@ -233,11 +236,11 @@ func TestGateBaselineFailsClosed(t *testing.T) {
 		{"incomplete baseline", []string{"--baseline", incomplete}, exitcode.Usage, "are incomplete (interrupted by a signal); a baseline must be a complete run", false},
 		{"incomplete named baseline", []string{"--baseline", "partial", "--baselines-dir", named}, exitcode.Usage, "partial.json are incomplete (interrupted by a signal)", false},
 		{"baseline for other metrics", []string{"--baseline", otherMetrics}, exitcode.Usage,
-			"hivebench gate: FAIL: compared nothing: startup.serve, startup.version (not in the base run " + otherMetrics + ")", false},
+			"hivebench gate: FAIL: compared nothing: " + all + " (not in the base run " + otherMetrics + ")", false},
 		{"baseline for other metrics, allowed", []string{"--baseline", otherMetrics, "--allow-missing"}, exitcode.Usage,
-			"hivebench gate: FAIL: compared nothing: startup.serve, startup.version (not in the base run " + otherMetrics + ")", false},
+			"hivebench gate: FAIL: compared nothing: " + all + " (not in the base run " + otherMetrics + ")", false},
 		{"baseline with few of the metrics", []string{"--baseline", few}, exitcode.Usage,
-			"hivebench gate: FAIL: not compared: startup.version (not in the base run " + few + "); --allow-missing would gate on the rest", false},
+			"hivebench gate: FAIL: not compared: " + rest + " (not in the base run " + few + "); --allow-missing would gate on the rest", false},
 		{"tier without a target for the gated metrics", []string{"--baseline", path, "--metrics", "startup.version", "--targets", tiersFile, "--tier", "impossible"}, exitcode.Usage,
 			"hivebench gate: FAIL: tier impossible has no target for any gated metric", true},
 	}
@@ -259,7 +262,7 @@ func TestGateBaselineFailsClosed(t *testing.T) {
 	out := t.TempDir()
 	_, stderr, code := run(t, append([]string{"gate", "--out", out, "--baseline", few, "--allow-missing"}, startup...)...)
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, lastLine(stderr), "hivebench gate: PASS (1 metrics; not compared, allowed by --allow-missing: startup.version (not in the base run "+few+")")
+	assert.Contains(t, lastLine(stderr), "hivebench gate: PASS (1 metrics; not compared, allowed by --allow-missing: "+rest+" (not in the base run "+few+")")
 	for file, want := range map[string]string{
 		"summary.md":  "## Missing metrics",
 		"report.html": "<h2>Missing metrics</h2>",
@@ -308,4 +311,18 @@ func TestGateABTimeBudgetFailsOnAnUnsampledFamily(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(junit), `<testcase name="database" classname="hive.database">`)
 	assert.Contains(t, string(junit), "<skipped")
+}
+
+// startupMetrics are the startup probe's metrics in the order it reports
+// them (startup.serve first).
+func startupMetrics(t *testing.T) []string {
+	t.Helper()
+	p, err := probe.ByFamily(probe.Startup, probe.Config{})
+	require.NoError(t, err)
+	var names []string
+	for _, m := range p.Metrics() {
+		names = append(names, m.Name)
+	}
+	require.Equal(t, "startup.serve", names[0])
+	return names
 }

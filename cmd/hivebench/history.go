@@ -19,7 +19,14 @@ func init() {
 	app.Register(cli.Command{
 		Name:    "history",
 		Summary: "record runs and show each metric's trend with change points (record FILE... | list | show METRIC)",
-		Run:     runHistory,
+		Usage:   historyUsage,
+		// Without a subcommand: every metric's trend.
+		Run: historyTrends,
+		Subcommands: []cli.Command{
+			{Name: "record", Summary: "record results files in the history", Run: historyRecord},
+			{Name: "list", Summary: "list the recorded runs", Run: historyList},
+			{Name: "show", Summary: "one metric's series and change points", Run: historyShow},
+		},
 	})
 }
 
@@ -82,27 +89,6 @@ func (h historyFlags) open(ctx context.Context, env *cli.Env) (history.Backend, 
 		path = store.DefaultPath(env.Getenv)
 	}
 	return history.OpenSQLite(path)
-}
-
-func runHistory(ctx context.Context, env *cli.Env, args []string) error {
-	if len(args) > 0 {
-		if cli.Help(env, args[0], historyUsage) {
-			return nil
-		}
-		switch args[0] {
-		case "record":
-			return historyRecord(ctx, env, args[1:])
-		case "list":
-			return historyList(ctx, env, args[1:])
-		case "show":
-			return historyShow(ctx, env, args[1:])
-		}
-		if !strings.HasPrefix(args[0], "-") {
-			fmt.Fprint(env.Stderr, historyUsage)
-			return exitcode.UsageError("hivebench history: unknown subcommand %q; want record, list or show (or none for the trends)", args[0])
-		}
-	}
-	return historyTrends(ctx, env, args)
 }
 
 func historyRecord(ctx context.Context, env *cli.Env, args []string) error {
@@ -221,7 +207,7 @@ func historyShow(ctx context.Context, env *cli.Env, args []string) error {
 func historyTrends(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "history")
 	hf := addHistoryFlags(fs, true, 50)
-	fs.Usage = func() { fmt.Fprint(env.Stderr, historyUsage) }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), historyUsage) }
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		return err

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +62,7 @@ Flags:
 
 // runLoad drives harness/load: it builds the scenario (built-in, file, or
 // flags), starts the mock LLM and `hive serve` unless --target names a
-// running server, runs the load, prints the report, writes --out/--json,
+// running server, runs the load, prints the report, writes --out/--report,
 // and turns the thresholds into the exit code.
 func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hivebench", "load")
@@ -69,16 +71,20 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 		fs.PrintDefaults()
 	}
 	lf := addLoadFlags(fs)
-	if err := cli.ParseFlags(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return exitcode.UsageError("hivebench load: unexpected argument %q; every setting is a flag (see -h)", fs.Arg(0))
-	}
-	if err := checkOutDirs(map[string]string{"--out": *lf.out, "--json": *lf.jsonOut}); err != nil {
+	pos, err := cli.ParseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
 	fs.Visit(func(f *flag.Flag) { lf.given[f.Name] = true })
+	if pos, err = lf.json.resolve(env, pos, lf.report); err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return exitcode.UsageError("hivebench load: unexpected argument %q; every setting is a flag (see -h)", pos[0])
+	}
+	if err := checkOutDirs(map[string]string{"--out": *lf.out, "--report": *lf.report}); err != nil {
+		return err
+	}
 	if *lf.list {
 		return load.WriteScenarios(env.Stdout)
 	}
@@ -117,11 +123,18 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	if local != nil && local.Served.Exited() {
 		fmt.Fprintf(env.Stderr, "hivebench load: warning: hive serve exited during the run; last lines of its stderr:\n  %s\n", strings.ReplaceAll(local.Served.Tail(), "\n", "\n  "))
 	}
-	out := load.Outputs{JSON: *lf.jsonOut, Results: *lf.out, Log: env.Stderr}
+	out := load.Outputs{JSON: *lf.report, Results: *lf.out, Log: env.Stderr}
 	if local != nil {
 		out.HiveBin = *lf.hiveBin
 	}
-	failed := load.Save(ctx, env.Stdout, rep, out)
+	text := env.Stdout
+	if lf.json.on {
+		text = io.Discard
+	}
+	failed := load.Save(ctx, text, rep, out)
+	if lf.json.on {
+		failed = errors.Join(failed, writeReportJSON(env, rep))
+	}
 	// The verdict first, so that a failed threshold keeps exit 1 whatever
 	// else went wrong.
 	if err := rep.Verdict(ctx.Err() != nil); err != nil {
@@ -135,13 +148,14 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 type loadFlags struct {
 	list                                                     *bool
 	scenarioName, scenarioFile, target, hiveBin, rate        *string
-	profile, mix, leakBound, goroutineBound, out, jsonOut    *string
+	profile, mix, leakBound, goroutineBound, out, report     *string
 	users, maxInflight, mockTokens                           *int
 	duration, think, thinkJitter, timeout, mockTTFT, mockITL *time.Duration
 	sampleEvery, soak, soakWarmup                            *time.Duration
 	maxRequests                                              *int64
 	seed                                                     *uint64
 	thresholds                                               multiFlag
+	json                                                     jsonFlag
 	given                                                    map[string]bool
 }
 
@@ -175,12 +189,13 @@ func addLoadFlags(fs *flag.FlagSet) *loadFlags {
 
 	lf.sampleEvery = fs.Duration("sample-every", 0, "server memory sampling interval (default 1s, 5s with --soak)")
 	lf.soak = fs.Duration("soak", 0, "soak for this `duration` (replaces --duration) and judge memory growth")
-	lf.soakWarmup = fs.Duration("soak-warmup", -1, "samples before this are left out of the soak fit (default 20% of --soak)")
+	lf.soakWarmup = fs.Duration("soak-warmup", 0, "samples before this are left out of the soak fit (default 20% of --soak)")
 	lf.leakBound = fs.String("leak-bound", "1MB/min", "largest RSS and heap growth that is not a leak (SIZE/TIME)")
 	lf.goroutineBound = fs.String("goroutine-bound", "1/min", "largest goroutine growth that is not a leak (COUNT/TIME)")
 
 	lf.out = fs.String("out", "", "write a results `file` (harness/results format: raw latencies, RSS samples)")
-	lf.jsonOut = fs.String("json", "", "write the full load report as JSON to `file` (thresholds, errors, memory timeline, soak)")
+	lf.report = fs.String("report", "", "write the full load report as JSON to `file` (thresholds, errors, memory timeline, soak)")
+	fs.Var(&lf.json, "json", "print the full load report as JSON on stdout instead of text (--json FILE, the old spelling of --report FILE, still works)")
 	return lf
 }
 
@@ -220,7 +235,14 @@ func (lf *loadFlags) scenario() (load.Scenario, load.Options, error) {
 	opts := load.Options{SampleEvery: *lf.sampleEvery}
 	if *lf.soak > 0 {
 		sc.Name += "-soak"
-		if opts.Soak, err = load.NewSoakConfig(*lf.soak, *lf.soakWarmup, *lf.leakBound, *lf.goroutineBound); err != nil {
+		warmup := time.Duration(-1) // NewSoakConfig's "default"
+		if lf.given["soak-warmup"] {
+			if *lf.soakWarmup < 0 {
+				return sc, opts, exitcode.UsageError("hivebench load: --soak-warmup %v; want 0 or a positive duration such as 5m", *lf.soakWarmup)
+			}
+			warmup = *lf.soakWarmup
+		}
+		if opts.Soak, err = load.NewSoakConfig(*lf.soak, warmup, *lf.leakBound, *lf.goroutineBound); err != nil {
 			return sc, opts, fmt.Errorf("hivebench load: %w", err)
 		}
 		if opts.SampleEvery == 0 {
@@ -291,4 +313,60 @@ func (lf *loadFlags) remote(env *cli.Env, sc load.Scenario) (load.Target, error)
 		return load.Target{}, err
 	}
 	return load.Target{URL: base, Token: env.Getenv("HIVE_API_TOKEN")}, nil
+}
+
+// jsonFlag is --json: a boolean, as on every other command (print JSON on
+// stdout). It used to name the report file; that spelling, --json FILE or
+// --json=FILE, still works for now, with a notice to use --report FILE.
+type jsonFlag struct {
+	on   bool
+	path string // the old spelling's FILE
+}
+
+func (j *jsonFlag) IsBoolFlag() bool { return true }
+
+func (j *jsonFlag) String() string {
+	if j == nil || !j.on {
+		return "false"
+	}
+	return "true"
+}
+
+func (j *jsonFlag) Set(v string) error {
+	if b, err := strconv.ParseBool(v); err == nil {
+		j.on, j.path = b, ""
+		return nil
+	}
+	j.on, j.path = false, v
+	return nil
+}
+
+// resolve applies the old spelling: --json=FILE, or --json followed by one
+// argument, becomes --report FILE with a notice on stderr. It returns the
+// arguments left.
+func (j *jsonFlag) resolve(env *cli.Env, pos []string, report *string) ([]string, error) {
+	if j.on && len(pos) == 1 {
+		j.on, j.path, pos = false, pos[0], nil
+	}
+	if j.path == "" {
+		return pos, nil
+	}
+	if *report != "" {
+		return pos, exitcode.UsageError("hivebench load: --json %s and --report %s: give the report file once, as --report FILE", j.path, *report)
+	}
+	fmt.Fprintf(env.Stderr, "hivebench load: --json FILE is deprecated; use --report %s (--json alone prints the report as JSON on stdout)\n", j.path)
+	*report = j.path
+	return pos, nil
+}
+
+// writeReportJSON is --json: the report as JSON on stdout.
+func writeReportJSON(env *cli.Env, rep *load.Report) error {
+	data, err := rep.MarshalIndent()
+	if err != nil {
+		return exitcode.InfraError("hivebench load: encoding the report: %v", err)
+	}
+	if _, err := env.Stdout.Write(data); err != nil {
+		return exitcode.InfraError("hivebench load: writing the report to stdout: %v", err)
+	}
+	return nil
 }

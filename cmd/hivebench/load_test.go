@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -51,6 +52,8 @@ func TestLoadUsageErrors(t *testing.T) {
 		{"unknown profile", []string{"--users", "1", "--profile", "turbo"}, `unknown profile "turbo"`},
 		{"stray argument", []string{"--users", "1", "now"}, `unexpected argument "now"`},
 		{"unknown flag", []string{"--vus", "10"}, "vus"},
+		{"report file given twice", []string{"--users", "1", "--json", filepath.Join(dir, "a.json"), "--report", filepath.Join(dir, "b.json")}, "give the report file once"},
+		{"negative soak warm-up", []string{"--users", "1", "--soak", "1m", "--soak-warmup", "-1s"}, "--soak-warmup -1s"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,7 +108,7 @@ mock: {ttft: 0s, itl: 0s, tokens: 4}
 thresholds: ["rate(errors)==0", "count(dropped)==0", "count(requests)==20"]
 `), 0o644))
 	out, report := filepath.Join(dir, "results.json"), filepath.Join(dir, "report.json")
-	stdout, stderr, code := run(t, "load", "--scenario-file", sc, "--hive-bin", hiveBin, "--out", out, "--json", report)
+	stdout, stderr, code := run(t, "load", "--scenario-file", sc, "--hive-bin", hiveBin, "--out", out, "--report", report)
 	require.Equal(t, exitcode.OK, code, stderr)
 	assert.Contains(t, stderr, "declared latency per run 0s = 4 × (0s + 4 × 0s)")
 	assert.Contains(t, stdout, "hivebench load: mixed — open model, 1200/min")
@@ -181,5 +184,53 @@ func TestLoadSoak(t *testing.T) {
 	} else {
 		assert.Equal(t, exitcode.Regression, code, stderr)
 		assert.Contains(t, stderr, "soak")
+	}
+}
+
+// --json is a boolean, as everywhere: the report as JSON on stdout. Its old
+// meaning, --json FILE (now --report FILE), still writes the file, with a
+// notice naming the new flag.
+func TestLoadJSONFlag(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name       string
+		args       func(file string) []string
+		wantFile   bool
+		wantJSON   bool // stdout is the JSON report
+		deprecated bool
+	}{
+		{"--json", func(string) []string { return []string{"--json"} }, false, true, false},
+		{"--json=true", func(string) []string { return []string{"--json=true"} }, false, true, false},
+		{"--report FILE", func(f string) []string { return []string{"--report", f} }, true, false, false},
+		{"--json and --report FILE", func(f string) []string { return []string{"--json", "--report", f} }, true, true, false},
+		{"old --json FILE", func(f string) []string { return []string{"--json", f} }, true, false, true},
+		{"old --json=FILE", func(f string) []string { return []string{"--json=" + f} }, true, false, true},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(dir, fmt.Sprintf("report-%d.json", i))
+			args := append([]string{"load", "--target", refusedTarget(t), "--users", "1", "--think", "20ms", "--duration", "200ms"}, c.args(file)...)
+			stdout, stderr, code := run(t, args...)
+			require.NotEqual(t, exitcode.Usage, code, stderr)
+			var rep map[string]any
+			if c.wantJSON {
+				require.NoError(t, json.Unmarshal([]byte(stdout), &rep), "stdout is one JSON document: %q", stdout)
+				assert.Contains(t, rep, "scenario")
+			} else {
+				assert.Contains(t, stdout, "connection_refused", "the text report")
+			}
+			data, err := os.ReadFile(file)
+			if c.wantFile {
+				require.NoError(t, err)
+				require.NoError(t, json.Unmarshal(data, &rep))
+			} else {
+				assert.True(t, os.IsNotExist(err))
+			}
+			if c.deprecated {
+				assert.Contains(t, stderr, "--json FILE is deprecated; use --report "+file)
+			} else {
+				assert.NotContains(t, stderr, "deprecated")
+			}
+		})
 	}
 }

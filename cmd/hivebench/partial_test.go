@@ -142,7 +142,7 @@ func reportReads(t *testing.T, path string, want ...string) {
 	}
 }
 
-// `hivebench load … --json J --out O | head -1`: the reader of stdout goes
+// `hivebench load … --report J --out O | head -1`: the reader of stdout goes
 // away before the report is printed. The process must not die of SIGPIPE:
 // both files are written, complete, and the broken pipe is reported with
 // exit 3.
@@ -153,7 +153,7 @@ func TestLoadStdoutClosedByReaderKeepsTheFiles(t *testing.T) {
 	require.NoError(t, err)
 	p := startHivebench(t, w, "load", "--hive-bin", hiveBin, "--users", "2", "--think", "10ms", "--duration", "1s",
 		"--mock-ttft", "0s", "--mock-itl", "0s", "--mock-tokens", "4", "--threshold", "rate(errors)==0",
-		"--json", jsonOut, "--out", out)
+		"--report", jsonOut, "--out", out)
 	require.NoError(t, w.Close(), "only the process holds the write end")
 	p.waitLine(t, "hivebench load: adhoc —") // the run is under way; nothing is on stdout yet
 	require.NoError(t, r.Close())
@@ -169,7 +169,7 @@ func TestLoadStdoutClosedByReaderKeepsTheFiles(t *testing.T) {
 		} `json:"thresholds"`
 	}
 	data, err := os.ReadFile(jsonOut)
-	require.NoError(t, err, "--json is written although stdout broke")
+	require.NoError(t, err, "--report is written although stdout broke")
 	require.NoError(t, json.Unmarshal(data, &rep))
 	assert.True(t, rep.Complete, "the run itself was not interrupted")
 	require.Len(t, rep.Thresholds, 1)
@@ -226,7 +226,7 @@ func TestLoadSecondInterruptExitsAtOnce(t *testing.T) {
 	require.NoError(t, os.WriteFile(wrapper, []byte(fmt.Sprintf("#!/bin/sh\n# a hive serve that will not stop on SIGTERM\ntrap '' TERM\n%q \"$@\" &\nwait $!\n", hiveBin)), 0o755))
 	jsonOut := filepath.Join(dir, "report.json")
 	p := startHivebench(t, io.Discard, "load", "--hive-bin", wrapper, "--users", "2", "--think", "10ms", "--duration", "1m",
-		"--mock-ttft", "0s", "--mock-itl", "0s", "--mock-tokens", "4", "--json", jsonOut)
+		"--mock-ttft", "0s", "--mock-itl", "0s", "--mock-tokens", "4", "--report", jsonOut)
 	p.waitLine(t, "hivebench load: adhoc —")
 	t.Cleanup(func() { killServeGroup(p.Stderr()) })
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGINT))

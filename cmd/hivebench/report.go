@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
@@ -16,7 +17,7 @@ import (
 func init() {
 	app.Register(cli.Command{
 		Name:    "report",
-		Summary: "render a results file (or a comparison of two) as table, md, json, junit or html",
+		Summary: "render a results file (or a comparison of two) as table, md, json, junit, html or benchfmt",
 		Run:     runReport,
 	})
 }
@@ -37,7 +38,7 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	format := fs.String("format", "table", "`format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("`format`"))
 	out := fs.String("out", "", "write the report to this `file` instead of stdout")
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to check a run against (\"\" for none)")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
@@ -94,6 +95,16 @@ Flags:
 }
 
 type writer = io.Writer
+
+// formatUsage is the --format help of every command that renders a report:
+// what, then every format reports.ParseFormat accepts.
+func formatUsage(what string) string {
+	names := make([]string, len(reports.Formats))
+	for i, f := range reports.Formats {
+		names[i] = string(f)
+	}
+	return what + ": " + strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
 
 // writeTo renders into path (reports.WriteFile), or onto stdout when path
 // is empty.

@@ -9,8 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/hiveperf/hive/harness/export"
 	"github.com/hiveperf/hive/harness/results"
@@ -58,7 +56,7 @@ Flags:
 	out := fs.String("out", "bench-results.json", "results JSON `file` to write")
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` of the verdict column")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
-	format := fs.String("format", "table", "run table `format`: table, md, json, junit or html")
+	format := fs.String("format", "table", formatUsage("run table `format`"))
 	push := fs.String("push", "", "also push the results to this Prometheus Pushgateway `URL` (a failure warns; results stay local)")
 	textfile := fs.String("textfile", "", "also write the results as DIR/hivebench.prom for node-exporter's textfile collector (`DIR`)")
 	subjectFile := fs.String("subject", "", "measure the implementation this subject `file` describes instead of --hive-bin")
@@ -148,15 +146,10 @@ func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error)
 }
 
 // progressTo prints progress lines on w, prefixed and timestamped relative
-// to the start, safely from several goroutines.
+// to the start, safely from several goroutines: the steps of
+// cli.Progress, which hive analyze and the workload fetch share.
 func progressTo(w io.Writer, prefix string) suite.Progress {
-	var mu sync.Mutex
-	start := time.Now()
-	return func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintf(w, "%s [%6.1fs] %s\n", prefix, time.Since(start).Seconds(), fmt.Sprintf(format, args...))
-	}
+	return cli.NewProgress(&cli.Env{Stderr: w}, prefix).Stepf
 }
 
 func firstLine(s string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 // fixture is one `hivebench run --suite test` over every family, made once
@@ -139,7 +140,12 @@ func TestRunSharesResults(t *testing.T) {
 	assert.NotContains(t, stderr, "already recorded")
 	prom, err := os.ReadFile(filepath.Join(dir, "hivebench.prom"))
 	require.NoError(t, err)
-	assert.Contains(t, string(prom), `hivebench_benchmark_samples{benchmark="database.cache_get"`)
+	assert.Contains(t, string(prom), `hivebench_benchmark_seconds_count{benchmark="database.cache_get"`)
+	if promtool, err := testhive.Promtool(); err != nil {
+		t.Log("not linting the textfile:", err)
+	} else {
+		assert.NoError(t, testhive.CheckMetrics(promtool, prom), "the textfile of a real run")
+	}
 	listing, _, code := run(t, "history", "list", "--db", db)
 	assert.Equal(t, 0, code)
 	assert.Contains(t, listing, "test")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -18,7 +17,14 @@ import (
 )
 
 func init() {
-	app.Register(cli.Command{Name: "workload", Summary: "list, fetch, verify and replay workloads (go-stdlib, linux-6.12, chromium-150, react, typescript, dir:PATH)", Run: runWorkload})
+	app.Register(cli.Command{Name: "workload", Summary: "list, fetch, verify and replay workloads (go-stdlib, linux-6.12, chromium-150, react, typescript, dir:PATH)",
+		Usage: workloadUsage,
+		Subcommands: []cli.Command{
+			{Name: "list", Summary: "every workload manifest and the built-in load scenarios", Run: workloadList},
+			{Name: "fetch", Summary: "download, check and unpack into the cache", Run: workloadFetch},
+			{Name: "verify", Summary: "fingerprint the tree and compare with the manifest's pin", Run: workloadVerify},
+			{Name: "replay", Summary: "run hive analyze cold and warm over the tree and check its targets", Run: workloadReplay},
+		}})
 }
 
 const workloadUsage = `Usage: hivebench workload <list|fetch|verify|replay> [flags] [NAME...]
@@ -37,28 +43,6 @@ or --manifests DIR. Run 'hivebench workload <sub> -h' for the flags of each.
 Exit codes: 0 ok; 1 a replay missed a target; 2 bad flag or manifest; 3 a
 tool, download, checksum or tree problem ("workload differs", "not fetched").
 `
-
-func runWorkload(ctx context.Context, env *cli.Env, args []string) error {
-	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, workloadUsage)
-		return exitcode.UsageError("hivebench workload: want a subcommand: list, fetch, verify or replay")
-	}
-	if cli.Help(env, args[0], workloadUsage) {
-		return nil
-	}
-	switch args[0] {
-	case "list":
-		return workloadList(ctx, env, args[1:])
-	case "fetch":
-		return workloadFetch(ctx, env, args[1:])
-	case "verify":
-		return workloadVerify(ctx, env, args[1:])
-	case "replay":
-		return workloadReplay(ctx, env, args[1:])
-	}
-	fmt.Fprint(env.Stderr, workloadUsage)
-	return exitcode.UsageError("hivebench workload: unknown subcommand %q; want list, fetch, verify or replay", args[0])
-}
 
 // wlStringList is a repeatable string flag.
 type wlStringList []string
@@ -99,7 +83,7 @@ func (wf *wlFlagSet) cache(env *cli.Env) *workloads.Cache {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Terminal: wlIsTerminal(env.Stderr)}
+	return &workloads.Cache{Dir: dir, Getenv: getenv, Log: env.Stderr, Progress: cli.NewProgress(env, "hivebench workload")}
 }
 
 func workloadList(ctx context.Context, env *cli.Env, args []string) error {
@@ -283,15 +267,4 @@ func wlManifests(set *workloads.Set, names []string) ([]*workloads.Manifest, err
 		out = append(out, m)
 	}
 	return out, nil
-}
-
-// wlIsTerminal reports whether w is a character device: progress bars are
-// for people, periodic lines for logs.
-func wlIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

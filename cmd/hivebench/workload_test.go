@@ -75,7 +75,7 @@ func TestWorkloadUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no subcommand", []string{"workload"}, "want a subcommand"},
+		{"no subcommand", []string{"workload"}, "missing subcommand; want list, fetch, verify or replay"},
 		{"unknown subcommand", []string{"workload", "frob"}, `unknown subcommand "frob"`},
 		{"fetch without name", []string{"workload", "fetch"}, "want at least one NAME"},
 		{"verify without name", []string{"workload", "verify"}, "want at least one NAME"},

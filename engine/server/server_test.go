@@ -17,6 +17,7 @@ import (
 	"github.com/hiveperf/hive/engine/consensus"
 	"github.com/hiveperf/hive/engine/server"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 type conversation struct {
@@ -319,6 +320,23 @@ func TestMetricsEndpoint(t *testing.T) {
 	} {
 		assert.True(t, strings.Contains(text, want), "/metrics lacks %s", want)
 	}
+}
+
+// promtool check metrics (Prometheus's own linter) finds nothing in
+// /metrics after a run: names, units, counters' _total, histograms.
+func TestMetricsPassPromtool(t *testing.T) {
+	promtool, err := testhive.Promtool()
+	if err != nil {
+		t.Skip(err)
+	}
+	e := start(t, nil)
+	require.Equal(t, 200, e.post(t, "/v1/consensus", map[string]any{"question": "q"}).StatusCode)
+	resp := e.get(t, "/metrics")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(b), "hive_consensus_runs_total")
+	assert.NoError(t, testhive.CheckMetrics(promtool, b))
 }
 
 func TestHealthAndDebugEndpoints(t *testing.T) {

@@ -88,7 +88,7 @@ func measureAll(sources ...*metricSource) MeasureFunc {
 
 func TestSequentialRun(t *testing.T) {
 	easy := newSource("easy", 1, 0.02, 1.0)      // decided same at the first look
-	slow := newSource("slow", 2, 0.08, 1.10)     // a 10% regression in 8% noise: needs more samples
+	slow := newSource("slow", 2, 0.10, 1.10)     // a 10% regression in 10% noise: needs more samples
 	wobbly := newSource("wobbly", 3, 0.60, 1.00) // far too noisy to ever decide
 	results, err := Sequential{Initial: 10, Max: 80}.Run(context.Background(), measureAll(easy, slow, wobbly))
 	require.NoError(t, err)

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/testhive"
 )
 
 func sampleFile(t *testing.T) *results.File {
@@ -52,13 +56,37 @@ func find(t *testing.T, mfs map[string]*dto.MetricFamily, name string, want map[
 	var hits []float64
 	for _, m := range mf.GetMetric() {
 		match := 0
+		if _, ok := want["quantile"]; ok {
+			match++ // matched below, in the summary
+		}
 		for _, lp := range m.GetLabel() {
 			if v, ok := want[lp.GetName()]; ok && v == lp.GetValue() {
 				match++
 			}
 		}
-		if match == len(want) {
+		if match != len(want) {
+			continue
+		}
+		switch mf.GetType() {
+		case dto.MetricType_GAUGE:
 			hits = append(hits, m.GetGauge().GetValue())
+		case dto.MetricType_SUMMARY:
+			// want["quantile"] picks a quantile; "sum" and "count"
+			// (as the _sum and _count series) the rest.
+			switch want["quantile"] {
+			case "sum":
+				hits = append(hits, m.GetSummary().GetSampleSum())
+			case "count":
+				hits = append(hits, float64(m.GetSummary().GetSampleCount()))
+			default:
+				for _, q := range m.GetSummary().GetQuantile() {
+					if strconv.FormatFloat(q.GetQuantile(), 'g', -1, 64) == want["quantile"] {
+						hits = append(hits, q.GetValue())
+					}
+				}
+			}
+		default:
+			t.Fatalf("%s has type %s; want gauge or summary", name, mf.GetType())
 		}
 	}
 	require.Len(t, hits, 1, "%s%v", name, want)
@@ -81,13 +109,22 @@ func checkFamilies(t *testing.T, mfs map[string]*dto.MetricFamily) {
 		labels map[string]string
 		want   float64
 	}{
-		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "stat": "p50", "suite": "quick", "family": "startup"}, 0.020},
-		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "stat": "max"}, 0.030},
-		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "parsing.per_file", "stat": "mean"}, 0.003},
-		{"hivebench_benchmark_bytes", map[string]string{"benchmark": "memory.idle_rss", "stat": "p50"}, 30e6},
-		{"hivebench_benchmark_files_per_second", map[string]string{"benchmark": "parsing.files_per_sec", "stat": "min"}, 900},
-		{"hivebench_benchmark_allocs", map[string]string{"benchmark": "gobench.x_allocs", "stat": "p99"}, 7},
-		{"hivebench_benchmark_samples", map[string]string{"benchmark": "startup.serve"}, 3},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "0.5", "suite": "quick", "family": "startup"}, 0.020},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "0"}, 0.010},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "1"}, 0.030},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "0.9"}, 0.028},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "sum"}, 0.060},
+		{"hivebench_benchmark_seconds", map[string]string{"benchmark": "startup.serve", "quantile": "count"}, 3},
+		{"hivebench_benchmark_mean_seconds", map[string]string{"benchmark": "parsing.per_file"}, 0.003},
+		{"hivebench_benchmark_stddev_seconds", map[string]string{"benchmark": "startup.serve", "suite": "quick", "family": "startup"}, 0.010},
+		{"hivebench_benchmark_mad_seconds", map[string]string{"benchmark": "startup.serve"}, 0.010},
+		{"hivebench_benchmark_median_ci_lower_seconds", map[string]string{"benchmark": "startup.serve"}, 0.010},
+		{"hivebench_benchmark_median_ci_upper_seconds", map[string]string{"benchmark": "startup.serve"}, 0.030},
+		{"hivebench_benchmark_bytes", map[string]string{"benchmark": "memory.idle_rss", "quantile": "0.5"}, 30e6},
+		{"hivebench_benchmark_mean_bytes", map[string]string{"benchmark": "memory.idle_rss"}, 30e6},
+		{"hivebench_benchmark_files_per_second", map[string]string{"benchmark": "parsing.files_per_sec", "quantile": "0"}, 900},
+		{"hivebench_benchmark_allocs", map[string]string{"benchmark": "gobench.x_allocs", "quantile": "0.99"}, 7},
+		{"hivebench_benchmark_allocs", map[string]string{"benchmark": "gobench.x_allocs", "quantile": "count"}, 1},
 		{"hivebench_figure_bytes_per_second", map[string]string{"benchmark": "parsing.per_file", "figure": "throughput"}, 5e6},
 		{"hivebench_run_complete", map[string]string{"suite": "quick"}, 1},
 		{"hivebench_run_timestamp_seconds", map[string]string{"suite": "quick"}, float64(time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC).Unix())},
@@ -97,7 +134,21 @@ func checkFamilies(t *testing.T, mfs map[string]*dto.MetricFamily) {
 		assert.InDelta(t, c.want, find(t, mfs, c.metric, c.labels), 1e-9, "%s%v", c.metric, c.labels)
 	}
 	// Bounded cardinality: stats only, never one series per raw sample.
-	assert.Len(t, mfs["hivebench_benchmark_seconds"].GetMetric(), 2*len(Stats))
+	require.Contains(t, mfs, "hivebench_benchmark_seconds")
+	secs := mfs["hivebench_benchmark_seconds"]
+	assert.Equal(t, dto.MetricType_SUMMARY, secs.GetType(), "percentiles are a summary's quantiles")
+	require.Len(t, secs.GetMetric(), 2)
+	for _, m := range secs.GetMetric() {
+		assert.Len(t, m.GetSummary().GetQuantile(), len(Quantiles))
+	}
+	// No family mixes statistics under a label any more.
+	for name, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				assert.NotEqual(t, "stat", lp.GetName(), "%s has a stat label", name)
+			}
+		}
+	}
 }
 
 func TestWriteTextfileParsesBack(t *testing.T) {
@@ -258,4 +309,40 @@ func TestPushGivesUpOnSilentGateway(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), srv.URL)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+// promtool check metrics (Prometheus's own linter: naming, units, summary
+// and label conventions) must find nothing in what hive publishes: the
+// textfile, and the pushed series as the Pushgateway exposes them (with
+// job and suite added from the grouping key).
+func TestPromtoolChecksExport(t *testing.T) {
+	promtool, err := testhive.Promtool()
+	if err != nil {
+		t.Skip(err)
+	}
+	// The linter is live: it refuses what breaks the conventions.
+	require.Error(t, testhive.CheckMetrics(promtool, []byte("# HELP x_milliseconds x\n# TYPE x_milliseconds counter\nx_milliseconds 1\n")))
+
+	dir := t.TempDir()
+	require.NoError(t, WriteTextfile(dir, sampleFile(t)))
+	text, err := os.ReadFile(filepath.Join(dir, TextfileName))
+	require.NoError(t, err)
+	assert.NoError(t, testhive.CheckMetrics(promtool, text), "textfile")
+
+	g := &gateway{}
+	srv := httptest.NewServer(g)
+	defer srv.Close()
+	require.NoError(t, Push(context.Background(), srv.URL, "hivebench", sampleFile(t)))
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	require.NoError(t, g.err)
+	names := keys(g.mfs)
+	slices.Sort(names)
+	var pushed bytes.Buffer
+	enc := expfmt.NewEncoder(&pushed, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, name := range names {
+		require.NoError(t, enc.Encode(g.mfs[name]))
+	}
+	require.Contains(t, pushed.String(), `job="hivebench"`)
+	assert.NoError(t, testhive.CheckMetrics(promtool, pushed.Bytes()), "pushed")
 }

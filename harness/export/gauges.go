@@ -15,11 +15,44 @@ import (
 // Namespace prefixes every metric name.
 const Namespace = "hivebench"
 
-// Stats are the values of the stat label, in order.
-var Stats = []string{"min", "p50", "p90", "p95", "p99", "max", "mean", "stddev", "mad", "median_ci_lo", "median_ci_hi"}
+// Quantiles are the quantile label values of a benchmark's summary
+// family, in order: 0 is the minimum and 1 the maximum sample, as in the Go
+// client's own go_gc_duration_seconds.
+var Quantiles = []float64{0, 0.5, 0.9, 0.95, 0.99, 1}
+
+func quantileValues(s stats.Summary) []float64 {
+	return []float64{s.Min, s.P50, s.P90, s.P95, s.P99, s.Max}
+}
+
+// Stats are the statistics that are not quantiles, each a gauge family of
+// its own: hivebench_benchmark_STAT_UNIT.
+var Stats = []string{"mean", "stddev", "mad", "median_ci_lower", "median_ci_upper"}
 
 func statValues(s stats.Summary) []float64 {
-	return []float64{s.Min, s.P50, s.P90, s.P95, s.P99, s.Max, s.Mean, s.Stddev, s.MAD, s.MedianCI.Lo, s.MedianCI.Hi}
+	return []float64{s.Mean, s.Stddev, s.MAD, s.MedianCI.Lo, s.MedianCI.Hi}
+}
+
+var statHelp = map[string]string{
+	"mean":            "Mean of a hivebench benchmark's samples",
+	"stddev":          "Sample standard deviation (n-1) of a hivebench benchmark's samples",
+	"mad":             "Median absolute deviation (unscaled) of a hivebench benchmark's samples",
+	"median_ci_lower": "Lower bound of the bootstrap confidence interval (results median_ci.level, 0.95 by default) of a hivebench benchmark's median",
+	"median_ci_upper": "Upper bound of the bootstrap confidence interval (results median_ci.level, 0.95 by default) of a hivebench benchmark's median",
+}
+
+// summaries collects the const summaries of the benchmarks, one family per
+// unit; a Registry gathers it like any other collector.
+type summaries struct {
+	descs   map[string]*prometheus.Desc
+	metrics []prometheus.Metric
+}
+
+func (c *summaries) Describe(ch chan<- *prometheus.Desc) { prometheus.DescribeByCollect(c, ch) }
+
+func (c *summaries) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range c.metrics {
+		ch <- m
+	}
 }
 
 var nonName = regexp.MustCompile(`[^a-z0-9]+`)
@@ -83,25 +116,45 @@ func gauges(f *results.File, withSuite bool) (*prometheus.Registry, error) {
 		}
 		return vals
 	}
-	samples, err := vec("benchmark_samples", "Number of raw samples behind a benchmark's stats.", "suite", "family", "benchmark")
-	if err != nil {
-		return nil, err
-	}
+	sums := &summaries{descs: map[string]*prometheus.Desc{}}
 	for _, b := range f.Benchmarks {
 		suffix, factor, err := baseUnit(b.Unit)
 		if err != nil {
 			return nil, fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
 		}
-		v, err := vec("benchmark_"+suffix,
-			fmt.Sprintf("Summary statistics of a hivebench benchmark in %s (label stat); see harness/export.", strings.ReplaceAll(suffix, "_", " ")),
-			"suite", "family", "benchmark", "stat")
+		in := strings.ReplaceAll(suffix, "_", " ")
+		desc, ok := sums.descs[suffix]
+		if !ok {
+			labels := []string{"suite", "family", "benchmark"}
+			if !withSuite {
+				labels = labels[1:]
+			}
+			desc = prometheus.NewDesc(Namespace+"_benchmark_"+suffix,
+				fmt.Sprintf("Quantiles of a hivebench benchmark's samples in %s (quantile 0: min, 1: max); _count is the number of samples. See harness/export.", in),
+				labels, nil)
+			sums.descs[suffix] = desc
+		}
+		qs := make(map[float64]float64, len(Quantiles))
+		for i, x := range quantileValues(b.Summary) {
+			qs[Quantiles[i]] = x * factor
+		}
+		sum := 0.0
+		for _, x := range b.Samples {
+			sum += x * factor
+		}
+		m, err := prometheus.NewConstSummary(desc, uint64(len(b.Samples)), sum, qs, lv(string(b.Metric), b.Name)...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
 		}
+		sums.metrics = append(sums.metrics, m)
 		for i, x := range statValues(b.Summary) {
-			v.WithLabelValues(lv(string(b.Metric), b.Name, Stats[i])...).Set(x * factor)
+			v, err := vec("benchmark_"+Stats[i]+"_"+suffix, fmt.Sprintf("%s, in %s.", statHelp[Stats[i]], in),
+				"suite", "family", "benchmark")
+			if err != nil {
+				return nil, err
+			}
+			v.WithLabelValues(lv(string(b.Metric), b.Name)...).Set(x * factor)
 		}
-		samples.WithLabelValues(lv(string(b.Metric), b.Name)...).Set(float64(len(b.Samples)))
 		for _, x := range b.Extra {
 			suffix, factor, err := baseUnit(x.Unit)
 			if err != nil {
@@ -117,6 +170,11 @@ func gauges(f *results.File, withSuite bool) (*prometheus.Registry, error) {
 		}
 	}
 
+	// Registered once filled, so the registry checks every summary's
+	// name and labels against the gauges'.
+	if err := reg.Register(sums); err != nil {
+		return nil, fmt.Errorf("register %s benchmark summaries: %w", Namespace, err)
+	}
 	complete, err := vec("run_complete", "1 when every benchmark of the suite ran, 0 when the run stopped early.", "suite")
 	if err != nil {
 		return nil, err

@@ -23,7 +23,8 @@
 // path element (gobench.store_insert), so distinct measurements are never
 // pooled; two names that still map to one id are a Problem.
 //
-// Units: ns/op → ns, B/op → bytes, allocs/op → allocs; X/op → X and rates
+// Units: ns/op → ns, B/op → bytes, allocs/op → allocs, NAME-bytes
+// (peak-RSS-bytes) → bytes with the suffix _NAME_bytes; X/op → X and rates
 // such as MB/s are kept when results.ParseUnit knows them; a unit it does not know is reported as a Problem and skipped
 // (never guessed). Rates (…/s) are higher-is-better, everything else
 // lower-is-better.
@@ -48,8 +49,13 @@
 // complete; ExportRun adds run: LABEL) and, for every benchmark, one line per raw sample with an iteration count
 // of 1. Names map as FAMILY.WHAT → BenchmarkFamily/WHAT (startup.serve →
 // BenchmarkStartup/serve). Values are converted to benchfmt units: times to
-// ns/op, sizes to B/op, counts to COUNT/op (allocs/op), and rates keep their
-// results unit (files/s, MB/s). benchstat then reads the file directly:
+// ns/op, counts to COUNT/op (allocs/op), and rates keep their results unit
+// (files/s, MB/s). A size is written as what it measures, never as B/op
+// (allocated bytes per operation to every Go user) unless it was imported
+// from B/op: peak-RSS-bytes for a peak resident set (memory.*peak_rss),
+// RSS-bytes for one at rest or sampled (memory.idle_rss, memory.load_rss),
+// heap-bytes for a Go heap (memory.load_heap_alloc), else bytes. benchstat
+// then reads the file directly:
 //
 //	hivebench report results.json --format benchfmt > new.txt
 //	benchstat old.txt new.txt

@@ -56,7 +56,7 @@ func ExportRun(w io.Writer, f *results.File, label string) error {
 		if err != nil {
 			return err
 		}
-		scale, unit, err := goUnit(b.Unit)
+		scale, unit, err := goUnit(b)
 		if err != nil {
 			return fmt.Errorf("benchmark %s: %w", b.Name, err)
 		}
@@ -77,9 +77,10 @@ func GoName(id string) (string, error) {
 	return "Benchmark" + strings.ToUpper(fam[:1]) + fam[1:] + "/" + what, nil
 }
 
-// goUnit returns the factor from a results unit to its benchfmt unit and
-// that unit.
-func goUnit(u string) (float64, string, error) {
+// goUnit returns the factor from b's results unit to its benchfmt unit
+// and that unit.
+func goUnit(b results.Benchmark) (float64, string, error) {
+	u := b.Unit
 	pu, err := results.ParseUnit(u)
 	if err != nil {
 		return 0, "", err
@@ -88,7 +89,7 @@ func goUnit(u string) (float64, string, error) {
 	case pu.Dim == "time":
 		return pu.Scale, "ns/op", nil // pu.Scale converts to ns
 	case pu.Dim == "bytes":
-		return pu.Scale, "B/op", nil
+		return pu.Scale, sizeUnit(b), nil
 	case strings.HasSuffix(pu.Dim, "/time"):
 		// A rate keeps its own unit; benchunit tidies MB/s itself.
 		return 1, u, nil
@@ -96,6 +97,26 @@ func goUnit(u string) (float64, string, error) {
 		// A count (allocs, rows): per operation, as go test writes allocs/op.
 		return pu.Scale, pu.Dim + "/op", nil
 	}
+}
+
+// sizeUnit names what a size measures. B/op means bytes allocated per
+// operation to every Go user (and to benchstat), so only a size imported
+// from B/op is written back as B/op; process memory uses the names of the
+// Go project's own benchmarks (golang.org/x/benchmarks): peak-RSS-bytes
+// for a high-water mark, RSS-bytes for a resident set sampled or at rest.
+func sizeUnit(b results.Benchmark) string {
+	_, what, _ := strings.Cut(b.Name, ".")
+	switch {
+	case b.Metric == results.GoBench:
+		return "B/op"
+	case strings.Contains(what, "peak_rss") || strings.Contains(what, "vmhwm"):
+		return "peak-RSS-bytes"
+	case strings.HasSuffix(what, "rss"):
+		return "RSS-bytes"
+	case strings.Contains(what, "heap"):
+		return "heap-bytes"
+	}
+	return "bytes"
 }
 
 func oneLine(s string) string {

@@ -140,7 +140,8 @@ func readBack(t *testing.T, text []byte) (map[string][]float64, []string) {
 				if v.OrigUnit != "" {
 					u, x = v.OrigUnit, v.OrigValue
 				}
-				k := rec.Name.String() + " " + u
+				// benchfmt drops the "Benchmark" prefix from names.
+				k := "Benchmark" + rec.Name.String() + " " + u
 				got[k] = append(got[k], x)
 			}
 		}
@@ -158,6 +159,10 @@ func TestExportEverySampleSurvives(t *testing.T) {
 	}
 	add("startup.serve", "ms", results.LowerIsBetter, 12.5, 13, 11.25)
 	add("memory.idle_rss", "bytes", results.LowerIsBetter, 30e6, 31e6)
+	add("memory.serve_peak_rss", "MB", results.LowerIsBetter, 40, 41)
+	add("memory.analyze_warm_peak_rss", "bytes", results.LowerIsBetter, 50e6)
+	add("memory.load_heap_alloc", "bytes", results.LowerIsBetter, 8e6)
+	add("database.page_cache", "KiB", results.LowerIsBetter, 64)
 	add("parsing.per_file", "ms/file", results.LowerIsBetter, 0.5, 0.75)
 	add("parsing.files_per_sec", "files/s", results.HigherIsBetter, 900, 950.5)
 	add("gobench.x_allocs", "allocs", results.LowerIsBetter, 7, 8)
@@ -168,16 +173,23 @@ func TestExportEverySampleSurvives(t *testing.T) {
 	got, syntax := readBack(t, buf.Bytes())
 	assert.Empty(t, syntax)
 	want := map[string][]float64{
-		"BenchmarkStartup/serve ns/op":           {12.5e6, 13e6, 11.25e6},
-		"BenchmarkMemory/idle_rss B/op":          {30e6, 31e6},
-		"BenchmarkParsing/per_file ns/op":        {0.5e6, 0.75e6},
-		"BenchmarkParsing/files_per_sec files/s": {900, 950.5},
-		"BenchmarkGobench/x_allocs allocs/op":    {7, 8},
+		"BenchmarkStartup/serve ns/op":                         {12.5e6, 13e6, 11.25e6},
+		"BenchmarkMemory/idle_rss RSS-bytes":                   {30e6, 31e6},
+		"BenchmarkMemory/serve_peak_rss peak-RSS-bytes":        {40e6, 41e6},
+		"BenchmarkMemory/analyze_warm_peak_rss peak-RSS-bytes": {50e6},
+		"BenchmarkMemory/load_heap_alloc heap-bytes":           {8e6},
+		"BenchmarkDatabase/page_cache bytes":                   {64 * 1024},
+		"BenchmarkParsing/per_file ns/op":                      {0.5e6, 0.75e6},
+		"BenchmarkParsing/files_per_sec files/s":               {900, 950.5},
+		"BenchmarkGobench/x_allocs allocs/op":                  {7, 8},
 	}
 	require.Len(t, got, len(want))
 	for k, v := range want {
+		// InDeltaSlice walks the actual slice only: a missing key would pass.
+		require.Len(t, got[k], len(v), "%s in\n%s", k, buf.String())
 		assert.InDeltaSlice(t, v, got[k], 1e-6, k)
 	}
+	assert.NotContains(t, buf.String(), "B/op", "B/op means bytes allocated per op; no hive metric measures that")
 	assert.Contains(t, buf.String(), "goos: "+f.Env.OS+"\n")
 	assert.Contains(t, buf.String(), "suite: quick\n")
 }
@@ -199,8 +211,42 @@ func TestImportExportRoundTrip(t *testing.T) {
 		n += len(v)
 	}
 	assert.Equal(t, total, n, "every sample is one line of the export")
-	assert.InDeltaSlice(t, []float64{5123, 5201, 4999}, got["BenchmarkGobench/insertmessage ns/op"], 1e-9)
-	assert.InDeltaSlice(t, []float64{512, 512, 520}, got["BenchmarkGobench/insertmessage_bytes B/op"], 1e-9)
+	for k, v := range map[string][]float64{
+		"BenchmarkGobench/insertmessage ns/op":      {5123, 5201, 4999},
+		"BenchmarkGobench/insertmessage_bytes B/op": {512, 512, 520}, // imported from B/op, so B/op again
+	} {
+		require.Len(t, got[k], len(v), k)
+		assert.InDeltaSlice(t, v, got[k], 1e-9, k)
+	}
+}
+
+// hive's memory goes out as peak-RSS-bytes and RSS-bytes (benchfmt units
+// every Go user reads as process memory, not B/op) and comes back as bytes,
+// each unit under its own id.
+func TestImportReadsExportedMemoryUnits(t *testing.T) {
+	f := results.NewFile("quick", results.Fingerprint{})
+	for name, s := range map[string][]float64{"memory.serve_peak_rss": {40e6, 41e6}, "memory.idle_rss": {30e6}} {
+		b, err := results.NewBenchmark(name, "bytes", results.LowerIsBetter, s)
+		require.NoError(t, err)
+		f.Add(b)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, Export(&buf, f))
+	back, problems, err := Import(&buf, "export")
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+	want := map[string][]float64{
+		"gobench.memory_serve_peak_rss_peak_rss_bytes": {40e6, 41e6},
+		"gobench.memory_idle_rss_rss_bytes":            {30e6},
+	}
+	require.Len(t, back.Benchmarks, len(want))
+	for id, s := range want {
+		b, ok := back.Benchmark(id)
+		require.True(t, ok, "missing %s", id)
+		assert.Equal(t, "bytes", b.Unit)
+		assert.Equal(t, results.LowerIsBetter, b.Direction)
+		assert.Equal(t, s, b.Samples)
+	}
 }
 
 func TestGoName(t *testing.T) {

@@ -280,6 +280,12 @@ func mapUnit(u string) (unit, suffix string, d results.Direction, err error) {
 	case "allocs/op":
 		return "allocs", "_allocs", results.LowerIsBetter, nil
 	}
+	// A size named for what it measures (peak-RSS-bytes, RSS-bytes, as
+	// Export and the Go project's own benchmarks write) is bytes; the
+	// suffix keeps the name, so peak RSS is never pooled with heap bytes.
+	if strings.HasSuffix(u, "-bytes") && !strings.Contains(u, "/") {
+		return "bytes", "_" + sanitize(u), results.LowerIsBetter, nil
+	}
 	cand := u
 	if strings.HasSuffix(u, "/op") {
 		cand = strings.TrimSuffix(u, "/op")

@@ -290,9 +290,9 @@ func (rep *Report) WriteJSON(path string) error {
 	}
 	if err := atomicfile.Write(path, data, 0o644); err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, os.ErrNotExist) {
-			return exitcode.UsageError("--json: %v", err)
+			return exitcode.UsageError("--report: %v", err)
 		}
-		return exitcode.InfraError("--json: %v", err)
+		return exitcode.InfraError("--report: %v", err)
 	}
 	return nil
 }

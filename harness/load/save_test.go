@@ -39,7 +39,7 @@ func TestSaveWritesTheFilesFirst(t *testing.T) {
 			[]string{jsonPath, resultsPath}},
 		{"no files asked for", &bytes.Buffer{}, Outputs{}, "", nil},
 		{"a file that cannot be written", &bytes.Buffer{},
-			Outputs{JSON: filepath.Join(dir, "missing", "r.json")}, "--json", nil},
+			Outputs{JSON: filepath.Join(dir, "missing", "r.json")}, "--report", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

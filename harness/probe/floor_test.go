@@ -42,7 +42,7 @@ func TestInitTraceSumsThePackagesClockTimes(t *testing.T) {
 // The floor is a Go program built with hive's toolchain: it runs and says
 // hello.
 func TestBuildFloorBuildsAHelloWorld(t *testing.T) {
-	bin, err := buildFloor(t.Context(), hiveBin, t.TempDir())
+	bin, err := FloorBinary(t.Context(), hiveBin)
 	require.NoError(t, err)
 	out, err := exec.Command(bin).Output()
 	require.NoError(t, err)

@@ -71,7 +71,7 @@ func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: p.cfg.ReadyTimeout}
 	s := &startupSession{base: b, metrics: p.Metrics(), client: client}
 	if has(s.metrics, "startup.floor") {
-		if s.floor, err = buildFloor(ctx, b.bin, b.path("floor")); err != nil {
+		if s.floor, err = FloorBinary(ctx, b.bin); err != nil {
 			_ = s.close()
 			return nil, err
 		}

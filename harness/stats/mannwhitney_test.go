@@ -44,7 +44,8 @@ func TestMannWhitneyUKnownValues(t *testing.T) {
 			exact: true, wantU: 35, wantP: 764.0 / 3003, deltaP: 1e-12,
 		},
 		{
-			// With ties (12 vs 13 values): U counted pair by pair = 46; tie
+			// With ties (12 vs 13 values), forced to the normal approximation
+			// (exact up to 25 values with ties): U counted pair by pair = 46; tie
 			// groups {2:2,3:2,4:3,5:2,6:2,7:2,8:2,9:3,10:2,12:2} give
 			// Σ(t³−t) = 96; σ² = 12·13/12·(26 − 96/(25·24)) = 335.92, σ = 18.328;
 			// z = (|46 − 78| − 0.5)/σ = 1.71867, p = 0.0856744 (computed
@@ -52,16 +53,17 @@ func TestMannWhitneyUKnownValues(t *testing.T) {
 			name:  "ties, normal approximation with tie correction",
 			a:     []float64{1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 9, 10},
 			b:     []float64{3, 4, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 13},
-			exact: true, wantU: 46, wantP: 0.08567438625710108, deltaP: 1e-9,
+			wantU: 46, wantP: 0.08567438625710108, deltaP: 1e-9,
 		},
 		{
-			// No ties, both samples > 8 values: normal approximation.
+			// No ties, 11 vs 10 values, forced to the normal approximation
+			// (MannWhitneyU itself counts exactly up to 50 values).
 			// U = 26, σ = √(11·10·22/12) = 14.201, z = (55 − 26 − 0.5)/σ = 2.00691,
 			// p = 0.0447593.
 			name:  "no ties, n > 8, normal approximation",
 			a:     []float64{1.1, 2.2, 3.3, 4.4, 5.5, 6.6, 7.7, 8.8, 9.9, 10.1, 11.2},
 			b:     []float64{5.05, 6.15, 7.25, 8.35, 9.45, 10.55, 11.65, 12.75, 13.85, 14.95},
-			exact: true, wantU: 26, wantP: 0.0447592945755723, deltaP: 1e-9,
+			wantU: 26, wantP: 0.0447592945755723, deltaP: 1e-9,
 		},
 		{
 			name: "all values tied: no evidence", a: []float64{3, 3, 3}, b: []float64{3, 3, 3, 3},
@@ -127,24 +129,40 @@ func TestMannWhitneyUExactAndNormalAgreeAtTheBoundary(t *testing.T) {
 	}
 }
 
-// The exact distribution is a distribution: the tail at 0 is 1, and
-// counts summed over all U equal C(na+nb, na).
-func TestExactUpperTail(t *testing.T) {
-	for _, sizes := range [][2]int{{1, 1}, {3, 4}, {5, 4}, {8, 8}, {8, 700}, {2, 5000}} {
-		sf, ok := exactUpperTail(sizes[0], sizes[1], 0)
-		require.True(t, ok, "%v", sizes)
-		assert.Equal(t, 1.0, sf)
-		sfTop, ok := exactUpperTail(sizes[0], sizes[1], sizes[0]*sizes[1])
-		require.True(t, ok)
-		assert.InDelta(t, 1/binomial(sizes[0]+sizes[1], sizes[0]), sfTop, 1e-15, "only one ordering gives the maximum U")
+// The exact distribution is a distribution: P(U ≤ na·nb) is 1, only one
+// ordering gives U = 0, and the tie-aware walk agrees with the no-ties
+// recurrence when every group has one value.
+func TestExactCDF(t *testing.T) {
+	ones := func(n int) []int {
+		g := make([]int, n)
+		for i := range g {
+			g[i] = 1
+		}
+		return g
 	}
-	// (5,4): P(U ≥ 17) = 7/126 (see the scipy example above).
-	sf, ok := exactUpperTail(5, 4, 17)
-	require.True(t, ok)
-	assert.InDelta(t, 7.0/126, sf, 1e-15)
-
-	_, ok = exactUpperTail(8, 100_000, 1)
-	assert.False(t, ok, "C(100008, 8) does not fit in int64; the caller must fall back")
+	for _, sizes := range [][2]int{{1, 1}, {3, 4}, {5, 4}, {8, 8}, {20, 3}, {50, 50}} {
+		na, nb := sizes[0], sizes[1]
+		cdf := noTiesCDF(na, nb)
+		require.Len(t, cdf, na*nb+1)
+		assert.InDelta(t, 1, cdf[na*nb], 1e-12, "%v", sizes)
+		assert.InDelta(t, 1/binomial(na+nb, na), cdf[0], 1e-15, "only one ordering gives U = 0")
+		for _, u := range []int{0, na * nb / 3, na * nb / 2} {
+			// Skipping the cache: the walk over groups of one value each.
+			ways := exactCDFGroups(na, nb, ones(na+nb), 2*u)
+			assert.InDelta(t, cdf[u], ways, 1e-12, "%v u=%d", sizes, u)
+		}
+	}
+	// (5,4): P(U ≤ 3) = 7/126 (see the scipy example above).
+	assert.InDelta(t, 7.0/126, exactCDF(4, 5, ones(9), 6), 1e-15)
+	// Ties: the pooled values 1, 2, 2, 3 (groups 1, 2, 1), two of them a's.
+	// The C(4,2) = 6 choices give U(a) = ½ ({1,2} twice), 2 ({1,3} and
+	// {2,2}), 3½ ({2,3} twice): 2U = 1, 1, 4, 4, 7, 7.
+	for _, c := range []struct {
+		twoU int
+		want float64
+	}{{0, 0}, {1, 2.0 / 6}, {3, 2.0 / 6}, {4, 4.0 / 6}, {6, 4.0 / 6}, {7, 1}} {
+		assert.InDelta(t, c.want, exactCDF(2, 2, []int{1, 2, 1}, c.twoU), 1e-15, "2U ≤ %d", c.twoU)
+	}
 }
 
 func TestMannWhitneyUBadInput(t *testing.T) {

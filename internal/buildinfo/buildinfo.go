@@ -56,10 +56,14 @@ func Get() Info {
 }
 
 // String is the one-line form printed by `hive version`.
-func (i Info) String() string {
+func (i Info) String() string { return i.Line("hive") }
+
+// Line is the one-line form printed by `NAME version`: both binaries are
+// built from one module, so they report the same fields.
+func (i Info) Line(name string) string {
 	dirty := ""
 	if i.Dirty {
 		dirty = "-dirty"
 	}
-	return fmt.Sprintf("hive %s (commit %s%s, %s, %s/%s)", i.Version, i.Commit, dirty, i.GoVersion, i.OS, i.Arch)
+	return fmt.Sprintf("%s %s (commit %s%s, %s, %s/%s)", name, i.Version, i.Commit, dirty, i.GoVersion, i.OS, i.Arch)
 }

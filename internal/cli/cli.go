@@ -5,12 +5,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -24,14 +26,26 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+
+	// flagSets, when set, collects every flag set FlagSet makes: the
+	// completion scripts learn each command's flags by running it with -h.
+	flagSets *[]*flag.FlagSet
 }
 
 // Command is one subcommand.
 type Command struct {
 	Name    string
 	Summary string // one line for the usage listing
-	// Run executes the command with the arguments after its name.
+	// Run executes the command with the arguments after its name. For a
+	// command with Subcommands it is optional: it then runs when the first
+	// argument is a flag or there is none (hivebench history --limit 5).
 	Run func(ctx context.Context, env *Env, args []string) error
+	// Subcommands are dispatched by name from the first argument (hive db
+	// stats), each answering -h itself; -h in their place prints Usage.
+	Subcommands []Command
+	// Usage is what -h prints for a command with subcommands; without it,
+	// the subcommands and their summaries are listed.
+	Usage string
 }
 
 // App is a binary: a name and its commands.
@@ -53,46 +67,134 @@ func (a *App) Register(c Command) {
 	if _, dup := a.commands[c.Name]; dup {
 		panic("cli: command registered twice: " + c.Name)
 	}
+	if c.Run == nil && len(c.Subcommands) == 0 {
+		panic("cli: command " + c.Name + " has neither Run nor Subcommands")
+	}
 	a.commands[c.Name] = c
+}
+
+// Commands returns the registered commands sorted by name.
+func (a *App) Commands() []Command {
+	out := make([]Command, 0, len(a.commands))
+	for _, c := range a.commands {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }
 
 // Usage writes the listing of commands.
 func (a *App) Usage(w io.Writer) {
 	fmt.Fprintf(w, "%s — %s\n\nUsage:\n  %s <command> [flags] [args]\n\nCommands:\n", a.Name, a.Summary, a.Name)
-	names := make([]string, 0, len(a.commands))
-	for n := range a.commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, n := range names {
-		fmt.Fprintf(tw, "  %s\t%s\n", n, a.commands[n].Summary)
+	for _, c := range a.Commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.Name, c.Summary)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags.\nExit codes: 0 ok, 1 regression or target missed, 2 usage or bad input, 3 infrastructure failure.\nSIGINT, SIGTERM or SIGHUP asks a command to stop; a second one exits at once with code 3, abandoning its cleanup.\n", a.Name)
+	fmt.Fprintf(w, "\nRun '%s <command> -h' for a command's flags, '%s --version' for the build.\nExit codes: 0 ok, 1 regression or target missed, 2 usage or bad input, 3 infrastructure failure.\nSIGINT, SIGTERM or SIGHUP asks a command to stop; a second one exits at once with code 3, abandoning its cleanup.\n", a.Name, a.Name)
 }
 
-// Run dispatches args (without the program name) and returns the command's error.
+// Run dispatches args (without the program name) and returns the command's
+// error. -h, -help, --help and help print usage on stdout and succeed, at
+// every level: hive -h, hive help db, hive db --help, hive db stats -h.
 func (a *App) Run(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
 		a.Usage(env.Stderr)
 		return exitcode.UsageError("%s: no command given", a.Name)
 	}
 	name := args[0]
-	if isHelp(name) {
+	switch {
+	case isHelp(name) && len(args) > 1:
+		// "hive help db stats" is "hive db stats -h".
+		return a.Run(ctx, env, append(slices.Clone(args[1:]), "-h"))
+	case isHelp(name):
 		a.Usage(env.Stdout)
 		return nil
+	case isVersion(name):
+		if c, ok := a.commands["version"]; ok {
+			return a.run(ctx, env, c, a.Name, args[1:])
+		}
 	}
 	c, ok := a.commands[name]
 	if !ok {
-		a.Usage(env.Stderr)
-		return exitcode.UsageError("%s: unknown command %q", a.Name, name)
+		return exitcode.UsageError("%s: unknown command %q%s; '%s -h' lists the commands", a.Name, name, didYouMean(name, a.commandNames()), a.Name)
 	}
-	err := c.Run(ctx, env, args[1:])
+	return a.run(ctx, env, c, a.Name+" "+c.Name, args[1:])
+}
+
+// run runs c (named path, e.g. "hive db") with its arguments, dispatching
+// to a subcommand when c has them.
+func (a *App) run(ctx context.Context, env *Env, c Command, path string, args []string) error {
+	if len(c.Subcommands) > 0 {
+		switch {
+		case len(args) > 0 && isHelp(args[0]):
+			writeGroupUsage(env.Stdout, c, path)
+			return nil
+		case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
+			for _, s := range c.Subcommands {
+				if s.Name == args[0] {
+					return a.run(ctx, env, s, path+" "+s.Name, args[1:])
+				}
+			}
+			return exitcode.UsageError("%s: unknown subcommand %q%s; want %s ('%s -h' says more)",
+				path, args[0], didYouMean(args[0], subNames(c)), orList(subNames(c)), path)
+		case c.Run == nil:
+			writeGroupUsage(env.Stderr, c, path)
+			return exitcode.UsageError("%s: missing subcommand; want %s", path, orList(subNames(c)))
+		}
+	}
+	err := c.Run(ctx, env, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	return err
+}
+
+func (a *App) commandNames() []string {
+	names := make([]string, 0, len(a.commands))
+	for _, c := range a.Commands() {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+func subNames(c Command) []string {
+	names := make([]string, len(c.Subcommands))
+	for i, s := range c.Subcommands {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// didYouMean is the "; did you mean …?" of an unknown name, or "".
+func didYouMean(name string, candidates []string) string {
+	if n := Nearest(name, candidates); n != "" {
+		return fmt.Sprintf(" (did you mean %q?)", n)
+	}
+	return ""
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// writeGroupUsage is -h of a command with subcommands.
+func writeGroupUsage(w io.Writer, c Command, path string) {
+	if c.Usage != "" {
+		fmt.Fprint(w, c.Usage)
+		return
+	}
+	fmt.Fprintf(w, "Usage: %s <subcommand> [flags] [args]\n\n%s\n\nSubcommands:\n", path, c.Summary)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, s := range c.Subcommands {
+		fmt.Fprintf(tw, "  %s\t%s\n", s.Name, s.Summary)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nRun '%s <subcommand> -h' for its flags.\n", path)
 }
 
 // isHelp reports whether arg asks for help in the place of a command or
@@ -105,10 +207,12 @@ func isHelp(arg string) bool {
 	return false
 }
 
-// Help is for commands with subcommands (hivebench baseline, history,
-// workload): when arg, the word where a subcommand would be, asks for help
-// (-h, -help, --help or help, as at the top level), it writes usage to
-// env.Stdout and reports true, and the command returns nil.
+func isVersion(arg string) bool { return arg == "--version" || arg == "-version" }
+
+// Help writes usage to env.Stdout and reports true when arg, the word
+// where a subcommand would be, asks for help (-h, -help, --help or help).
+// Commands with subcommands get this from Command.Subcommands; Help is for
+// a command that reads a word of its own.
 func Help(env *Env, arg, usage string) bool {
 	if !isHelp(arg) {
 		return false
@@ -146,18 +250,58 @@ func (a *App) Main() {
 }
 
 // FlagSet returns a flag set for a subcommand that reports errors instead of
-// exiting, writing its usage to env.Stderr. Parse errors become usage errors
-// through ParseFlags.
+// exiting. What the flag package prints while parsing goes to env.Stdout
+// when it is the answer to -h (usage is then what was asked for, as with
+// every tool people know) and to env.Stderr otherwise (a bad flag); what a
+// command prints with fs.Usage() itself goes to env.Stderr. Parse errors
+// become usage errors through ParseFlags.
 func FlagSet(env *Env, app, cmd string) *flag.FlagSet {
 	fs := flag.NewFlagSet(app+" "+cmd, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(&flagOutput{env: env})
+	if env.flagSets != nil {
+		*env.flagSets = append(*env.flagSets, fs)
+	}
 	return fs
+}
+
+// flagOutput holds what the flag package writes during Parse until the
+// outcome says whether it is help (stdout) or an error (stderr).
+type flagOutput struct {
+	env     *Env
+	parsing bool
+	buf     bytes.Buffer
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) {
+	if o.parsing {
+		return o.buf.Write(p)
+	}
+	if o.env.Stderr == nil {
+		return len(p), nil
+	}
+	return o.env.Stderr.Write(p)
 }
 
 // ParseFlags parses args and wraps a bad flag as a usage error (exit 2).
 // -h returns flag.ErrHelp, which Run turns into a clean exit.
 func ParseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	out, _ := fs.Output().(*flagOutput)
+	if out != nil {
+		out.parsing = true
+	}
+	err := fs.Parse(args)
+	if out != nil {
+		out.parsing = false
+		dst := out.env.Stderr
+		if errors.Is(err, flag.ErrHelp) {
+			dst = out.env.Stdout
+		}
+		if out.buf.Len() > 0 && dst != nil {
+			dst.Write(out.buf.Bytes())
+		}
+		out.buf.Reset()
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}

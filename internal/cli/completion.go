@@ -1,0 +1,345 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/hiveperf/hive/internal/exitcode"
+)
+
+// Shells are the shells Completion writes scripts for.
+var Shells = []string{"bash", "zsh", "fish"}
+
+// CompletionCommand is `APP completion bash|zsh|fish`: it prints a script
+// that completes a's commands, subcommands and flags, generated from a's
+// command table and from the flag set each command defines, so that a new
+// command or flag is completed without editing a script per shell.
+func CompletionCommand(a *App) Command {
+	return Command{Name: "completion", Summary: "print a shell completion script: bash, zsh or fish", Run: func(ctx context.Context, env *Env, args []string) error {
+		fs := FlagSet(env, a.Name, "completion")
+		fs.Usage = func() {
+			fmt.Fprintf(fs.Output(), `Usage: %[1]s completion bash|zsh|fish
+
+Prints a script that completes %[1]s's commands, subcommands and flags.
+
+  bash:  source <(%[1]s completion bash)      (or save it in /etc/bash_completion.d/%[1]s)
+  zsh:   source <(%[1]s completion zsh)       (or save it as _%[1]s in a directory of $fpath)
+  fish:  %[1]s completion fish > ~/.config/fish/completions/%[1]s.fish
+`, a.Name)
+		}
+		pos, err := ParseInterspersed(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
+			fs.Usage()
+			return exitcode.UsageError("%s completion: want one shell (%s), got %d arguments", a.Name, orList(Shells), len(pos))
+		}
+		return a.Completion(env.Stdout, pos[0])
+	}}
+}
+
+// Completion writes the completion script of shell (one of Shells) to w.
+func (a *App) Completion(w io.Writer, shell string) error {
+	t := a.completionTable()
+	switch shell {
+	case "bash":
+		return bashCompletion(w, a.Name, t)
+	case "zsh":
+		return zshCompletion(w, a.Name, t)
+	case "fish":
+		return fishCompletion(w, a.Name, t)
+	}
+	return exitcode.UsageError("%s completion: unknown shell %q%s; want %s", a.Name, shell, didYouMean(shell, Shells), orList(Shells))
+}
+
+// compCmd is a command or subcommand as the scripts see it.
+type compCmd struct {
+	key     string // "db" or "db stats"
+	name    string
+	summary string
+	flags   []compFlag
+	subs    []compCmd
+}
+
+type compFlag struct {
+	name, usage string
+	takesValue  bool
+}
+
+// completionTable is every command with its subcommands and flags.
+func (a *App) completionTable() []compCmd {
+	var out []compCmd
+	for _, c := range a.Commands() {
+		cc := compCmd{key: c.Name, name: c.Name, summary: c.Summary, flags: flagsOf(c.Run)}
+		for _, s := range c.Subcommands {
+			cc.subs = append(cc.subs, compCmd{key: c.Name + " " + s.Name, name: s.Name, summary: s.Summary, flags: flagsOf(s.Run)})
+		}
+		out = append(out, cc)
+	}
+	return out
+}
+
+// flagsOf learns a command's flags by running it with -h under an Env that
+// collects the flag sets FlagSet makes: every command parses its flags
+// before it does anything (TestEveryCommandAnswersHelp holds them to it),
+// so -h returns before any work, and the context is canceled besides.
+func flagsOf(run func(context.Context, *Env, []string) error) []compFlag {
+	if run == nil {
+		return nil
+	}
+	var sets []*flag.FlagSet
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard,
+		Getenv: func(string) string { return "" }, flagSets: &sets}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = run(ctx, env, []string{"-h"})
+	seen := map[string]bool{}
+	var out []compFlag
+	for _, fs := range sets {
+		fs.VisitAll(func(f *flag.Flag) {
+			if seen[f.Name] {
+				return
+			}
+			seen[f.Name] = true
+			_, usage := flag.UnquoteUsage(f)
+			b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+			out = append(out, compFlag{name: f.Name, usage: firstSentence(usage), takesValue: !(isBool && b.IsBoolFlag())})
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// firstSentence shortens a flag's usage to a description a menu can show.
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, " ("); i > 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, "; "); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// all returns t's commands and subcommands, each with flags, in order.
+func all(t []compCmd) []compCmd {
+	var out []compCmd
+	for _, c := range t {
+		out = append(out, c)
+		out = append(out, c.subs...)
+	}
+	return out
+}
+
+func flagWords(fl []compFlag, valueTaking bool) string {
+	var w []string
+	for _, f := range fl {
+		if f.takesValue == valueTaking {
+			w = append(w, "--"+f.name)
+		}
+	}
+	return strings.Join(w, " ")
+}
+
+func names(cs []compCmd) string {
+	w := make([]string, len(cs))
+	for i, c := range cs {
+		w[i] = c.name
+	}
+	return strings.Join(w, " ")
+}
+
+// fn is the shell function name for app: "_hive", "_hivebench".
+func fn(app string) string { return "_" + strings.NewReplacer("-", "_", ".", "_").Replace(app) }
+
+func bashCompletion(w io.Writer, app string, t []compCmd) error {
+	var b strings.Builder
+	f := fn(app)
+	fmt.Fprintf(&b, `# bash completion for %[1]s; generated by `+"`%[1]s completion bash`"+`.
+# Load it with: source <(%[1]s completion bash)
+%[2]s() {
+    local cur="${COMP_WORDS[COMP_CWORD]}" prev=""
+    (( COMP_CWORD > 0 )) && prev="${COMP_WORDS[COMP_CWORD-1]}"
+    COMPREPLY=()
+    if (( COMP_CWORD == 1 )); then
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "%[3]s help" -- "$cur"))
+        fi
+        return 0
+    fi
+    local key="${COMP_WORDS[1]}" subs="" values="" bools=""
+    case "$key" in
+`, app, f, names(t))
+	for _, c := range t {
+		if len(c.subs) > 0 {
+			fmt.Fprintf(&b, "    %s) subs=%s ;;\n", shQuote(c.name), shQuote(names(c.subs)))
+		}
+	}
+	b.WriteString(`    esac
+    if [[ -n $subs ]]; then
+        if (( COMP_CWORD == 2 )) && [[ $cur != -* ]]; then
+            COMPREPLY=($(compgen -W "$subs help" -- "$cur"))
+            return 0
+        fi
+        if (( COMP_CWORD > 2 )) && [[ " $subs " == *" ${COMP_WORDS[2]} "* ]]; then
+            key="$key ${COMP_WORDS[2]}"
+        fi
+    fi
+    case "$key" in
+`)
+	for _, c := range all(t) {
+		fmt.Fprintf(&b, "    %s) values=%s; bools=%s ;;\n", shQuote(c.key), shQuote(flagWords(c.flags, true)), shQuote(flagWords(c.flags, false)))
+	}
+	fmt.Fprintf(&b, `    esac
+    # After a flag that takes a value (and was not given as --flag=value),
+    # the value is anything: leave it to the default (file) completion.
+    local p="${prev#-}"
+    p="${p#-}"
+    if [[ $prev == -* && $prev != *=* && " $values " == *" --$p "* ]]; then
+        return 0
+    fi
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$values $bools --help" -- "$cur"))
+    fi
+    return 0
+}
+complete -o default -F %[1]s %[2]s
+`, f, app)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func zshCompletion(w io.Writer, app string, t []compCmd) error {
+	var b strings.Builder
+	f := fn(app)
+	fmt.Fprintf(&b, "#compdef %[1]s\n# zsh completion for %[1]s; generated by `%[1]s completion zsh`.\n# Load it with: source <(%[1]s completion zsh), or save it as _%[1]s in a directory of $fpath.\n%[2]s() {\n    local -a cands flags values\n    local key prev=${words[CURRENT-1]} cur=${words[CURRENT]}\n", app, f)
+	b.WriteString("    if (( CURRENT == 2 )); then\n        if [[ $cur == -* ]]; then\n            cands=('--help:print usage' '--version:print the build')\n        else\n            cands=(\n")
+	for _, c := range t {
+		fmt.Fprintf(&b, "                %s\n", shQuote(zshItem(c.name, c.summary)))
+	}
+	fmt.Fprintf(&b, "                'help:print usage'\n            )\n        fi\n        _describe -t commands '%s command' cands\n        return\n    fi\n    key=${words[2]}\n    case $key in\n", app)
+	for _, c := range t {
+		if len(c.subs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "    %s)\n        cands=(\n", shQuote(c.name))
+		for _, s := range c.subs {
+			fmt.Fprintf(&b, "            %s\n", shQuote(zshItem(s.name, s.summary)))
+		}
+		fmt.Fprintf(&b, "            'help:print usage'\n        )\n        if (( CURRENT == 3 )) && [[ $cur != -* ]]; then\n            _describe -t commands '%s %s subcommand' cands\n            return\n        fi\n        if (( CURRENT > 3 )) && (( ${cands[(I)${words[3]}:*]} )); then\n            key=\"$key ${words[3]}\"\n        fi\n        ;;\n", app, c.name)
+	}
+	b.WriteString("    esac\n    case $key in\n")
+	for _, c := range all(t) {
+		fmt.Fprintf(&b, "    %s)\n        values=(%s)\n        flags=(\n", shQuote(c.key), flagWords(c.flags, true))
+		for _, fl := range c.flags {
+			fmt.Fprintf(&b, "            %s\n", shQuote(zshItem("--"+fl.name, fl.usage)))
+		}
+		b.WriteString("        )\n        ;;\n")
+	}
+	fmt.Fprintf(&b, `    esac
+    # After a flag that takes a value, the value is anything: files.
+    local p=${${prev#-}#-}
+    if [[ $prev == -* && $prev != *=* ]] && (( ${values[(Ie)--$p]} )); then
+        _files
+        return
+    fi
+    if [[ $cur == -* ]]; then
+        flags+=('--help:print usage')
+        _describe -t flags 'flag' flags
+        return
+    fi
+    _files
+}
+if [[ $funcstack[1] == %[1]s ]]; then
+    %[1]s "$@"
+else
+    compdef %[1]s %[2]s
+fi
+`, f, app)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// zshItem is a _describe item: name:description, the name's colons escaped.
+func zshItem(name, desc string) string {
+	return strings.ReplaceAll(name, ":", `\:`) + ":" + desc
+}
+
+func fishCompletion(w io.Writer, app string, t []compCmd) error {
+	var b strings.Builder
+	f := fn(app)
+	fmt.Fprintf(&b, `# fish completion for %[1]s; generated by `+"`%[1]s completion fish`"+`.
+# Install it with: %[1]s completion fish > ~/.config/fish/completions/%[1]s.fish
+function %[2]s_ntokens
+    count (commandline -opc)
+end
+# %[2]s_key prints the command, or "command subcommand", being completed.
+function %[2]s_key
+    set -l t (commandline -opc)
+    test (count $t) -ge 2; or return 1
+    set -l key $t[2]
+    if test (count $t) -ge 3
+        switch $t[2]
+`, app, f)
+	for _, c := range t {
+		if len(c.subs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "        case %s\n            contains -- $t[3] %s; and set key \"$key $t[3]\"\n", fishQuote(c.name), names(c.subs))
+	}
+	fmt.Fprintf(&b, `        end
+    end
+    echo $key
+end
+function %[1]s_is
+    set -l k (%[1]s_key)
+    test "$k" = "$argv[1]"
+end
+complete -c %[2]s -e
+complete -c %[2]s -n 'test (%[1]s_ntokens) -eq 1' -f -a help -d 'print usage'
+complete -c %[2]s -n 'test (%[1]s_ntokens) -eq 1' -f -l help -d 'print usage'
+complete -c %[2]s -n 'test (%[1]s_ntokens) -eq 1' -f -l version -d 'print the build'
+complete -c %[2]s -n 'test (%[1]s_ntokens) -ge 2' -l help -d 'print usage'
+`, f, app)
+	for _, c := range t {
+		fmt.Fprintf(&b, "complete -c %s -n 'test (%s_ntokens) -eq 1' -f -a %s -d %s\n", app, f, fishQuote(c.name), fishQuote(c.summary))
+	}
+	for _, c := range t {
+		if len(c.subs) == 0 {
+			continue
+		}
+		cond := fishQuote("test (" + f + "_ntokens) -eq 2; and " + f + "_is " + fishQuote(c.name))
+		for _, s := range c.subs {
+			fmt.Fprintf(&b, "complete -c %s -n %s -f -a %s -d %s\n", app, cond, fishQuote(s.name), fishQuote(s.summary))
+		}
+		fmt.Fprintf(&b, "complete -c %s -n %s -f -a help -d 'print usage'\n", app, cond)
+	}
+	for _, c := range all(t) {
+		for _, fl := range c.flags {
+			r := ""
+			if fl.takesValue {
+				r = " -r"
+			}
+			fmt.Fprintf(&b, "complete -c %s -n %s -l %s%s -d %s\n", app, fishQuote(f+"_is "+fishQuote(c.key)), fl.name, r, fishQuote(fl.usage))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// shQuote quotes s for bash and zsh: in single quotes, each single quote
+// in s closed, escaped and reopened.
+func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// fishQuote quotes s for fish: in single quotes only \ and ' are special.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
