@@ -20,7 +20,7 @@ OTHER_PKGS = $(shell $(GO) list ./... | grep -v -e '/engine/' -e '/internal/cli'
 BENCH_OUT   ?= bench-results.json
 SUITE       ?= quick
 
-.PHONY: all build test bench bench-store gate profile pgo lint fmt-check vet clean
+.PHONY: all build test bench bench-store bench-typescript typescript gate profile pgo lint fmt-check vet clean
 
 all: build
 
@@ -61,6 +61,9 @@ test: fmt-check vet
 	# the GitLab examples' structure, and the official OpenAI clients (the
 	# Go SDK, the npm package under Node) against a real hive serve.
 	bash ci/module-test.sh
+	# The TypeScript reference subject's tests, after npm ci (says SKIP
+	# loudly when npm cannot reach its registry).
+	bash ci/typescript-test.sh
 
 # The main job: all five seed metrics measured from outside the built
 # binary (startup, memory, parsing on a GOROOT subset, consensus through
@@ -68,6 +71,20 @@ test: fmt-check vet
 # results file. Offline, no API key, under 3 minutes on 2 cores.
 bench: build
 	bin/hivebench run --suite $(SUITE) --out $(BENCH_OUT)
+
+# The TypeScript reference subject (baselines/typescript, docs/typescript.md):
+# npm ci from its lockfile (better-sqlite3 compiled from source against
+# this machine's Node headers: nothing prebuilt is downloaded), tsc, then
+# the same suite as `make bench` through `hivebench run --subject`.
+# `bin/hivebench report bench-results.json --vs bench-typescript.json`
+# prints hive vs typescript.
+TS_DIR   := baselines/typescript
+TS_OUT   ?= bench-typescript.json
+typescript:
+	bash $(TS_DIR)/install.sh
+
+bench-typescript: build typescript
+	bin/hivebench run --subject $(TS_DIR)/subject.yaml --suite $(SUITE) --out $(TS_OUT)
 
 # The store's go test -bench figures (ns/op of each hot operation).
 bench-store:
@@ -103,4 +120,4 @@ pgo: build
 lint: fmt-check vet
 
 clean:
-	rm -rf bin gate-out profile-out $(PGO_DIR) $(BENCH_OUT)
+	rm -rf bin gate-out profile-out $(PGO_DIR) $(BENCH_OUT) $(TS_OUT) $(TS_DIR)/node_modules $(TS_DIR)/dist

@@ -232,6 +232,7 @@ type fileJSON struct {
 	Segment          *results.Part       `json:"segment,omitempty"`
 	Merged           *results.Merged     `json:"merged,omitempty"`
 	Load             *loadCountsJSON     `json:"load,omitempty"`
+	Subject          *results.Subject    `json:"subject,omitempty"`
 	Complete         bool                `json:"complete"`
 	IncompleteReason string              `json:"incomplete_reason,omitempty"`
 	Benchmarks       []benchmarkJSON     `json:"benchmarks"`
@@ -279,7 +280,7 @@ func fileOf(f *results.File) *fileJSON {
 	}
 	return &fileJSON{
 		Schema: f.Schema, Tool: f.Tool, Env: f.Env, Workload: f.Workload, Suite: f.Suite,
-		Shard: f.Shard, Segment: f.Segment, Merged: f.Merged, Load: loadCountsOf(f.Load),
+		Shard: f.Shard, Segment: f.Segment, Merged: f.Merged, Load: loadCountsOf(f.Load), Subject: f.Subject,
 		Complete: f.Complete, IncompleteReason: f.IncompleteReason,
 		Benchmarks: jsonSlice(f.Benchmarks, benchmarkOf),
 	}

@@ -62,7 +62,11 @@ type Run struct {
 	Reference []targets.Outcome
 	// ReferenceName heads that column; empty means "TypeScript".
 	ReferenceName string
-	Warnings      []string
+	// Versus, when set, is a measured run of another implementation (a
+	// subject's, `--vs FILE`): the "vs" column then divides its p50 by
+	// ours instead of the reference tier's stated figures.
+	Versus   *results.File
+	Warnings []string
 }
 
 // Identity is one side of a report, as shown in its header.
@@ -337,7 +341,7 @@ func (r Run) rows() []runRow {
 			P95:     runFigure(b, b.Summary.P95, b.Aggregates.P95Ptr()),
 			P99:     runFigure(b, b.Summary.P99, b.Aggregates.P99Ptr()),
 			Target:  conditions(own, b.Direction),
-			VsRef:   vsReference(outcomesFor(r.Reference, b.Name)),
+			VsRef:   r.vsCell(b),
 			Verdict: verdictOf(own),
 			Bench:   b,
 		})
@@ -383,10 +387,46 @@ func vsReference(outcomes []targets.Outcome) string {
 }
 
 func (r Run) refName() string {
-	if r.ReferenceName != "" {
+	switch {
+	case r.Versus != nil:
+		return r.Versus.SubjectName() + " (measured)"
+	case r.ReferenceName != "":
 		return r.ReferenceName
+	case r.File != nil && r.File.Subject != nil:
+		// A subject's run is set beside hive's, never beside the stated
+		// TypeScript figures (NewRun leaves them out).
+		return "hive"
+	case stated(r.Reference):
+		return "TypeScript (stated, unmeasured)"
 	}
 	return "TypeScript"
+}
+
+// stated reports whether the reference figures were never measured, as
+// their provenance says.
+func stated(outcomes []targets.Outcome) bool {
+	return len(outcomes) > 0 && strings.Contains(outcomes[0].Target.Provenance, "never measured")
+}
+
+// vsCell is the "vs" column of benchmark b: the measured run's p50 over
+// ours (ours over theirs where higher is better), or the reference tier's.
+func (r Run) vsCell(b *results.Benchmark) string {
+	if r.Versus == nil {
+		return vsReference(outcomesFor(r.Reference, b.Name))
+	}
+	o, ok := r.Versus.Benchmark(b.Name)
+	if !ok {
+		return "—"
+	}
+	theirs, err := results.Convert(o.Summary.P50, o.Unit, b.Unit)
+	if err != nil || b.Summary.P50 <= 0 {
+		return "—"
+	}
+	f := theirs / b.Summary.P50
+	if b.Direction == results.HigherIsBetter {
+		f = b.Summary.P50 / theirs
+	}
+	return formatFactor(f)
 }
 
 func (r Run) tierName() string {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -89,11 +90,22 @@ func runTable(w io.Writer, r Run) error {
 
 // referenceLegend explains the "vs" column and where its numbers come from.
 func referenceLegend(r Run) string {
+	if r.Versus != nil {
+		return fmt.Sprintf("vs %s: %s's p50 divided by ours (ours by theirs where higher is better), measured in %s; ratios with their CIs: hivebench report %s --vs %s",
+			r.refName(), r.Versus.SubjectName(), r.Versus.Label(), r.File.Label(), r.Versus.Label())
+	}
 	if len(r.Reference) == 0 {
+		if r.File != nil && r.File.Subject != nil {
+			return fmt.Sprintf("vs hive: empty; run again with --vs HIVE.json (a hive run of the same suite), or hivebench report HIVE.json --vs %s for the ratios with their CIs", r.File.Label())
+		}
 		return ""
 	}
 	prov := r.Reference[0].Target.Provenance
-	s := "vs " + r.refName() + ": the " + r.refName() + " figure on the same statistic divided by ours"
+	name := r.ReferenceName
+	if name == "" {
+		name = "TypeScript"
+	}
+	s := "vs " + r.refName() + ": the " + name + " figure on the same statistic divided by ours"
 	if prov != "" {
 		s += " (" + prov + ")"
 	}

@@ -35,7 +35,10 @@ Files of different schema versions or workloads are refused (exit 2), and
 so is an incomplete BASE (a baseline must be a complete run, as hivebench
 gate and baseline save require) and a --metrics item the two files do
 not both have. compare informs and exits 0 whatever the verdicts;
-hivebench gate decides.
+hivebench gate decides. Two files of different subjects (hive and
+hivebench run --subject FILE) are two implementations, not a change:
+compare then prints, as report --vs does, the ratio of their medians per
+metric with its CI and no verdict (table, md or json).
 
 Flags:
 `)
@@ -68,11 +71,29 @@ Flags:
 	if err != nil {
 		return err
 	}
+	if base.SubjectName() != head.SubjectName() {
+		v, err := versusFiles(base, head, *metrics)
+		if err != nil {
+			return err
+		}
+		return writeTo(env, *out, func(w writer) error { return reports.WriteVersus(w, f, v) })
+	}
 	c, err := compareFiles(base, head, th, *metrics)
 	if err != nil {
 		return err
 	}
 	return writeTo(env, *out, func(w writer) error { return reports.WriteComparison(w, f, c) })
+}
+
+// versusFiles is a against b as two implementations: the ratio of their
+// medians per shared metric, with its CI (the comparison's, thresholds
+// aside: no verdict is drawn).
+func versusFiles(a, b *results.File, metrics string) (reports.Versus, error) {
+	c, err := compareFiles(a, b, suite.DefaultThresholds(), metrics)
+	if err != nil {
+		return reports.Versus{}, err
+	}
+	return reports.Versus{A: a, B: b, Results: c.Results, Warnings: c.Warnings}, nil
 }
 
 // compareFiles is the comparison of two results files, ready to render.

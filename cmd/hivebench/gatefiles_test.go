@@ -121,12 +121,16 @@ func TestGateFilesRefuses(t *testing.T) {
 		w["hash"] = "sha256:" + strings.Repeat("ab", 32)
 		w["files"] = 9999.0
 	})
+	otherSubject := variant(t, run, "typescript.json", func(m map[string]any) {
+		m["subject"] = map[string]any{"name": "typescript", "file": "s.yaml", "sha256": strings.Repeat("cd", 32)}
+	})
 	cases := []struct {
 		name       string
 		base, head string
 		extra      []string
 		want       string
 	}{
+		{"different subjects", run, otherSubject, nil, "(subject hive) against " + otherSubject + " (subject typescript): two implementations are not a change"},
 		{"incomplete head", hf, failed, nil, `head: results ` + failed + ` are incomplete (3 of 3 runs of "false" exited non-zero`},
 		{"incomplete base", failed, hf, nil, "base: results " + failed + " are incomplete"},
 		{"different sources", gotest, hf, nil, "they were not imported from the same source"},

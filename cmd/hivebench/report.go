@@ -30,6 +30,9 @@ func runReport(ctx context.Context, env *cli.Env, args []string) error {
 With one results file: the run table with its targets. With two (base,
 head): their comparison, as hivebench compare computes it. The html format
 is one self-contained page with a latency distribution plot per metric.
+With one file and --vs OTHER (a run of another implementation, hivebench
+run --subject): "FILE vs OTHER", the ratio of their medians per metric with
+its 95%% CI (table, md or json).
 
 Flags:
 `)
@@ -39,6 +42,7 @@ Flags:
 	out := fs.String("out", "", "write the report to this `file` instead of stdout")
 	tier := fs.String("tier", targets.DefaultTier, "target `tier` to check a run against (\"\" for none)")
 	targetsFile := fs.String("targets", "", "extra targets YAML `file` (adds or replaces tiers)")
+	vs := fs.String("vs", "", "results `file` of another implementation (hivebench run --subject): print the ratios against it")
 	threshold := fs.String("threshold", "", "per-metric thresholds of a comparison, e.g. startup=5 (default "+suite.DefaultThresholds().String()+")")
 	pos, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
@@ -55,11 +59,24 @@ Flags:
 	if err != nil {
 		return err
 	}
+	if *vs != "" {
+		pos = append(pos, *vs)
+		if len(pos) != 2 {
+			return exitcode.UsageError("hivebench report --vs %s: want one results file beside it; got %d", *vs, len(pos)-1)
+		}
+	}
 	files := make([]*results.File, len(pos))
 	for i, p := range pos {
 		if files[i], err = results.Read(p); err != nil {
 			return err
 		}
+	}
+	if *vs != "" {
+		v, err := versusFiles(files[0], files[1], "")
+		if err != nil {
+			return err
+		}
+		return writeTo(env, *out, func(w writer) error { return reports.WriteVersus(w, f, v) })
 	}
 	if len(files) == 1 {
 		r := reports.NewRun(files[0], ts, targets.FileMetrics(files[0]))

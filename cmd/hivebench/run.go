@@ -12,6 +12,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/export"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -42,7 +43,10 @@ github.com/hiveperf/hive/harness/suite). A missed target shows in the table;
 use hivebench validate for an exit code that says so. An interrupted run
 (SIGINT, SIGTERM, SIGHUP) writes the rounds it finished, marked incomplete,
 and exits 3; the workload is fingerprinted before measuring, so that holds
-whatever becomes of the tree.
+whatever becomes of the tree. --subject FILE measures another
+implementation instead of hive, with the same probes and samples (go doc
+github.com/hiveperf/hive/harness/subject); --vs FILE fills the vs column
+with a measured run of one instead of the stated TypeScript figures.
 
 Flags:
 `, strings.Join(suite.Names(), ", "))
@@ -55,6 +59,8 @@ Flags:
 	format := fs.String("format", "table", formatUsage("run table `format`"))
 	push := fs.String("push", "", "also push the results to this Prometheus Pushgateway `URL` (a failure warns; results stay local)")
 	textfile := fs.String("textfile", "", "also write the results as DIR/hivebench.prom for node-exporter's textfile collector (`DIR`)")
+	subjectFile := fs.String("subject", "", "measure the implementation this subject `file` describes instead of --hive-bin")
+	vsFile := fs.String("vs", "", "results `file` of another implementation (run --subject) for the vs column, instead of the stated TypeScript figures")
 	record := fs.Bool("record", false, "also record the run in the history (--db or --history-dsn; see hivebench history)")
 	hf := addHistoryFlags(fs, false, 0)
 	if err := cli.ParseFlags(fs, args); err != nil {
@@ -74,6 +80,17 @@ Flags:
 	if err := checkOutDir("--out", *out); err != nil {
 		return err
 	}
+	var vs *results.File
+	if *vsFile != "" {
+		if vs, err = results.Read(*vsFile); err != nil {
+			return err
+		}
+	}
+	if *subjectFile != "" {
+		if mf.subject, err = subject.Load(*subjectFile); err != nil {
+			return err
+		}
+	}
 	m, err := mf.prepare(ctx)
 	if err != nil {
 		return err
@@ -85,7 +102,9 @@ Flags:
 	if err := file.Write(*out); err != nil {
 		return errors.Join(runErr, err)
 	}
-	if err := reports.WriteRun(env.Stdout, f, reports.NewRun(file, tiers, m.Selection)); err != nil {
+	run := reports.NewRun(file, tiers, m.Selection)
+	run.Versus = vs
+	if err := reports.WriteRun(env.Stdout, f, run); err != nil {
 		return errors.Join(runErr, exitcode.InfraError("hivebench run: writing the table: %v", err))
 	}
 	shareResults(ctx, env, file, *out, *push, *textfile, *record, hf)
@@ -104,6 +123,8 @@ type measureFlags struct {
 	workload *string
 	rounds   *int
 	samples  *int
+	// subject is measured instead of hiveBin when set (run --subject).
+	subject *subject.Subject
 }
 
 func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
@@ -120,7 +141,7 @@ func addMeasureFlags(fs *flag.FlagSet, defaultSuite string) *measureFlags {
 // prepare resolves the flags into a suite and a selection; every mistake
 // is a usage error naming its flag.
 func (mf *measureFlags) prepare(ctx context.Context) (*suite.Measurement, error) {
-	return suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples},
+	return suite.Prepare(ctx, *mf.suite, suite.Options{Workload: *mf.workload, Rounds: *mf.rounds, Samples: *mf.samples, Subject: mf.subject},
 		*mf.metrics, *mf.hiveBin)
 }
 

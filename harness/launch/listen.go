@@ -31,3 +31,30 @@ func parseListenLine(line string) (base string, ok bool, err error) {
 	}
 	return "http://" + u.Host, true, nil
 }
+
+// checkLoopbackURL refuses a subject's server URL that is not
+// http://LOOPBACK-IP:PORT: the harness only ever talks to loopback.
+func checkLoopbackURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || u.Port() == "" || u.Path != "" {
+		return fmt.Errorf("server URL %q: want http://127.0.0.1:PORT", base)
+	}
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("server URL %q is not on a loopback address; the harness only measures servers on 127.0.0.1", base)
+	}
+	return nil
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago,
+// for a server (a subject's) that takes its port as an argument rather
+// than printing the one it got. Another process may take it in between;
+// the server then fails to start, which the caller reports, never a
+// number from some other server.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

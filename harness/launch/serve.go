@@ -44,6 +44,20 @@ type Config struct {
 	// connection per poll, as a health checker would. A caller that passes
 	// its keep-alive client gets the connection back in its pool.
 	Client *http.Client
+
+	// Args, when not nil, make the server another program's (a subject's,
+	// harness/subject): Bin is exec'd with Args instead of `serve --addr
+	// 127.0.0.1:0 --db DB --llm-base-url URL`, no listening line is
+	// awaited, and URL (http://127.0.0.1:PORT, a port the caller picked
+	// with FreePort and put into Args) is polled at Health from the exec
+	// on. DB and LLMBaseURL are then unused: they are in Args or Env.
+	Args []string
+	// URL is the server's base URL when Args is set.
+	URL string
+	// Health is the path polled for the first 200 (default /healthz).
+	Health string
+	// Name is how errors call the server (default "hive serve").
+	Name string
 }
 
 // Server is a running `hive serve` started by Start.
@@ -54,7 +68,8 @@ type Server struct {
 	// the first 200 from /healthz was read: Ready − Started is startup.
 	Started, Ready time.Time
 
-	p *proc.Process
+	p    *proc.Process
+	name string
 }
 
 // Start execs `hive serve --addr 127.0.0.1:0 --db DB --llm-base-url URL` and
@@ -63,12 +78,29 @@ type Server struct {
 // ends or by Stop; on error it is already stopped. Errors are described in
 // the package doc.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Name == "" {
+		cfg.Name = "hive serve"
+	}
+	if cfg.Health == "" {
+		cfg.Health = "/healthz"
+	}
+	what := "hive binary"
+	if cfg.Args != nil {
+		what = "program"
+	}
 	if cfg.Bin == "" {
-		return nil, exitcode.InfraError("hive serve: no hive binary given")
+		return nil, exitcode.InfraError("%s: no %s given", cfg.Name, what)
 	}
 	bin, err := filepath.Abs(cfg.Bin)
 	if err != nil {
-		return nil, exitcode.InfraError("hive serve: hive binary %q: %v", cfg.Bin, err)
+		return nil, exitcode.InfraError("%s: %s %q: %v", cfg.Name, what, cfg.Bin, err)
+	}
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--db", cfg.DB, "--llm-base-url", cfg.LLMBaseURL}
+	if cfg.Args != nil {
+		if err := checkLoopbackURL(cfg.URL); err != nil {
+			return nil, exitcode.InfraError("%s: %v", cfg.Name, err)
+		}
+		args = cfg.Args
 	}
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = DefaultReadyTimeout
@@ -80,9 +112,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	lines := make(chan listen, 1)
 	p, err := proc.Start(ctx, proc.Spec{
-		Path: bin, Args: []string{"serve", "--addr", "127.0.0.1:0", "--db", cfg.DB, "--llm-base-url", cfg.LLMBaseURL},
+		Path: bin, Args: args,
 		Env: cfg.Env, Dir: cfg.Dir, StopGrace: cfg.StopGrace,
 		OnStderrLine: func(line string) {
+			if cfg.Args != nil {
+				return // another program: its address is known
+			}
 			base, ok, err := parseListenLine(line)
 			if !ok {
 				return
@@ -94,14 +129,14 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		},
 	})
 	if err != nil {
-		return nil, startErr(ctx, bin, nil, err)
+		return nil, startErr(ctx, cfg.Name, bin, nil, err)
 	}
 	base, ready, err := awaitReady(ctx, cfg, p, lines)
 	if err != nil {
 		_ = p.Terminate()
-		return nil, startErr(ctx, bin, p, err)
+		return nil, startErr(ctx, cfg.Name, bin, p, err)
 	}
-	return &Server{URL: base, Started: p.Started, Ready: ready, p: p}, nil
+	return &Server{URL: base, Started: p.Started, Ready: ready, p: p, name: cfg.Name}, nil
 }
 
 // listen is what the stderr reader saw on the listening line.
@@ -114,6 +149,10 @@ type listen struct {
 // /healthz, and returns the base URL and the instant of that 200.
 func awaitReady(ctx context.Context, cfg Config, p *proc.Process, lines <-chan listen) (string, time.Time, error) {
 	deadline := p.Started.Add(cfg.ReadyTimeout)
+	if cfg.Args != nil {
+		ready, err := proc.WaitHTTP(ctx, cfg.Client, cfg.URL+cfg.Health, deadline, p.Done())
+		return cfg.URL, ready, err
+	}
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	var l listen
@@ -135,25 +174,25 @@ func awaitReady(ctx context.Context, cfg Config, p *proc.Process, lines <-chan l
 	if l.err != nil {
 		return "", time.Time{}, l.err
 	}
-	ready, err := proc.WaitHTTP(ctx, cfg.Client, l.base+"/healthz", deadline, p.Done())
+	ready, err := proc.WaitHTTP(ctx, cfg.Client, l.base+cfg.Health, deadline, p.Done())
 	return l.base, ready, err
 }
 
 // startErr is the error of a start that failed with err: wrapping ctx's
 // cause when ctx ended (an interrupted run is not a broken binary), else an
 // infrastructure error naming the binary, with the end of its stderr.
-func startErr(ctx context.Context, bin string, p *proc.Process, err error) error {
+func startErr(ctx context.Context, name, bin string, p *proc.Process, err error) error {
 	if ctx.Err() != nil {
 		cause := context.Cause(ctx)
 		if errors.Is(err, cause) {
-			return fmt.Errorf("starting hive serve (%s): %w", bin, cause)
+			return fmt.Errorf("starting %s (%s): %w", name, bin, cause)
 		}
-		return fmt.Errorf("starting hive serve (%s): %w (%v)", bin, cause, err)
+		return fmt.Errorf("starting %s (%s): %w (%v)", name, bin, cause, err)
 	}
 	if p == nil { // proc.Start's error names the binary
-		return exitcode.With(exitcode.Infra, fmt.Errorf("hive serve: %w", err))
+		return exitcode.With(exitcode.Infra, fmt.Errorf("%s: %w", name, err))
 	}
-	return exitcode.With(exitcode.Infra, fmt.Errorf("hive serve (%s): %w%s", bin, err, tailNote(p)))
+	return exitcode.With(exitcode.Infra, fmt.Errorf("%s (%s): %w%s", name, bin, err, tailNote(p)))
 }
 
 // tailNote quotes the last lines p wrote to stderr, or says there were none.
@@ -171,7 +210,7 @@ func tailNote(p *proc.Process) string {
 // its stderr. Calling Stop again returns the same outcome.
 func (s *Server) Stop() error {
 	if err := s.p.Terminate(); err != nil {
-		return exitcode.With(exitcode.Infra, fmt.Errorf("stopping hive serve: %w%s", err, tailNote(s.p)))
+		return exitcode.With(exitcode.Infra, fmt.Errorf("stopping %s: %w%s", s.name, err, tailNote(s.p)))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package launch
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -159,4 +160,52 @@ func TestStopKillsAServerThatIgnoresSIGTERM(t *testing.T) {
 	assert.Contains(t, err.Error(), "killed it with SIGKILL")
 	assert.Contains(t, err.Error(), "ignoring SIGTERM")
 	assert.True(t, s.Exited())
+}
+
+// Another program (a subject's server) is started with its own arguments
+// on a port the caller picked, and is ready at its first 200 from the
+// health path; no listening line is needed. The real hive binary stands in
+// for it here, told its address.
+func TestStartArgs(t *testing.T) {
+	port, err := FreePort()
+	require.NoError(t, err)
+	cfg := config(t, hiveBin)
+	url := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cfg.Args = []string{"serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--db", cfg.DB, "--llm-base-url", offlineLLM}
+	cfg.URL, cfg.Health, cfg.Name = url, "/healthz", "subject tiny"
+	s, err := Start(t.Context(), cfg)
+	require.NoError(t, err)
+	assert.Equal(t, url, s.URL)
+	assert.True(t, s.Ready.After(s.Started))
+	require.NoError(t, s.Stop())
+	assert.True(t, s.Exited())
+
+	cases := []struct {
+		name string
+		cfg  func(c *Config)
+		want []string
+	}{
+		{"off loopback", func(c *Config) { c.URL = "http://10.0.0.1:80" }, []string{"subject tiny: server URL", "not on a loopback address"}},
+		{"not a URL", func(c *Config) { c.URL = "" }, []string{"want http://127.0.0.1:PORT"}},
+		{"exits", func(c *Config) {
+			c.Bin = script(t, `echo "cannot bind" >&2; exit 1`)
+		}, []string{"subject tiny (", "cannot bind"}},
+		{"never healthy", func(c *Config) {
+			c.Bin = script(t, `exec sleep 5`)
+			c.ReadyTimeout = 300 * time.Millisecond
+		}, []string{"subject tiny (", "/healthz"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := config(t, hiveBin)
+			cfg.Args, cfg.URL, cfg.Name, cfg.StopGrace = []string{"serve"}, url, "subject tiny", 100*time.Millisecond
+			c.cfg(&cfg)
+			_, err := Start(t.Context(), cfg)
+			require.Error(t, err)
+			assert.Equal(t, exitcode.Infra, exitcode.Code(err))
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/harness/subject"
 )
 
 // maxAnswer bounds the body of one consensus answer the harness reads.
@@ -53,22 +54,37 @@ func (e *answerError) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// asker sends consensus requests to one `hive serve`.
+// asker sends consensus requests to one `hive serve`, or to a subject's
+// server in the API its file names.
 type asker struct {
 	client  *http.Client
 	base    string // http://127.0.0.1:PORT
 	profile string
+	api     string // subject.APIHive or subject.APIOpenAI
+	path    string // /v1/consensus, or the subject's
+	model   string // api openai: the model field
+	// conversation is the read-back path with {id} ("": hive's, or none
+	// for a subject that gives none).
+	conversation string
+}
+
+// body is the request of one question in the asker's API.
+func (a asker) body(question string, noCache bool) ([]byte, error) {
+	if a.api == subject.APIOpenAI {
+		return json.Marshal(map[string]any{"model": a.model, "messages": []map[string]string{{"role": "user", "content": question}}})
+	}
+	return json.Marshal(map[string]any{"question": question, "profile": a.profile, "no_cache": noCache})
 }
 
 // ask posts one question and returns the answer and the client-side time
 // from sending the request to having read the whole body (decoding it is
 // the harness's cost, not the server's, so it is outside the span).
 func (a asker) ask(ctx context.Context, question string, noCache bool) (answer, time.Duration, error) {
-	body, err := json.Marshal(map[string]any{"question": question, "profile": a.profile, "no_cache": noCache})
+	body, err := a.body(question, noCache)
 	if err != nil {
 		return answer{}, 0, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+"/v1/consensus", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.base+a.endpoint(), bytes.NewReader(body))
 	if err != nil {
 		return answer{}, 0, err
 	}
@@ -76,16 +92,16 @@ func (a asker) ask(ctx context.Context, question string, noCache bool) (answer, 
 	start := time.Now()
 	resp, err := a.client.Do(req)
 	if err != nil {
-		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: %w", a.base, err)
+		return answer{}, 0, fmt.Errorf("POST %s%s: %w", a.base, a.endpoint(), err)
 	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	elapsed := time.Since(start)
 	resp.Body.Close()
 	if err != nil {
-		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: reading the answer: %w", a.base, err)
+		return answer{}, 0, fmt.Errorf("POST %s%s: reading the answer: %w", a.base, a.endpoint(), err)
 	}
 	if len(raw) > maxAnswer {
-		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: answer over %d bytes", a.base, maxAnswer)
+		return answer{}, 0, fmt.Errorf("POST %s%s: answer over %d bytes", a.base, a.endpoint(), maxAnswer)
 	}
 	ans, err := a.check(resp.StatusCode, raw)
 	if err != nil {
@@ -97,6 +113,9 @@ func (a asker) ask(ctx context.Context, question string, noCache bool) (answer, 
 // check decodes an answer and refuses anything but a 200 with a finished
 // run and sane timings.
 func (a asker) check(status int, raw []byte) (answer, error) {
+	if a.api == subject.APIOpenAI {
+		return a.checkOpenAI(status, raw)
+	}
 	var ans answer
 	decErr := json.Unmarshal(raw, &ans)
 	switch {
@@ -105,15 +124,37 @@ func (a asker) check(status int, raw []byte) (answer, error) {
 		if decErr != nil || msg == "" {
 			msg = clip(string(raw), 300)
 		}
-		return ans, fmt.Errorf("POST %s/v1/consensus answered %d %s: %s", a.base, status, http.StatusText(status), msg)
+		return ans, fmt.Errorf("POST %s%s answered %d %s: %s", a.base, a.endpoint(), status, http.StatusText(status), msg)
 	case decErr != nil:
-		return ans, fmt.Errorf("POST %s/v1/consensus: answer is not the expected JSON (%v): %s", a.base, decErr, clip(string(raw), 300))
+		return ans, fmt.Errorf("POST %s%s: answer is not the expected JSON (%v): %s", a.base, a.endpoint(), decErr, clip(string(raw), 300))
 	case ans.Status != "ok":
-		return ans, fmt.Errorf("POST %s/v1/consensus: run status %q, want \"ok\" (%s)", a.base, ans.Status, ans.Error)
+		return ans, fmt.Errorf("POST %s%s: run status %q, want \"ok\" (%s)", a.base, a.endpoint(), ans.Status, ans.Error)
 	case ans.OverheadMS < 0 || ans.UpstreamMS < 0:
-		return ans, fmt.Errorf("POST %s/v1/consensus: negative overhead_ms %v or upstream_ms %v in the answer", a.base, ans.OverheadMS, ans.UpstreamMS)
+		return ans, fmt.Errorf("POST %s%s: negative overhead_ms %v or upstream_ms %v in the answer", a.base, a.endpoint(), ans.OverheadMS, ans.UpstreamMS)
 	}
 	return ans, nil
+}
+
+// checkOpenAI refuses anything but a 200 chat completion with an answer.
+// It says nothing of overhead or caching: the answer has neither.
+func (a asker) checkOpenAI(status int, raw []byte) (answer, error) {
+	var c struct {
+		Choices []struct {
+			Message struct {
+				Content string `json:"content"`
+			} `json:"message"`
+		} `json:"choices"`
+	}
+	err := json.Unmarshal(raw, &c)
+	switch {
+	case status != http.StatusOK:
+		return answer{}, fmt.Errorf("POST %s%s answered %d %s: %s", a.base, a.endpoint(), status, http.StatusText(status), clip(string(raw), 300))
+	case err != nil:
+		return answer{}, fmt.Errorf("POST %s%s: answer is not a chat completion (%v): %s", a.base, a.endpoint(), err, clip(string(raw), 300))
+	case len(c.Choices) == 0 || c.Choices[0].Message.Content == "":
+		return answer{}, fmt.Errorf("POST %s%s: the chat completion has no answer (choices[0].message.content is empty)", a.base, a.endpoint())
+	}
+	return answer{Status: "ok"}, nil
 }
 
 // cached asks a question answered before over rc, rawConn's kept-alive
@@ -121,14 +162,14 @@ func (a asker) check(status int, raw []byte) (answer, error) {
 // (built beforehand) to having read the whole body. The answer must say
 // "cached": true.
 func (a asker) cached(ctx context.Context, rc *rawConn, question string) (answer, time.Duration, error) {
-	body, err := json.Marshal(map[string]any{"question": question, "profile": a.profile, "no_cache": false})
+	body, err := a.body(question, false)
 	if err != nil {
 		return answer{}, 0, err
 	}
-	req := rc.request(http.MethodPost, "/v1/consensus", "application/json", body)
+	req := rc.request(http.MethodPost, a.endpoint(), "application/json", body)
 	status, raw, elapsed, err := rc.roundTrip(ctx, req)
 	if err != nil {
-		return answer{}, 0, fmt.Errorf("POST %s/v1/consensus: %w", a.base, err)
+		return answer{}, 0, fmt.Errorf("POST %s%s: %w", a.base, a.endpoint(), err)
 	}
 	ans, err := a.check(status, raw)
 	if err == nil && !ans.Cached {
@@ -145,7 +186,7 @@ func (a asker) cached(ctx context.Context, rc *rawConn, question string) (answer
 func (a asker) fresh(ctx context.Context, question string) (answer, time.Duration, error) {
 	ans, d, err := a.ask(ctx, question, true)
 	if err == nil && ans.Cached {
-		err = fmt.Errorf("POST %s/v1/consensus: a new question with no_cache was answered from the cache", a.base)
+		err = fmt.Errorf("POST %s%s: a new question with no_cache was answered from the cache", a.base, a.endpoint())
 	}
 	return ans, d, err
 }
@@ -231,4 +272,12 @@ func clip(s string, n int) string {
 		return s[:n] + "…"
 	}
 	return s
+}
+
+// endpoint is the path questions are posted to.
+func (a asker) endpoint() string {
+	if a.path == "" {
+		return "/v1/consensus"
+	}
+	return a.path
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/harness/mockllm"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -79,6 +80,20 @@ type Config struct {
 	Settle time.Duration
 	// StopGrace is SIGTERM → SIGKILL for every process. Default 15s.
 	StopGrace time.Duration
+
+	// Subject, when set, is what every probe drives instead of the hive
+	// binary of Target.HiveBin (which is then unused): another
+	// implementation, described by a subject file (harness/subject). The
+	// probes take the same samples the same way; a metric the subject
+	// cannot yield (no version command, no per-file latencies, an OpenAI
+	// endpoint that reports no overhead) is left out of Metrics, and a
+	// family whose section the file lacks has no metrics at all.
+	Subject *subject.Subject
+	// Only, when not empty, names the metrics the caller keeps (--metrics);
+	// a probe may skip the work of the others. The memory probe does (its
+	// analyze and its load are most of a round, and a subject's analyze
+	// may be one that cannot be measured). Metrics still lists them all.
+	Only []string
 }
 
 // DefaultDBOps are the store operations of `hive db bench`.
@@ -115,6 +130,9 @@ func (c Config) resolve() (Config, error) {
 	defDur(&c.StopGrace, 15*time.Second)
 	if c.E2ELatency == (mockllm.Latency{}) {
 		c.E2ELatency = DefaultE2ELatency
+	}
+	if c.Subject != nil && c.Subject.Database != nil {
+		c.DBOpNames = append([]string(nil), c.Subject.Database.Ops...)
 	}
 	if len(c.DBOpNames) == 0 {
 		c.DBOpNames = append([]string(nil), DefaultDBOps...)

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/harness/subject"
 )
 
 type consensusProbe struct{ cfg Config }
@@ -28,7 +31,7 @@ func (p *consensusProbe) Family() string { return Consensus }
 
 func (p *consensusProbe) Metrics() []Metric {
 	l := p.cfg.E2ELatency
-	return []Metric{
+	all := []Metric{
 		{Name: "consensus.e2e", Family: Consensus, Unit: "ms", Direction: compare.LowerIsBetter,
 			Description: fmt.Sprintf("one POST /v1/consensus through `hive serve`, end to end, against the mock LLM with TTFT %v, ITL %v, %d tokens per stage", l.TTFT, l.ITL, l.Tokens),
 			Sample:      "one sequential request with a new question (no_cache), timed by the harness from send to the last byte of the answer"},
@@ -54,6 +57,40 @@ func (p *consensusProbe) Metrics() []Metric {
 			Description: fmt.Sprintf("engine overhead of one run among %d simultaneous runs (targets look at its p99), zero-latency mock", p.cfg.Concurrent),
 			Sample:      fmt.Sprintf("overhead_ms of one of %d requests released at once", p.cfg.Concurrent)},
 	}
+	sub := p.cfg.Subject
+	if sub == nil {
+		return all
+	}
+	if sub.Consensus == nil {
+		return nil
+	}
+	c := sub.Consensus
+	for i := range all {
+		m := &all[i]
+		switch m.Name {
+		case "consensus.e2e":
+			m.Description = fmt.Sprintf("one POST %s through subject %s's server, end to end, against the mock LLM with TTFT %v, ITL %v, %d tokens per stage", c.Path, sub.Name, l.TTFT, l.ITL, l.Tokens)
+		case "consensus.serve_cpu_per_run":
+			m.Description = fmt.Sprintf("CPU time of subject %s's server per four-stage run over the sequential consensus.overhead series against the zero-latency mock", sub.Name)
+		case "consensus.c100_serve_cpu":
+			m.Description = fmt.Sprintf("CPU time of subject %s's server per run over the %d simultaneous runs of the burst: what a run costs it when the machine is saturated", sub.Name, p.cfg.Concurrent)
+			m.Sample = "one per round: the server's CPU time (sum over its threads of /proc/PID/task/TID/schedstat) over the burst, divided by the runs"
+		case "consensus.e2e_overhead", "consensus.overhead", "consensus.overhead_c100":
+			m.Description += fmt.Sprintf(" (overhead_ms as subject %s reports it)", sub.Name)
+		}
+	}
+	keep := map[string]bool{"consensus.e2e": true, "consensus.serve_cpu_per_run": true, "consensus.c100_serve_cpu": true}
+	if c.API == subject.APIHive {
+		keep["consensus.e2e_overhead"], keep["consensus.overhead"], keep["consensus.overhead_c100"] = true, true, true
+		keep["consensus.cache_hit"], keep["consensus.http_floor"] = c.Cache, c.Cache
+	}
+	var out []Metric
+	for _, m := range all {
+		if keep[m.Name] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Setup starts one mock LLM per latency model and one `hive serve` against
@@ -101,11 +138,11 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 	defer cancel()
 	for _, srv := range []*server{s.overhead, s.e2e} {
 		if srv.p.Exited() {
-			return nil, failure(ctx, srv.p, fmt.Errorf("%s: hive serve exited between rounds (%v)", s.label(), srv.p.Err()))
+			return nil, failure(ctx, srv.p, fmt.Errorf("%s: the server exited between rounds (%v)", s.label(), srv.p.Err()))
 		}
 	}
-	over := asker{client: s.client, base: s.overhead.base, profile: s.cfg.Profile}
-	e2e := asker{client: s.client, base: s.e2e.base, profile: s.cfg.Profile}
+	over := s.asker(s.client, s.overhead.base)
+	e2e := s.asker(s.client, s.e2e.base)
 	out := map[string][]float64{}
 	// A failing request is the server's doing; report it with its stderr.
 	fail := func(srv *server, err error) error { return failure(ctx, srv.p, fmt.Errorf("%s: %w", s.label(), err)) }
@@ -119,8 +156,10 @@ func (s *consensusSession) Round(ctx context.Context) (map[string][]float64, err
 		return nil, fail(s.overhead, err)
 	}
 	defer rc.Close()
-	if err := s.cacheHits(ctx, over, rc, out, fail); err != nil {
-		return nil, err
+	if has(s.metrics, "consensus.cache_hit") {
+		if err := s.cacheHits(ctx, over, rc, out, fail); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.burst(ctx, over, rc, out, fail); err != nil {
 		return nil, err
@@ -143,6 +182,12 @@ func (s *consensusSession) sequential(ctx context.Context, over, e2e asker, out 
 		out["consensus.e2e"] = append(out["consensus.e2e"], ms(d))
 		out["consensus.e2e_overhead"] = append(out["consensus.e2e_overhead"], ans.OverheadMS)
 	}
+	// An answer in the openai API reports no overhead; the server's CPU
+	// per run is read from outside either way.
+	reports := has(s.metrics, "consensus.overhead")
+	if !reports {
+		delete(out, "consensus.e2e_overhead")
+	}
 	for i := 0; i < n; i++ {
 		cpu0, err := proc.ReadCPU(s.overhead.p.Pid())
 		if err != nil {
@@ -153,7 +198,9 @@ func (s *consensusSession) sequential(ctx context.Context, over, e2e asker, out 
 			if err != nil {
 				return fail(s.overhead, err)
 			}
-			out["consensus.overhead"] = append(out["consensus.overhead"], ans.OverheadMS)
+			if reports {
+				out["consensus.overhead"] = append(out["consensus.overhead"], ans.OverheadMS)
+			}
 		}
 		// Each run is answered once its record is committed, so the
 		// records are inside the interval.
@@ -190,7 +237,7 @@ func (s *consensusSession) cacheHits(ctx context.Context, over asker, rc *rawCon
 	if _, _, err := over.cached(ctx, rc, hits[0]); err != nil {
 		return fail(s.overhead, err)
 	}
-	health := rc.request(http.MethodGet, "/healthz", "", nil)
+	health := rc.request(http.MethodGet, s.healthPath(), "", nil)
 	for range hitsPerFill {
 		for _, q := range hits {
 			// Not no_cache: this one should come from the cache the
@@ -202,7 +249,7 @@ func (s *consensusSession) cacheHits(ctx context.Context, over asker, rc *rawCon
 			out["consensus.cache_hit"] = append(out["consensus.cache_hit"], ms(d))
 			status, _, d, err := rc.roundTrip(ctx, health)
 			if err != nil || status != http.StatusOK {
-				return fail(s.overhead, fmt.Errorf("GET %s/healthz between cache hits: status %d, %v", s.overhead.base, status, err))
+				return fail(s.overhead, fmt.Errorf("GET %s%s between cache hits: status %d, %v", s.overhead.base, s.healthPath(), status, err))
 			}
 			out["consensus.http_floor"] = append(out["consensus.http_floor"], ms(d))
 		}
@@ -225,7 +272,9 @@ func (s *consensusSession) burst(ctx context.Context, over asker, rc *rawConn, o
 	}
 	var lastID int64
 	for _, a := range answers {
-		out["consensus.overhead_c100"] = append(out["consensus.overhead_c100"], a.OverheadMS)
+		if has(s.metrics, "consensus.overhead_c100") {
+			out["consensus.overhead_c100"] = append(out["consensus.overhead_c100"], a.OverheadMS)
+		}
 		lastID = max(lastID, a.ConversationID)
 	}
 	// The last run must read back: a burst whose records were lost does
@@ -245,6 +294,12 @@ func (s *consensusSession) burst(ctx context.Context, over asker, rc *rawConn, o
 // answered run must be in the database.
 func (s *consensusSession) readBack(ctx context.Context, rc *rawConn, id int64, when string) error {
 	get := fmt.Sprintf("/v1/conversations/%d", id)
+	if s.sub != nil {
+		if s.sub.Consensus.Conversation == "" {
+			return nil // the subject gives no way to read a run back
+		}
+		get = strings.Replace(s.sub.Consensus.Conversation, "{id}", strconv.FormatInt(id, 10), 1)
+	}
 	if status, _, _, err := rc.roundTrip(ctx, rc.request(http.MethodGet, get, "", nil)); err != nil || status != http.StatusOK {
 		return fmt.Errorf("GET %s%s %s: status %d, %v", s.overhead.base, get, when, status, err)
 	}
@@ -264,4 +319,12 @@ func (s *consensusSession) Close() error {
 	s.client.CloseIdleConnections()
 	errs = append(errs, s.close())
 	return errors.Join(errs...)
+}
+
+// healthPath is the path of the server's health check.
+func (s *consensusSession) healthPath() string {
+	if s.sub != nil {
+		return s.sub.Serve.Health
+	}
+	return "/healthz"
 }

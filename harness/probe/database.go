@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hiveperf/hive/harness/compare"
+	"github.com/hiveperf/hive/harness/subject"
 )
 
 type databaseProbe struct{ cfg Config }
@@ -16,10 +17,17 @@ type databaseProbe struct{ cfg Config }
 func (p *databaseProbe) Family() string { return Database }
 
 func (p *databaseProbe) Metrics() []Metric {
+	if p.cfg.Subject != nil && p.cfg.Subject.Database == nil {
+		return nil
+	}
 	out := make([]Metric, len(p.cfg.DBOpNames))
 	for i, op := range p.cfg.DBOpNames {
+		how := "timed inside the binary under test by `hive db bench`"
+		if p.cfg.Subject != nil {
+			how = fmt.Sprintf("timed inside subject %s's database command", p.cfg.Subject.Name)
+		}
 		out[i] = Metric{Name: "database." + op, Family: Database, Unit: "ns", Direction: compare.LowerIsBetter,
-			Description: fmt.Sprintf("store operation %s on a file database in WAL mode, timed inside the binary under test by `hive db bench`", op),
+			Description: fmt.Sprintf("store operation %s on a file database in WAL mode, %s", op, how),
 			Sample:      fmt.Sprintf("one %s call, of %d per round, on a database that was empty when the round began", op, p.cfg.DBOps)}
 	}
 	return out
@@ -65,6 +73,12 @@ func (s *databaseSession) Round(ctx context.Context) (map[string][]float64, erro
 	}
 	stdout := &capped{max: 1<<20 + 32*s.cfg.DBOps*(len(s.cfg.DBOpNames)+8)}
 	spec := s.spec("db", "bench", "--db", db, "--ops", strconv.Itoa(s.cfg.DBOps), "--json")
+	if s.sub != nil {
+		if spec, err = s.subjectSpec("database.command", s.sub.Database.Command,
+			map[string]string{subject.DB: db, subject.Ops: strconv.Itoa(s.cfg.DBOps)}); err != nil {
+			return nil, err
+		}
+	}
 	spec.Stdout = stdout
 	p, err := s.runToExit(ctx, spec)
 	if err != nil {
@@ -72,7 +86,7 @@ func (s *databaseSession) Round(ctx context.Context) (map[string][]float64, erro
 	}
 	out, err := parseBench(stdout, s.cfg.DBOpNames, s.cfg.DBOps)
 	if err != nil {
-		return nil, failure(ctx, p, fmt.Errorf("%s: hive db bench --json: %w", s.label(), err))
+		return nil, failure(ctx, p, fmt.Errorf("%s: `%s`: %w", s.label(), s.command(spec), err))
 	}
 	if err := checkRound(Database, s.metrics, out); err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
@@ -18,7 +17,7 @@ type memoryProbe struct{ cfg Config }
 func (p *memoryProbe) Family() string { return Memory }
 
 func (p *memoryProbe) Metrics() []Metric {
-	return []Metric{
+	all := []Metric{
 		{Name: "memory.idle_rss", Family: Memory, Unit: "bytes", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "resident memory (VmRSS) of an idle `hive serve` after startup",
 			Sample:      fmt.Sprintf("VmRSS of a fresh `hive serve` with an empty database, read %v after its first 200 from /healthz", p.cfg.Settle)},
@@ -29,6 +28,48 @@ func (p *memoryProbe) Metrics() []Metric {
 			Description: "peak resident memory (kernel ru_maxrss) of `hive analyze --no-cache` over the workload",
 			Sample:      "ru_maxrss of one analyze process with an empty database, measured through a small trampoline so the harness's own memory cannot leak into it"},
 	}
+	sub := p.cfg.Subject
+	if sub == nil {
+		return all
+	}
+	all[0].Description = fmt.Sprintf("resident memory (VmRSS) of subject %s's idle server after startup", sub.Name)
+	all[1].Description = fmt.Sprintf("peak resident memory (VmHWM) of subject %s's server after %d simultaneous consensus runs against the zero-latency mock", sub.Name, p.cfg.Concurrent)
+	all[2].Description = fmt.Sprintf("peak resident memory (kernel ru_maxrss, the largest of the process and its children) of subject %s's analyze command over the workload", sub.Name)
+	out := all[:1]
+	if sub.Consensus != nil {
+		out = append(out, all[1])
+	}
+	if sub.Analyze != nil {
+		out = append(out, all[2])
+	}
+	return out
+}
+
+// wanted keeps the metrics named in only (all of them when only is empty).
+func wanted(metrics []Metric, only []string) []Metric {
+	if len(only) == 0 {
+		return metrics
+	}
+	var out []Metric
+	for _, m := range metrics {
+		for _, o := range only {
+			if m.Name == o {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// has reports whether the session measures the named metric.
+func has(metrics []Metric, name string) bool {
+	for _, m := range metrics {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *memoryProbe) Setup(ctx context.Context, t Target) (_ Session, err error) {
@@ -36,14 +77,16 @@ func (p *memoryProbe) Setup(ctx context.Context, t Target) (_ Session, err error
 	if err != nil {
 		return nil, err
 	}
-	s := &memorySession{base: b, metrics: p.Metrics(), client: newClient(p.cfg), q: newQuestions()}
+	s := &memorySession{base: b, metrics: wanted(p.Metrics(), p.cfg.Only), client: newClient(p.cfg), q: newQuestions()}
 	defer func() {
 		if err != nil {
 			_ = s.Close()
 		}
 	}()
-	if s.workload, err = p.cfg.workload(ctx); err != nil {
-		return nil, err
+	if has(s.metrics, "memory.analyze_peak_rss") {
+		if s.workload, err = p.cfg.workload(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if s.mock, err = startMock(b.ctx, p.cfg.OverheadLatency); err != nil {
 		return nil, err
@@ -70,14 +113,16 @@ func (s *memorySession) Round(ctx context.Context) (map[string][]float64, error)
 	if err != nil {
 		return nil, err
 	}
-	analyze, err := s.analyze(ctx)
-	if err != nil {
-		return nil, err
+	out := map[string][]float64{"memory.idle_rss": {float64(idle)}}
+	if has(s.metrics, "memory.serve_peak_rss") {
+		out["memory.serve_peak_rss"] = []float64{float64(peak)}
 	}
-	out := map[string][]float64{
-		"memory.idle_rss":         {float64(idle)},
-		"memory.serve_peak_rss":   {float64(peak)},
-		"memory.analyze_peak_rss": {float64(analyze)},
+	if has(s.metrics, "memory.analyze_peak_rss") {
+		analyze, err := s.analyze(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out["memory.analyze_peak_rss"] = []float64{float64(analyze)}
 	}
 	if err := checkRound(Memory, s.metrics, out); err != nil {
 		return nil, err
@@ -108,19 +153,27 @@ func (s *memorySession) serve(ctx context.Context) (idle, peak int64, err error)
 	case <-ctx.Done():
 		return 0, 0, context.Cause(ctx)
 	}
+	if s.sub != nil {
+		if err := checkAlone(srv.p.Pid(), s.label()); err != nil {
+			return 0, 0, err
+		}
+	}
 	st, err := proc.ReadStatus(srv.p.Pid())
 	if err != nil {
-		return 0, 0, failure(ctx, srv.p, fmt.Errorf("%s: idle hive serve: %w", s.label(), err))
+		return 0, 0, failure(ctx, srv.p, fmt.Errorf("%s: idle server: %w", s.label(), err))
 	}
 	idle = st.RSS
+	if !has(s.metrics, "memory.serve_peak_rss") {
+		return idle, 0, nil
+	}
 	first := s.q.reserve(s.cfg.Concurrent)
-	a := asker{client: s.client, base: srv.base, profile: s.cfg.Profile}
+	a := s.asker(s.client, srv.base)
 	if _, err := a.concurrently(ctx, s.cfg.Concurrent, func(i int) string { return s.q.at(first + i) }); err != nil {
 		return 0, 0, failure(ctx, srv.p, fmt.Errorf("%s: load of %d simultaneous runs: %w", s.label(), s.cfg.Concurrent, err))
 	}
 	st, err = proc.ReadStatus(srv.p.Pid())
 	if err != nil {
-		return 0, 0, failure(ctx, srv.p, fmt.Errorf("%s: loaded hive serve: %w", s.label(), err))
+		return 0, 0, failure(ctx, srv.p, fmt.Errorf("%s: loaded server: %w", s.label(), err))
 	}
 	return idle, st.HWM, nil
 }
@@ -134,12 +187,11 @@ func (s *memorySession) analyze(ctx context.Context) (int64, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RunTimeout)
 	defer cancel()
-	args := []string{"analyze", "--no-cache", "--db", db}
-	if s.cfg.Jobs > 0 {
-		args = append(args, "--jobs", strconv.Itoa(s.cfg.Jobs))
+	spec, err := s.analyzeSpec(db, "")
+	if err != nil {
+		return 0, err
 	}
-	args = append(args, s.workload)
-	p, err := proc.StartPeakRSS(ctx, s.spec(args...))
+	p, err := proc.StartPeakRSS(ctx, spec)
 	if err != nil {
 		return 0, failure(ctx, nil, fmt.Errorf("%s: %w", s.label(), err))
 	}
@@ -147,14 +199,14 @@ func (s *memorySession) analyze(ctx context.Context) (int64, error) {
 	if peak.Exit != "" && peak.ExitCode != 0 {
 		// A failed run first: its small peak would otherwise be reported
 		// as a measurement problem.
-		return 0, failure(ctx, p.Process, fmt.Errorf("%s: hive analyze %s failed: %s", s.label(), s.workload, peak.Exit))
+		return 0, failure(ctx, p.Process, fmt.Errorf("%s: `%s` failed: %s", s.label(), s.command(spec), peak.Exit))
 	}
 	if err != nil {
 		_ = p.Terminate()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return 0, failure(context.Background(), p.Process, fmt.Errorf("%s: hive analyze did not finish within %v (Config.RunTimeout)", s.label(), s.cfg.RunTimeout))
+			return 0, failure(context.Background(), p.Process, fmt.Errorf("%s: `%s` did not finish within %v (Config.RunTimeout)", s.label(), s.command(spec), s.cfg.RunTimeout))
 		}
-		return 0, failure(ctx, p.Process, fmt.Errorf("%s: hive analyze: %w", s.label(), err))
+		return 0, failure(ctx, p.Process, fmt.Errorf("%s: `%s`: %w", s.label(), s.command(spec), err))
 	}
 	return peak.Bytes, nil
 }

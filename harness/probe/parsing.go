@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 
 	"github.com/hiveperf/hive/harness/compare"
 )
@@ -17,7 +16,7 @@ type parsingProbe struct{ cfg Config }
 func (p *parsingProbe) Family() string { return Parsing }
 
 func (p *parsingProbe) Metrics() []Metric {
-	return []Metric{
+	all := []Metric{
 		{Name: "parsing.per_file", Family: Parsing, Unit: "ms/file", Direction: compare.LowerIsBetter,
 			Description: "analyze latency of one file (read, hash, parse, queries), over every analysed file of the workload tree",
 			Sample:      "latency_us of one analysed file in `hive analyze --files-out`, as timed inside the analyze process"},
@@ -31,6 +30,30 @@ func (p *parsingProbe) Metrics() []Metric {
 			Description: "wall time of `hive analyze --no-cache` over the workload, exec to exit",
 			Sample:      "exec → exit of one analyze process with an empty database"},
 	}
+	sub := p.cfg.Subject
+	if sub == nil {
+		return all
+	}
+	if sub.Analyze == nil {
+		return nil
+	}
+	// A subject's figures say what they are: its own per-file latencies
+	// only if it reports them (wall time ÷ files is a throughput, not a
+	// latency: it holds the process's start, walk and warm-up).
+	all[0].Description = fmt.Sprintf("analyze latency of one file as subject %s reports it (latency_us of its per-file output), over every analysed file of the workload tree", sub.Name)
+	all[0].Sample = "latency_us of one analysed file, as timed inside the subject's analyze process"
+	all[1].Description = fmt.Sprintf("subject %s's analyze command: analysed files (its own count) per second of the process's wall time, exec to exit", sub.Name)
+	all[2].Description = fmt.Sprintf("subject %s's analyze command: analysed source bytes (10^6 per MB) per second of the process's wall time", sub.Name)
+	all[3].Description = fmt.Sprintf("wall time of subject %s's analyze command over the workload, exec to exit", sub.Name)
+	var out []Metric
+	if sub.Analyze.PerFile {
+		out = append(out, all[0])
+	}
+	out = append(out, all[1])
+	if sub.Analyze.PerFile || !sub.Analyze.Bytes.IsZero() {
+		out = append(out, all[2])
+	}
+	return append(out, all[3])
 }
 
 func (p *parsingProbe) Setup(ctx context.Context, t Target) (_ Session, err error) {
@@ -84,18 +107,19 @@ type fileLine struct {
 func (s *parsingSession) Round(ctx context.Context) (map[string][]float64, error) {
 	ctx, cancel := s.roundCtx(ctx)
 	defer cancel()
+	if s.sub != nil {
+		return s.subjectRound(ctx)
+	}
 	db, err := s.freshDB("parsing.db")
 	if err != nil {
 		return nil, err
 	}
 	files := s.path("files.ndjson")
-	args := []string{"analyze", "--no-cache", "--db", db, "--format", "json", "--files-out", files}
-	if s.cfg.Jobs > 0 {
-		args = append(args, "--jobs", strconv.Itoa(s.cfg.Jobs))
+	spec, err := s.analyzeSpec(db, files)
+	if err != nil {
+		return nil, err
 	}
-	args = append(args, s.workload)
 	stdout := &capped{max: 4 << 20}
-	spec := s.spec(args...)
 	spec.Stdout = stdout
 	p, err := s.runToExit(ctx, spec)
 	if err != nil {

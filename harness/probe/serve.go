@@ -27,6 +27,9 @@ type server struct {
 // (s.p.Started) to s.ready is startup.serve. client polls /healthz. The
 // process is stopped when ctx ends; on error it is already stopped.
 func (b *base) startServe(ctx context.Context, client *http.Client, db, llm string) (*server, error) {
+	if b.sub != nil {
+		return b.startSubjectServe(ctx, client, db, llm)
+	}
 	s, err := launch.Start(ctx, launch.Config{Bin: b.bin, DB: db, LLMBaseURL: llm, Env: b.env, Dir: b.dir,
 		ReadyTimeout: b.cfg.ReadyTimeout, TimeoutName: "Config.ReadyTimeout", StopGrace: b.cfg.StopGrace, Client: client})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/launch"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -21,8 +22,9 @@ import (
 type base struct {
 	cfg    Config
 	t      Target
-	bin    string // absolute HiveBin
-	dir    string // scratch directory, removed by close
+	sub    *subject.Subject // nil: hive
+	bin    string           // absolute HiveBin; "" for a subject
+	dir    string           // scratch directory, removed by close
 	env    []string
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -32,9 +34,15 @@ func newBase(ctx context.Context, cfg Config, t Target, family string) (*base, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	bin, err := checkBinary(t)
-	if err != nil {
-		return nil, err
+	var bin string
+	extra := t.Env
+	if cfg.Subject != nil {
+		extra = append(cfg.Subject.Environ(), t.Env...)
+	} else {
+		var err error
+		if bin, err = checkBinary(t); err != nil {
+			return nil, err
+		}
 	}
 	dir, err := os.MkdirTemp(t.WorkDir, "hive-probe-"+family+"-")
 	if err != nil {
@@ -45,7 +53,7 @@ func newBase(ctx context.Context, cfg Config, t Target, family string) (*base, e
 		_ = os.RemoveAll(dir)
 		return nil, exitcode.InfraError("probe %s: %v", family, err)
 	}
-	b := &base{cfg: cfg, t: t, bin: bin, dir: dir, env: launch.Env(os.Environ(), conf, t.Env...)}
+	b := &base{cfg: cfg, t: t, sub: cfg.Subject, bin: bin, dir: dir, env: launch.Env(os.Environ(), conf, extra...)}
 	b.ctx, b.cancel = context.WithCancel(ctx)
 	return b, nil
 }
@@ -99,6 +107,9 @@ func (b *base) named(err error) error {
 
 // label names the target in errors.
 func (b *base) label() string {
+	if b.sub != nil {
+		return "subject " + b.sub.Name
+	}
 	if b.t.Name != "" {
 		return fmt.Sprintf("%s (%s)", b.t.Name, b.bin)
 	}
@@ -156,9 +167,9 @@ func (b *base) runToExit(ctx context.Context, spec proc.Spec) (*proc.Process, er
 	if err := p.Wait(ctx); err != nil {
 		_ = p.Terminate()
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return p, failure(context.Background(), p, fmt.Errorf("%s: `hive %s` did not finish within %v (Config.RunTimeout)", b.label(), strings.Join(spec.Args, " "), b.cfg.RunTimeout))
+			return p, failure(context.Background(), p, fmt.Errorf("%s: `%s` did not finish within %v (Config.RunTimeout)", b.label(), b.command(spec), b.cfg.RunTimeout))
 		}
-		return p, failure(ctx, p, fmt.Errorf("%s: `hive %s` failed: %w", b.label(), strings.Join(spec.Args, " "), err))
+		return p, failure(ctx, p, fmt.Errorf("%s: `%s` failed: %w", b.label(), b.command(spec), err))
 	}
 	return p, nil
 }

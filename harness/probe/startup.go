@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/probe/proc"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -17,7 +19,7 @@ type startupProbe struct{ cfg Config }
 func (p *startupProbe) Family() string { return Startup }
 
 func (p *startupProbe) Metrics() []Metric {
-	return []Metric{
+	all := []Metric{
 		{Name: "startup.serve", Family: Startup, Unit: "ms", Direction: compare.LowerIsBetter, Independent: true,
 			Description: "startup: exec `hive serve` on a free loopback port until the first 200 from /healthz",
 			Sample:      "one exec of a fresh process, fork/exec to the 200 of /healthz, with an existing database; warm-up execs discarded"},
@@ -37,6 +39,25 @@ func (p *startupProbe) Metrics() []Metric {
 			Description: "package initialisation of `hive version`: the clock times GODEBUG=inittrace=1 prints for each package's init, summed, so a dependency that adds init time shows",
 			Sample:      "one exec of `hive version` with GODEBUG=inittrace=1, its packages' init clock times summed; warm-up execs discarded"},
 	}
+	sub := p.cfg.Subject
+	if sub == nil {
+		return all
+	}
+	// A subject has what its file gives a way to measure: a version
+	// command, and a read that needs its store (consensus.conversation).
+	// The floor and init are a Go binary's (built with hive's toolchain,
+	// traced by the Go runtime), not a subject's.
+	all[0].Description = fmt.Sprintf("startup: exec subject %s's serve command on a free loopback port until the first 200 from %s", sub.Name, sub.Serve.Health)
+	out := all[:1]
+	if sub.Version != nil {
+		all[1].Description = fmt.Sprintf("exec subject %s's version command until exit: process launch cost only, not startup", sub.Name)
+		out = append(out, all[1])
+	}
+	if path := subjectReadPath(sub); path != "" {
+		all[2].Description = fmt.Sprintf("the first request that needs the store, sent right after the first 200 of %s: GET %s on a fresh connection (404 when there is none)", sub.Serve.Health, path)
+		out = append(out, all[2], all[3])
+	}
+	return out
 }
 
 func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
@@ -49,9 +70,11 @@ func (p *startupProbe) Setup(ctx context.Context, t Target) (Session, error) {
 	// connection per poll, as a health checker would do.
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}, Timeout: p.cfg.ReadyTimeout}
 	s := &startupSession{base: b, metrics: p.Metrics(), client: client}
-	if s.floor, err = FloorBinary(ctx, b.bin); err != nil {
-		_ = s.close()
-		return nil, err
+	if has(s.metrics, "startup.floor") {
+		if s.floor, err = FloorBinary(ctx, b.bin); err != nil {
+			_ = s.close()
+			return nil, err
+		}
 	}
 	if err := warmUp(ctx, s, p.cfg.WarmupRounds); err != nil {
 		_ = s.Close()
@@ -85,10 +108,12 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			return nil, err
 		}
 		d := srv.ready.Sub(srv.p.Started)
-		first, err := s.read(ctx, srv)
-		var later float64
-		if err == nil {
-			later, err = s.read(ctx, srv)
+		var first, later float64
+		if has(s.metrics, "startup.first_read") {
+			first, err = s.read(ctx, srv)
+			if err == nil {
+				later, err = s.read(ctx, srv)
+			}
 		}
 		if stopErr := srv.stop(ctx, s.base); err == nil {
 			err = stopErr
@@ -102,36 +127,62 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 			laterRead = append(laterRead, later)
 		}
 	}
+	out := map[string][]float64{"startup.serve": serve}
+	if has(s.metrics, "startup.first_read") {
+		out["startup.first_read"], out["startup.later_read"] = firstRead, laterRead
+	}
+	if !has(s.metrics, "startup.version") {
+		if err := checkRound(Startup, s.metrics, out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
 	// hive version and the floor alternate, so that both see the same
 	// machine; the traced execs come after, as tracing writes to stderr.
-	version := make([]float64, 0, s.cfg.Samples)
-	floor := make([]float64, 0, s.cfg.Samples)
-	for i := 0; i < n; i++ {
-		for _, e := range []struct {
+	execs := []struct {
+		spec proc.Spec
+		out  []float64
+	}{{spec: s.spec("version")}}
+	if s.sub != nil {
+		var err error
+		if execs[0].spec, err = s.subjectSpec("version", s.sub.Version, nil); err != nil {
+			return nil, err
+		}
+	}
+	if has(s.metrics, "startup.floor") {
+		execs = append(execs, struct {
 			spec proc.Spec
-			out  *[]float64
-		}{{s.spec("version"), &version}, {s.floorSpec(), &floor}} {
-			p, err := s.runToExit(ctx, e.spec)
+			out  []float64
+		}{spec: s.floorSpec()})
+	}
+	for i := 0; i < n; i++ {
+		for j := range execs {
+			p, err := s.runToExit(ctx, execs[j].spec)
 			if err != nil {
 				return nil, err
 			}
 			if i >= s.cfg.WarmupExecs {
-				*e.out = append(*e.out, ms(p.ExitedAt().Sub(p.Started)))
+				execs[j].out = append(execs[j].out, ms(p.ExitedAt().Sub(p.Started)))
 			}
 		}
 	}
-	initMS := make([]float64, 0, s.cfg.Samples)
-	for i := 0; i < n; i++ {
-		d, err := s.initTime(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if i >= s.cfg.WarmupExecs {
-			initMS = append(initMS, d)
-		}
+	out["startup.version"] = execs[0].out
+	if has(s.metrics, "startup.floor") {
+		out["startup.floor"] = execs[1].out
 	}
-	out := map[string][]float64{"startup.serve": serve, "startup.version": version, "startup.floor": floor, "startup.init": initMS,
-		"startup.first_read": firstRead, "startup.later_read": laterRead}
+	if has(s.metrics, "startup.init") {
+		initMS := make([]float64, 0, s.cfg.Samples)
+		for i := 0; i < n; i++ {
+			d, err := s.initTime(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if i >= s.cfg.WarmupExecs {
+				initMS = append(initMS, d)
+			}
+		}
+		out["startup.init"] = initMS
+	}
 	if err := checkRound(Startup, s.metrics, out); err != nil {
 		return nil, err
 	}
@@ -141,7 +192,11 @@ func (s *startupSession) Round(ctx context.Context) (map[string][]float64, error
 // read times GET /v1/conversations/1 on srv, in ms: a request that needs
 // the store (404 on a database without conversations).
 func (s *startupSession) read(ctx context.Context, srv *server) (float64, error) {
-	url := srv.base + "/v1/conversations/1"
+	path := "/v1/conversations/1"
+	if s.sub != nil {
+		path = subjectReadPath(s.sub)
+	}
+	url := srv.base + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
@@ -191,3 +246,12 @@ func (s *startupSession) Close() error {
 // ms converts a duration to float milliseconds without losing the
 // nanoseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// subjectReadPath is the subject's read that needs its store, for
+// conversation 1 ("" when its file names none).
+func subjectReadPath(sub *subject.Subject) string {
+	if sub.Consensus == nil || sub.Consensus.Conversation == "" {
+		return ""
+	}
+	return strings.Replace(sub.Consensus.Conversation, "{id}", "1", 1)
+}

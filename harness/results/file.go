@@ -30,6 +30,13 @@ type File struct {
 	Merged  *Merged `json:"merged,omitempty"`
 	// Load carries a load run's counts and thresholds (hivebench load).
 	Load *LoadCounts `json:"load,omitempty"`
+	// Subject is what was measured when it was not hive (`hivebench run
+	// --subject FILE`, harness/subject); absent means hive. Two files of
+	// different subjects compare implementations, not a change: compare and
+	// report --vs print their ratios, a gate refuses them. Optional in the
+	// format, so it did not change Schema (an older hivebench refuses a
+	// file that has it, as an unknown field).
+	Subject *Subject `json:"subject,omitempty"`
 	// Complete is false when the run stopped early (SIGINT, a failed
 	// benchmark); IncompleteReason then says why. Partial results are kept
 	// because their samples are still real, but a baseline must be complete.
@@ -40,6 +47,25 @@ type File struct {
 	// Source is the path the file was read from or written to; errors use
 	// it to name the file. It is not part of the format.
 	Source string `json:"-"`
+}
+
+// Subject identifies the implementation a file measured, by its subject
+// file.
+type Subject struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// File is the subject file as given on the command line, SHA256 the
+	// hex digest of its bytes: which definition was measured.
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// SubjectName is the name of what f measured: its subject's, or "hive".
+func (f *File) SubjectName() string {
+	if f.Subject == nil {
+		return "hive"
+	}
+	return f.Subject.Name
 }
 
 // Tool identifies the hivebench binary that produced the file.

@@ -36,6 +36,20 @@ func TestWriteReadRoundTrip(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
 }
 
+// A subject run keeps its subject through a write and a read; a hive run
+// has none and is called hive.
+func TestSubjectRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ts.json")
+	f := validFile()
+	assert.Equal(t, "hive", f.SubjectName())
+	f.Subject = &Subject{Name: "typescript", Description: "the reference", File: "baselines/typescript/subject.yaml", SHA256: strings.Repeat("cd", 32)}
+	require.NoError(t, f.Write(path))
+	got, err := Read(path)
+	require.NoError(t, err)
+	assert.Equal(t, f.Subject, got.Subject)
+	assert.Equal(t, "typescript", got.SubjectName())
+}
+
 func TestWriteReplacesExistingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "run.json")
 	require.NoError(t, os.WriteFile(path, []byte("old, not JSON"), 0o644))
@@ -179,6 +193,14 @@ func TestDecodeRejects(t *testing.T) {
 			m["benchmarks"] = append(bs, bs[0])
 		}), []string{"benchmarks[2] (startup.serve) duplicates benchmarks[0]"}},
 		{"bad workload hash", mutate(t, func(m map[string]any) { m["workload"].(map[string]any)["hash"] = "md5:abc" }), []string{`workload.hash is "md5:abc"`}},
+		{"subject without name", mutate(t, func(m map[string]any) { m["subject"] = map[string]any{"file": "s.yaml", "sha256": "ab"} }),
+			[]string{"missing required field subject.name"}},
+		{"subject called hive", mutate(t, func(m map[string]any) {
+			m["subject"] = map[string]any{"name": "hive", "file": "s.yaml", "sha256": "ab"}
+		}), []string{`subject.name is "hive"`}},
+		{"unknown subject field", mutate(t, func(m map[string]any) {
+			m["subject"] = map[string]any{"name": "ts", "sha256": "ab", "lang": "ts"}
+		}), []string{"unknown field(s) subject.lang"}},
 		{"bad workload content", mutate(t, func(m map[string]any) { m["workload"].(map[string]any)["content"] = "sha256:xyz" }), []string{`workload.content is "sha256:xyz"`}},
 	}
 	for _, c := range cases {

@@ -39,6 +39,16 @@ func (f *File) Validate() error {
 	if f.Suite == "" {
 		p.missing("suite")
 	}
+	if f.Subject != nil {
+		if f.Subject.Name == "" {
+			p.missing("subject.name")
+		} else if f.Subject.Name == "hive" {
+			p.add("subject.name is \"hive\"; a hive run has no subject field")
+		}
+		if f.Subject.SHA256 == "" {
+			p.missing("subject.sha256")
+		}
+	}
 	switch {
 	case f.Complete && f.IncompleteReason != "":
 		p.add("complete is true but incomplete_reason is %q; a complete run has no reason", f.IncompleteReason)

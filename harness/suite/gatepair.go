@@ -27,9 +27,11 @@ type Pair struct {
 // usage error (exit 2): an incomplete file (baselines.CheckComplete),
 // files of different schemas or workloads (results.CheckComparable),
 // imported files of different sources (a go test package, hyperfine, k6:
-// their suites differ), and a pair that shares no metric. What is left is
-// CompareFiles with the thresholds th, and the metrics of base that were
-// not compared (harness/gate MissingInPair), which fail the gate.
+// their suites differ), files of different subjects (hive and hivebench
+// run --subject: two implementations, not a change), and a pair that
+// shares no metric. What is left is CompareFiles with the thresholds th,
+// and the metrics of base that were not compared (harness/gate
+// MissingInPair), which fail the gate.
 //
 // Benchmarks that a side has only as aggregates (an aggregate-only
 // import) are judged by compare's rule for aggregates; a warning then says
@@ -45,6 +47,10 @@ func ComparePair(base, head *results.File, th Thresholds, keep func(string) bool
 	}
 	if err := sameSource(base, head); err != nil {
 		return nil, err
+	}
+	if a, b := base.SubjectName(), head.SubjectName(); a != b {
+		return nil, exitcode.UsageError("cannot gate %s (subject %s) against %s (subject %s): two implementations are not a change; hivebench compare or report --vs prints their ratios",
+			base.Label(), a, head.Label(), b)
 	}
 	if _, err := results.CheckComparable(base, head); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -22,6 +23,8 @@ type Measurement struct {
 	// Fingerprint is the workload's, taken before measuring; nil without
 	// a workload.
 	Fingerprint *results.Fingerprint
+	// Subject, when set, is measured instead of Bin.
+	Subject *subject.Subject
 }
 
 // Prepare resolves the suite called name, adjusted by o, and the metrics
@@ -49,7 +52,18 @@ func Prepare(ctx context.Context, name string, o Options, metrics, bin string) (
 	if sel, err = selectProbes(s, metrics); err != nil {
 		return nil, err
 	}
-	m := &Measurement{Suite: s, Selection: sel, Bin: bin}
+	if err := checkSubject(o.Subject, sel); err != nil {
+		return nil, err
+	}
+	if o.Subject != nil && metrics != "" {
+		// A subject's probes skip what was not asked for: an analyze that
+		// cannot be measured must not fail a run that did not select it.
+		s.Probe.Only = sel.Names()
+		if sel, err = selectProbes(s, metrics); err != nil {
+			return nil, err
+		}
+	}
+	m := &Measurement{Suite: s, Selection: sel, Bin: bin, Subject: o.Subject}
 	if s.Probe.Workload != "" {
 		fp, err := FingerprintWorkload(s.Probe.Workload)
 		if err != nil {
@@ -72,14 +86,25 @@ func selectProbes(s Suite, metrics string) (Selection, error) {
 // complete, or (with the error) incomplete with the rounds that finished.
 // A nil file means nothing was measured.
 func (m *Measurement) Measure(ctx context.Context, progress Progress) (*results.File, error) {
-	info, err := HiveVersion(ctx, "--hive-bin", m.Bin)
-	if err != nil {
-		return nil, err
+	target := probe.Target{Name: "hive", HiveBin: m.Bin}
+	fo := FileOptions{Suite: m.Suite.Name, Workload: m.Suite.Probe.Workload, Fingerprint: m.Fingerprint, Subject: m.Subject}
+	if m.Subject != nil {
+		if err := m.Subject.Check(); err != nil {
+			return nil, err
+		}
+		target = probe.Target{Name: m.Subject.Name}
+		progress.printf("%s; measuring subject %s (%s)", m.Suite, m.Subject.Name, m.Subject.Source)
+	} else {
+		info, err := HiveVersion(ctx, "--hive-bin", m.Bin)
+		if err != nil {
+			return nil, err
+		}
+		fo.Hive = info
+		progress.printf("%s; measuring %s", m.Suite, info.Label())
 	}
-	progress.printf("%s; measuring %s", m.Suite, info.Label())
 	start := time.Now()
-	rec, runErr := Run(ctx, m.Suite, m.Selection, probe.Target{Name: "hive", HiveBin: m.Bin}, progress)
-	file, err := NewFile(rec, FileOptions{Suite: m.Suite.Name, Workload: m.Suite.Probe.Workload, Fingerprint: m.Fingerprint, Hive: info})
+	rec, runErr := Run(ctx, m.Suite, m.Selection, target, progress)
+	file, err := NewFile(rec, fo)
 	if err != nil {
 		return nil, errors.Join(runErr, err)
 	}
@@ -99,4 +124,20 @@ func (m *Measurement) Measure(ctx context.Context, progress Progress) (*results.
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// checkSubject refuses, before anything runs, a selected family that the
+// subject's file gives no way to measure: a family left out silently would
+// make a results file look complete.
+func checkSubject(sub *subject.Subject, sel Selection) error {
+	if sub == nil {
+		return nil
+	}
+	for _, p := range sel.Probes {
+		if ok, section := sub.Supports(p.Family()); !ok {
+			return exitcode.UsageError("--subject %s: the %s family needs the file's %s section, which subject %s does not have; add it, or leave %s out with --metrics",
+				sub.Source, p.Family(), section, sub.Name, p.Family())
+		}
+	}
+	return nil
 }

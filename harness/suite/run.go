@@ -10,6 +10,7 @@ import (
 
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -47,7 +48,11 @@ func Run(ctx context.Context, s Suite, sel Selection, t probe.Target, progress P
 func runFamily(ctx context.Context, p probe.Probe, metrics []probe.Metric, t probe.Target, rounds int, rec *Record, progress Progress) (err error) {
 	fam := p.Family()
 	start := time.Now()
-	progress.printf("%s: setting up against %s", fam, t.HiveBin)
+	against := t.HiveBin
+	if against == "" {
+		against = t.Name
+	}
+	progress.printf("%s: setting up against %s", fam, against)
 	sess, err := p.Setup(ctx, t)
 	if err != nil {
 		return stopped(ctx, fmt.Errorf("%s: set-up: %w", fam, err))
@@ -107,6 +112,8 @@ type FileOptions struct {
 	// Hive is the identity of the binary that was measured, from
 	// HiveVersion; its commit replaces the harness's own in Env.
 	Hive *HiveInfo
+	// Subject is what was measured instead of hive (nil: hive).
+	Subject *subject.Subject
 }
 
 // taken holds the fingerprint FingerprintWorkload took of each tree, by
@@ -161,6 +168,9 @@ func NewFile(rec *Record, o FileOptions) (*results.File, error) {
 	if o.Hive != nil {
 		f.Env.Commit = o.Hive.Commit
 		f.Env.Dirty = o.Hive.Dirty
+	}
+	if o.Subject != nil {
+		f.Subject = &results.Subject{Name: o.Subject.Name, Description: o.Subject.Description, File: o.Subject.Source, SHA256: o.Subject.SHA256}
 	}
 	bs, err := rec.Benchmarks()
 	if err != nil {

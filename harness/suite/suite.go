@@ -12,6 +12,7 @@ import (
 	"github.com/hiveperf/hive/harness/mockllm"
 	"github.com/hiveperf/hive/harness/probe"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/harness/subject"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
 
@@ -137,6 +138,9 @@ type Options struct {
 	// Gate configures the probes for gate rounds (ForGate) before Samples
 	// applies.
 	Gate bool
+	// Subject, when set, is measured instead of a hive binary (probe
+	// Config.Subject): `hivebench run --subject FILE`.
+	Subject *subject.Subject
 }
 
 // With returns s adjusted by o; a bad value is a usage error naming the flag.
@@ -147,9 +151,13 @@ func (s Suite) With(o Options) (Suite, error) {
 	if o.Samples < 0 {
 		return s, exitcode.UsageError("--samples %d: want a positive number of samples per round", o.Samples)
 	}
+	if o.Gate && o.Subject != nil {
+		return s, exitcode.UsageError("--subject: the gate compares two hive builds; measure a subject with hivebench run --subject and compare the results files")
+	}
 	if o.Gate {
 		s = s.ForGate()
 	}
+	s.Probe.Subject = o.Subject
 	if o.Rounds > 0 {
 		s.Rounds = o.Rounds
 	}

@@ -45,3 +45,32 @@ func build(dir, cmdName string) (string, error) {
 	}
 	return bin, nil
 }
+
+// BuildTinySubject builds harness/subject/testdata/tiny, the smallest real
+// subject, into dir and writes a subject file for it there (the one in
+// testdata, with dir pointing at the build). It returns the subject file's
+// path, for `hivebench run --subject`.
+func BuildTinySubject(dir string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	root := filepath.Dir(strings.TrimSpace(string(out)))
+	src := filepath.Join(root, "harness", "subject", "testdata")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, "tiny"), "./tiny")
+	cmd.Dir = src
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build the tiny subject: %w\n%s", err, stderr.String())
+	}
+	yml, err := os.ReadFile(filepath.Join(src, "tiny.yaml"))
+	if err != nil {
+		return "", err
+	}
+	yml = bytes.Replace(yml, []byte("\ndir: tiny\n"), []byte("\ndir: .\n"), 1)
+	path := filepath.Join(dir, "tiny.yaml")
+	return path, os.WriteFile(path, yml, 0o644)
+}
