@@ -433,23 +433,32 @@ func (r *runner) runClosed(issueCtx context.Context, wg *sync.WaitGroup) {
 // passed: it starts only if a slot is free at once); only ctx (Ctrl-C)
 // stops it early.
 func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
-	// MaxInFlight workers wait on an unbuffered channel: a send succeeds
-	// exactly when a worker is idle, i.e. an in-flight slot is free. Long-
-	// lived workers keep their grown stacks and connections, which a
+	// An arrival takes one of MaxInFlight slots (a send on slots succeeds
+	// while fewer are taken) and is queued for the workers, who free its
+	// slot when its request is done. Slots are counted, not idle workers:
+	// whether a worker goroutine has been scheduled back to its receive
+	// yet is the harness's own CPU starvation on a loaded machine, not a
+	// full in-flight window, and dropping an arrival for it would report
+	// the generator's lag as the server's. (An unbuffered hand-off to idle
+	// workers did drop arrivals at 200/s with load average 30 on 2 cores.)
+	// Long-lived workers keep their grown stacks and connections, which a
 	// goroutine per request would pay for on every arrival.
 	type arrival struct {
 		kind  Kind
 		sched time.Time
 		u     float64
 	}
-	work := make(chan arrival)
+	inflight := share(r.sc.MaxInFlight, r.seg)
+	slots := make(chan struct{}, inflight)
+	work := make(chan arrival, inflight)
 	defer close(work)
-	for w := 0; w < share(r.sc.MaxInFlight, r.seg); w++ {
+	for w := 0; w < inflight; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for a := range work {
 				r.do(a.kind, a.sched, a.u)
+				<-slots
 			}
 		}()
 	}
@@ -474,9 +483,9 @@ func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
 		}
 		a := arrival{kind: r.pick(unit(splitmix64(r.sc.Seed ^ splitmix64(uint64(i))))), sched: sched, u: unit(splitmix64(uint64(i) ^ 0x5bd1e995))}
 		select {
-		case work <- a:
+		case slots <- struct{}{}:
 		default:
-			if !sendBy(ctx, work, a, timer, r.t0.Add(r.sc.Rate.offset(i+step))) {
+			if !sendBy(ctx, slots, struct{}{}, timer, r.t0.Add(r.sc.Rate.offset(i+step))) {
 				if ctx.Err() != nil {
 					return // interrupted while waiting: this arrival's fate is unknown
 				}
@@ -485,6 +494,7 @@ func (r *runner) runOpen(ctx context.Context, wg *sync.WaitGroup) {
 				continue
 			}
 		}
+		work <- a // never blocks: work holds as many as there are slots
 		r.arrivals.Add(1)
 		lag := time.Since(sched)
 		r.rec.mu.Lock()
@@ -509,7 +519,7 @@ func sleepUntil(ctx context.Context, timer *time.Timer, t time.Time) bool {
 	}
 }
 
-// sendBy hands v to an idle worker, waiting until deadline at most.
+// sendBy sends v on ch (takes a slot), waiting until deadline at most.
 func sendBy[T any](ctx context.Context, ch chan<- T, v T, timer *time.Timer, deadline time.Time) bool {
 	d := time.Until(deadline)
 	if d <= 0 {

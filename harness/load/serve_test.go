@@ -97,7 +97,10 @@ func TestStartServeFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := StartServe(context.Background(), ServeConfig{Bin: c.bin, LLMBaseURL: "http://127.0.0.1:1/v1", Dir: t.TempDir(),
-				ReadyTimeout: 300 * time.Millisecond, StopGrace: 100 * time.Millisecond})
+				// Both cases end on their own: the timeout only bounds a
+				// hang, and must not beat a loaded machine to the child's
+				// exit (300 ms did, at load average 30).
+				ReadyTimeout: 30 * time.Second, StopGrace: 100 * time.Millisecond})
 			require.Error(t, err)
 			assert.Equal(t, exitcode.Infra, exitcode.Code(err))
 			assert.Contains(t, err.Error(), c.want)
