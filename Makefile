@@ -45,6 +45,11 @@ test: fmt-check vet
 	# History in PostgreSQL, against a real throwaway server (installs
 	# Debian's postgresql when root; says SKIP loudly when it cannot).
 	bash ci/history-pg-test.sh
+	# ci/'s own Go module (test-only dependencies stay out of go.mod):
+	# actionlint and the token permissions of every workflow in ci/github,
+	# the GitLab examples' structure, and the official OpenAI clients (the
+	# Go SDK, the npm package under Node) against a real hive serve.
+	bash ci/module-test.sh
 
 # The main job: all five seed metrics measured from outside the built
 # binary (startup, memory, parsing on a GOROOT subset, consensus through

@@ -179,6 +179,15 @@ func timestamp(f *results.File) string {
 }
 
 func comparisonJUnit(w io.Writer, c Comparison) error {
+	b := comparisonCases(c)
+	props := append(identityProps("base.", c.baseID()), identityProps("head.", c.headID())...)
+	return writeJUnit(w, b.suite("hivebench compare", timestamp(c.Head), props))
+}
+
+// comparisonCases is a comparison's verdict per metric: regressions and
+// missed targets as failures, missing measurements as errors. JUnit XML and
+// the GitHub annotations read the same cases.
+func comparisonCases(c Comparison) *caseBuilder {
 	b := newCaseBuilder()
 	for _, r := range c.rows() {
 		b.touch(r.Metric)
@@ -195,8 +204,7 @@ func comparisonJUnit(w io.Writer, c Comparison) error {
 	}
 	b.addOutcomes(c.Tier, c.Outcomes)
 	b.addMissing(c.Missing, c.MissingAllowed)
-	props := append(identityProps("base.", c.baseID()), identityProps("head.", c.headID())...)
-	return writeJUnit(w, b.suite("hivebench compare", timestamp(c.Head), props))
+	return b
 }
 
 func runJUnit(w io.Writer, r Run) error {

@@ -26,7 +26,7 @@ func init() {
 func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	fs := cli.FlagSet(env, "hive", "serve")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: hive serve [flags]\n\nServe POST /v1/consensus, POST /v1/chat/completions (model hive/<profile>),\nGET /v1/conversations/{id}, /healthz, /metrics, /debug/pprof/ and /debug/fgprof.\nListening off loopback requires HIVE_API_TOKEN (sent as Authorization: Bearer).\nRequests whose Host or Origin does not name the server are refused (403), and\nrun requests must be sent as application/json (415).\nSIGINT/SIGTERM shut down gracefully.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: hive serve [flags]\n\nServe POST /v1/consensus, the OpenAI-compatible POST /v1/chat/completions\n(model hive/<profile>; temperature, max_tokens and stop apply to the last stage)\nand GET /v1/models (the profiles), GET /v1/conversations/{id}, /healthz,\n/metrics, /debug/pprof/ and /debug/fgprof. Errors are OpenAI's {\"error\": {...}}.\nListening off loopback requires HIVE_API_TOKEN (sent as Authorization: Bearer).\nRequests whose Host or Origin does not name the server are refused (403), and\nrun requests must be sent as application/json (415).\nSIGINT/SIGTERM shut down gracefully.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	addr := fs.String("addr", server.DefaultAddr, "listen `address` (host:port; port 0 picks a free one)")

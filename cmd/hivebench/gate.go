@@ -270,10 +270,26 @@ func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparis
 	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
 		return exitcode.InfraError("hivebench gate: writing the summary: %v", err)
 	}
+	if err := annotate(env, c); err != nil {
+		return err
+	}
 	if v.Err != nil {
 		return fmt.Errorf("hivebench gate: %w", v.Err)
 	}
 	fmt.Fprintf(env.Stderr, "hivebench gate: %s\n", v.PassLine(len(c.Results), "reports in "+*g.out))
+	return nil
+}
+
+// annotate writes the gate's problems as GitHub Actions annotations when
+// it runs there (the runner sets GITHUB_ACTIONS=true): they reach a pull
+// request's reader with no token permission, forks included.
+func annotate(env *cli.Env, c reports.Comparison) error {
+	if env.Getenv("GITHUB_ACTIONS") != "true" {
+		return nil
+	}
+	if err := reports.WriteGitHubAnnotations(env.Stderr, c); err != nil {
+		return exitcode.InfraError("hivebench gate: writing the GitHub annotations: %v", err)
+	}
 	return nil
 }
 

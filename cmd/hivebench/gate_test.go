@@ -12,7 +12,9 @@ import (
 
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/results"
+	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
+	"github.com/hiveperf/hive/reports"
 )
 
 // gateJSON is the part of the gate's JSON summary the tests read.
@@ -308,4 +310,36 @@ func TestGateABTimeBudgetFailsOnAnUnsampledFamily(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(junit), `<testcase name="database" classname="hive.database">`)
 	assert.Contains(t, string(junit), "<skipped")
+}
+
+// TestGateAnnotatesOnGitHubActions: on a GitHub runner the gate's
+// regressions become ::error annotations on stderr (stdout stays the
+// summary in its --format); elsewhere nothing is added.
+func TestGateAnnotatesOnGitHubActions(t *testing.T) {
+	c := reports.Comparison{Results: []compare.Result{{Metric: "startup.serve", Unit: "ns", DeltaPct: 21.5, Verdict: compare.Regressed}}}
+	for _, tc := range []struct {
+		env  string
+		want string
+	}{
+		{"", ""},
+		{"false", ""},
+		{"true", "::error title=hive gate%3A startup.serve::regressed +21.5%25"},
+	} {
+		t.Run("GITHUB_ACTIONS="+tc.env, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			env := &cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string {
+				if k == "GITHUB_ACTIONS" {
+					return tc.env
+				}
+				return ""
+			}}
+			require.NoError(t, annotate(env, c))
+			assert.Empty(t, stdout.String())
+			if tc.want == "" {
+				assert.Empty(t, stderr.String())
+			} else {
+				assert.True(t, strings.HasPrefix(stderr.String(), tc.want), stderr.String())
+			}
+		})
+	}
 }

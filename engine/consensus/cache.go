@@ -13,10 +13,12 @@ import (
 	"time"
 )
 
-// cacheKeyVersion changes whenever the prompts or the way stages combine
-// change, so that answers produced by an older pipeline are not served for
-// a newer one.
-const cacheKeyVersion = "hive-consensus/v1"
+// cacheKeyVersion changes whenever the prompts, the way stages combine or
+// what a cached run must carry change, so that answers produced by an
+// older pipeline are not served for a newer one. v2: the key covers the
+// request's FinalSampling, and a cached run carries each stage's finish
+// reason (a v1 entry of a cut answer would be served as complete).
+const cacheKeyVersion = "hive-consensus/v2"
 
 // normalizeText trims and collapses every run of whitespace to one space, so
 // that "What is Go?\n" and "What  is Go?" share a cache entry.
@@ -56,7 +58,7 @@ func (p *Profile) signature() []byte {
 
 // cacheKey is the hex SHA-256 of the normalised request. Fields are
 // length-prefixed so that no two different requests serialise alike.
-func cacheKey(p *Profile, question, context string) string {
+func cacheKey(p *Profile, question, context string, final Sampling) string {
 	h := sha256.New()
 	var n [binary.MaxVarintLen64]byte
 	h.Write(p.sig)
@@ -64,6 +66,8 @@ func cacheKey(p *Profile, question, context string) string {
 	h.Write([]byte(question))
 	h.Write(n[:binary.PutUvarint(n[:], uint64(len(context)))])
 	h.Write([]byte(context))
+	var sb [64]byte
+	h.Write(final.appendKey(sb[:0]))
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(h.Sum(sum[:0]))
 }

@@ -1,6 +1,7 @@
 package consensus
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -147,19 +148,27 @@ func TestCacheKey(t *testing.T) {
 		require.NoError(t, err)
 		return pr
 	}
-	base := cacheKey(p("plain"), normalizeText("What is Go?"), "ctx")
+	base := cacheKey(p("plain"), normalizeText("What is Go?"), "ctx", Sampling{})
 	assert.Len(t, base, 64)
-	assert.Equal(t, base, cacheKey(p("plain"), normalizeText(" What  is\tGo?\n"), "ctx"), "whitespace is normalised")
+	assert.Equal(t, base, cacheKey(p("plain"), normalizeText(" What  is\tGo?\n"), "ctx", Sampling{}), "whitespace is normalised")
 	for name, other := range map[string]string{
-		"question":    cacheKey(p("plain"), "What is Rust?", "ctx"),
-		"context":     cacheKey(p("plain"), "What is Go?", "ctx2"),
-		"split":       cacheKey(p("plain"), "What is Go?c", "tx"),
-		"profile":     cacheKey(p("plain2"), "What is Go?", "ctx"),
-		"temperature": cacheKey(p("warmer"), "What is Go?", "ctx"),
-		"fallbacks":   cacheKey(p("fallback"), "What is Go?", "ctx"),
+		"question":          cacheKey(p("plain"), "What is Rust?", "ctx", Sampling{}),
+		"context":           cacheKey(p("plain"), "What is Go?", "ctx2", Sampling{}),
+		"split":             cacheKey(p("plain"), "What is Go?c", "tx", Sampling{}),
+		"profile":           cacheKey(p("plain2"), "What is Go?", "ctx", Sampling{}),
+		"temperature":       cacheKey(p("warmer"), "What is Go?", "ctx", Sampling{}),
+		"fallbacks":         cacheKey(p("fallback"), "What is Go?", "ctx", Sampling{}),
+		"final temperature": cacheKey(p("plain"), "What is Go?", "ctx", Sampling{Temperature: new(float64)}),
+		"final max tokens":  cacheKey(p("plain"), "What is Go?", "ctx", Sampling{MaxTokens: 1}),
+		"final stop":        cacheKey(p("plain"), "What is Go?", "ctx", Sampling{Stop: []string{"x"}}),
 	} {
 		assert.NotEqual(t, base, other, name)
 	}
+	zero, negZero := 0.0, math.Copysign(0, -1)
+	assert.Equal(t, cacheKey(p("plain"), "q", "", Sampling{Temperature: &zero}),
+		cacheKey(p("plain"), "q", "", Sampling{Temperature: &negZero}), "-0 samples as 0")
+	assert.NotEqual(t, cacheKey(p("plain"), "q", "", Sampling{Stop: []string{"ab"}}),
+		cacheKey(p("plain"), "q", "", Sampling{Stop: []string{"a", "b"}}), "stop sequences are length-prefixed")
 }
 
 func TestLRU(t *testing.T) {

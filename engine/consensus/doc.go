@@ -20,6 +20,13 @@
 //	defer eng.Close() // waits for runs in progress, flushes queued writes; close the store after
 //	res, err := eng.Run(ctx, consensus.Request{Question: "…", Profile: "speed"}, func(ev consensus.Event) { … })
 //
+// Request.FinalSampling sets the temperature, max tokens and stop
+// sequences of the last stage for one run (the OpenAI surface's
+// temperature, max_tokens and stop): its answer is Final, the message a
+// client reads. The earlier stages keep the profile's settings. Each
+// StageRecord carries upstream's finish reason ("length" when max tokens
+// cut the stage's answer).
+//
 // Run delivers events synchronously: stage_started, token…, stage_completed
 // per stage, then done (or error). A cache hit replays the same events, each
 // stage's text as one token.
@@ -42,8 +49,8 @@
 //
 // The key is the SHA-256 of the normalised request: the question with
 // whitespace collapsed, the trimmed context, the profile name and every
-// stage's model, fallbacks, temperature and max tokens, plus a digest of the
-// system prompts. A bounded in-memory LRU (WithCache; default 1024 entries,
+// stage's model, fallbacks, temperature and max tokens, the request's
+// FinalSampling, plus a digest of the system prompts. A bounded in-memory LRU (WithCache; default 1024 entries,
 // TTL 24 h) sits in front of the store's response_cache table. Only
 // successful runs are cached. A hit writes nothing to the store and returns
 // the original run's conversation id, stages and totals with Cached=true

@@ -334,7 +334,11 @@ func (e *Engine) runStages(ctx context.Context, p *Profile, req Request, questio
 			e.m.errors.WithLabelValues(errKindBudget).Inc()
 			continue
 		}
-		if err := e.runStage(ctx, i, ps, question, ctxText, outputs, rec, on); err != nil {
+		var sampling Sampling
+		if i == len(p.plan)-1 {
+			sampling = req.FinalSampling
+		}
+		if err := e.runStage(ctx, i, ps, sampling, question, ctxText, outputs, rec, on); err != nil {
 			res.Status, stopped = StatusFailed, true
 			if ctx.Err() != nil {
 				res.Status = StatusCanceled
@@ -413,8 +417,11 @@ func (e *Engine) prepare(req Request) (prepared, error) {
 	if err != nil {
 		return prepared{}, err
 	}
+	if err := req.FinalSampling.check(); err != nil {
+		return prepared{}, err
+	}
 	ctxText := strings.TrimSpace(req.Context)
-	return prepared{profile: p, question: question, context: ctxText, key: cacheKey(p, norm, ctxText)}, nil
+	return prepared{profile: p, question: question, context: ctxText, key: cacheKey(p, norm, ctxText, req.FinalSampling)}, nil
 }
 
 // answerFromCache returns the cached answer to pr as a new Result (Cached,
@@ -436,29 +443,32 @@ func (e *Engine) answerFromCache(ctx context.Context, pr prepared, start time.Ti
 	return res
 }
 
-// runStage sends one stage and fills rec. It returns the stage's error.
-func (e *Engine) runStage(ctx context.Context, i int, ps *plannedStage, question, ctxText string,
+// runStage sends one stage, with sampling over its profile's settings, and
+// fills rec. It returns the stage's error.
+func (e *Engine) runStage(ctx context.Context, i int, ps *plannedStage, sampling Sampling, question, ctxText string,
 	outputs []stageOutput, rec *StageRecord, on EventHandler) error {
 	var onToken func(string)
 	if on != nil {
 		on(Event{Kind: EventStageStarted, Index: i, Stage: ps.name, Model: ps.cfg.Model})
 		onToken = func(d string) { on(Event{Kind: EventToken, Index: i, Stage: ps.name, Delta: d}) }
 	}
-	t0 := time.Now()
-	resp, err := e.client.Chat(ctx, llm.Request{
+	lreq := llm.Request{
 		Model:       ps.cfg.Model,
 		Fallbacks:   ps.cfg.Fallbacks,
 		Messages:    buildMessages(ps.name, question, ctxText, outputs),
 		Temperature: ps.cfg.Temperature,
 		MaxTokens:   ps.cfg.MaxTokens,
-	}, onToken)
+	}
+	sampling.apply(&lreq)
+	t0 := time.Now()
+	resp, err := e.client.Chat(ctx, lreq, onToken)
 	elapsed := time.Since(t0)
 
 	if resp != nil {
 		if resp.Model != "" {
 			rec.Model = resp.Model
 		}
-		rec.Content = resp.Content
+		rec.Content, rec.FinishReason = resp.Content, resp.FinishReason
 		rec.PromptTokens, rec.CompletionTokens = resp.Usage.PromptTokens, resp.Usage.CompletionTokens
 		rec.Cost = resp.Usage.Cost
 		if !resp.Usage.CostReported {

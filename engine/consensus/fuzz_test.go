@@ -52,7 +52,7 @@ func FuzzParseConfig(f *testing.F) {
 			if len(p.Stages()) != 1 && len(p.Stages()) != 4 {
 				t.Fatalf("profile %q has %d stages", n, len(p.Stages()))
 			}
-			if len(cacheKey(p, "q", "c")) != 64 {
+			if len(cacheKey(p, "q", "c", Sampling{})) != 64 {
 				t.Fatal("cache key is not a hex SHA-256")
 			}
 		}

@@ -34,8 +34,11 @@ type upstream struct {
 }
 
 type chatBody struct {
-	Model    string        `json:"model"`
-	Messages []llm.Message `json:"messages"`
+	Model       string        `json:"model"`
+	Messages    []llm.Message `json:"messages"`
+	Temperature *float64      `json:"temperature"`
+	MaxTokens   int           `json:"max_tokens"`
+	Stop        []string      `json:"stop"`
 }
 
 // zeroLatency is a mock that answers at once with short replies and

@@ -21,6 +21,9 @@ type Request struct {
 	Profile  string  // "" means the config's default profile
 	NoCache  bool    // do not answer from the cache (the answer still refreshes it)
 	MaxCost  float64 // USD cap for the run; 0 means no cap
+	// FinalSampling overrides the last stage's temperature, max tokens and
+	// stop sequences (see Sampling); it is part of the cache key.
+	FinalSampling Sampling
 }
 
 // Result is a finished (or stopped) run. Its JSON form is the wire format of
@@ -66,7 +69,10 @@ type StageRecord struct {
 	Upstream         time.Duration
 	Attempts         int
 	Status           string
-	Error            string
+	// FinishReason is upstream's: "stop", or "length" when the stage's
+	// max tokens cut its answer ("" when the stage did not finish).
+	FinishReason string
+	Error        string
 }
 
 // Totals sums the stages.
@@ -113,7 +119,10 @@ type StageRecordJSON struct {
 	UpstreamMS float64 `json:"upstream_ms"`
 	Attempts   int     `json:"attempts"`
 	Status     string  `json:"status"`
-	Error      string  `json:"error,omitempty"`
+	// FinishReason is upstream's finish_reason: "length" when the stage's
+	// max tokens cut its answer.
+	FinishReason string `json:"finish_reason,omitempty"`
+	Error        string `json:"error,omitempty"`
 }
 
 // TotalsJSON is the wire form of Totals.
@@ -131,7 +140,7 @@ func (s *StageRecord) JSON() StageRecordJSON {
 		PromptTokens: s.PromptTokens, CompletionTokens: s.CompletionTokens,
 		Cost: s.Cost, CostEstimated: s.CostEstimated,
 		TTFTMS: ms(s.TTFT), LatencyMS: ms(s.Latency), UpstreamMS: ms(s.Upstream), Attempts: s.Attempts,
-		Status: s.Status, Error: s.Error,
+		Status: s.Status, FinishReason: s.FinishReason, Error: s.Error,
 	}
 }
 

@@ -107,6 +107,10 @@ func (s *StageRecord) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, int64(s.Attempts), 10)
 	b = append(b, `,"status":`...)
 	b = jsonstr.Append(b, s.Status)
+	if s.FinishReason != "" {
+		b = append(b, `,"finish_reason":`...)
+		b = jsonstr.Append(b, s.FinishReason)
+	}
 	if s.Error != "" {
 		b = append(b, `,"error":`...)
 		b = jsonstr.Append(b, s.Error)
@@ -157,7 +161,7 @@ func encodedSize(final string, stages []StageRecord) int {
 	n := 256 + len(final)
 	for i := range stages {
 		s := &stages[i]
-		n += 320 + len(s.Stage) + len(s.Model) + len(s.Content) + len(s.Error)
+		n += 340 + len(s.Stage) + len(s.Model) + len(s.Content) + len(s.Error)
 	}
 	return n + n/16 // escapes
 }
@@ -243,6 +247,8 @@ func appendStoredStage(b []byte, s *StageRecord) []byte {
 	b = strconv.AppendInt(b, int64(s.Attempts), 10)
 	b = append(b, `,"Status":`...)
 	b = jsonstr.Append(b, s.Status)
+	b = append(b, `,"FinishReason":`...)
+	b = jsonstr.Append(b, s.FinishReason)
 	b = append(b, `,"Error":`...)
 	b = jsonstr.Append(b, s.Error)
 	return append(b, '}')

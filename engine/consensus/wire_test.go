@@ -34,7 +34,7 @@ func wireResults() map[string]*Result {
 	stage := func(name string) StageRecord {
 		return StageRecord{Stage: name, Model: "vendor/model-" + name, Content: "answer of " + name + " " + awkward,
 			PromptTokens: 123, CompletionTokens: 45, Cost: 0.000123, TTFT: 1234567 * time.Nanosecond,
-			Latency: 89 * time.Millisecond, Upstream: 88 * time.Millisecond, Attempts: 1, Status: StatusOK}
+			Latency: 89 * time.Millisecond, Upstream: 88 * time.Millisecond, Attempts: 1, Status: StatusOK, FinishReason: "stop"}
 	}
 	full := &Result{ConversationID: 42, Profile: "balanced", Question: "q", Status: StatusOK, Final: "final " + awkward,
 		Stages: []StageRecord{stage(StageGenerator), stage(StageRefiner), stage(StageValidator), stage(StageCurator)},
@@ -44,11 +44,13 @@ func wireResults() map[string]*Result {
 	failed := full.clone()
 	failed.Status = StatusFailed
 	failed.Stages[2].Status, failed.Stages[2].Error = StatusFailed, "upstream said \"no\"\n"
-	failed.Stages[3].Status, failed.Stages[3].Content = StatusSkipped, ""
+	failed.Stages[2].FinishReason = ""
+	failed.Stages[3].Status, failed.Stages[3].Content, failed.Stages[3].FinishReason = StatusSkipped, "", ""
 	failed.RecordErr, failed.Recorded = errors.New("store: disk full"), false
 	estimated := full.clone()
 	estimated.Stages[0].CostEstimated = true
 	estimated.Cached, estimated.Upstream = true, 0
+	estimated.Stages[3].FinishReason = "length"
 	tiny := full.clone()
 	tiny.Stages[1].Cost, tiny.Totals.Cost = 1e-9, 5e-7 // encoding/json switches to exponents below 1e-6
 	tiny.Wall, tiny.Overhead = 1, 1
@@ -96,6 +98,7 @@ func TestCachedHeadIsNotUsedOnceTheResultChanged(t *testing.T) {
 		"status":          func(r *Result) { r.Status = StatusBudget },
 		"final":           func(r *Result) { r.Final = "changed" },
 		"stage content":   func(r *Result) { r.Stages[1].Content = "changed" },
+		"finish reason":   func(r *Result) { r.Stages[3].FinishReason = "length" },
 		"stage count":     func(r *Result) { r.Stages = r.Stages[:3] },
 		"totals":          func(r *Result) { r.Totals.PromptTokens = 1 },
 		"nothing":         func(*Result) {},
@@ -119,6 +122,10 @@ func TestAppendCachedRoundTrips(t *testing.T) {
 			require.NoError(t, json.Unmarshal(got, &back), "lookup reads it back")
 			assert.Equal(t, c.Totals, back.Totals)
 			assert.Equal(t, c.Upstream, back.Upstream)
+			require.Len(t, back.Stages, len(c.Stages))
+			for i := range c.Stages {
+				assert.Equal(t, c.Stages[i].FinishReason, back.Stages[i].FinishReason, "stage %d", i)
+			}
 		})
 	}
 }

@@ -34,6 +34,11 @@ func (req *Request) validate() error {
 	if req.MaxTokens < 0 {
 		return fmt.Errorf("llm: Request.MaxTokens is %d: want 0 (server default) or a positive count", req.MaxTokens)
 	}
+	for i, s := range req.Stop {
+		if s == "" {
+			return fmt.Errorf("llm: Request.Stop[%d] is empty: a stop sequence needs at least one character", i)
+		}
+	}
 	return nil
 }
 
@@ -82,6 +87,16 @@ func appendRequest(b []byte, req *Request, model string) []byte {
 	if req.MaxTokens > 0 {
 		b = append(b, `,"max_tokens":`...)
 		b = strconv.AppendInt(b, int64(req.MaxTokens), 10)
+	}
+	if len(req.Stop) > 0 {
+		b = append(b, `,"stop":[`...)
+		for i, s := range req.Stop {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonstr.Append(b, s)
+		}
+		b = append(b, ']')
 	}
 	return append(b, '}')
 }

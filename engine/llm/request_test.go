@@ -53,6 +53,15 @@ func TestEncodeRequest(t *testing.T) {
 				"stream_options": map[string]any{"include_usage": true},
 				"temperature":    0.0,
 			}},
+		{"stop sequences are sent as an array",
+			Request{Model: "a", Stop: []string{"\n\nUser:", "END \"x\""}, Messages: []Message{{Role: "user", Content: "q"}}}, "a",
+			map[string]any{
+				"model":          "a",
+				"messages":       []any{map[string]any{"role": "user", "content": "q"}},
+				"stream":         true,
+				"stream_options": map[string]any{"include_usage": true},
+				"stop":           []any{"\n\nUser:", "END \"x\""},
+			}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -79,6 +88,7 @@ func TestRequestValidate(t *testing.T) {
 		{"NaN temperature", Request{Model: "a", Messages: msgs, Temperature: &nan}, "Request.Temperature is NaN"},
 		{"negative temperature", Request{Model: "a", Messages: msgs, Temperature: &neg}, "Request.Temperature is -1"},
 		{"negative max tokens", Request{Model: "a", Messages: msgs, MaxTokens: -5}, "Request.MaxTokens is -5"},
+		{"empty stop sequence", Request{Model: "a", Messages: msgs, Stop: []string{"x", ""}}, "Request.Stop[1] is empty"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ type Request struct {
 	Messages    []Message //
 	Temperature *float64  // nil: server default
 	MaxTokens   int       // 0: server default
+	Stop        []string  // sequences at which upstream stops generating; none: no stop sequence
 }
 
 // Usage is what upstream reported. Tokens are never estimated from text when

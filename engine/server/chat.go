@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // The OpenAI-compatible surface: a client library pointed at
@@ -21,13 +20,75 @@ import (
 const modelPrefix = "hive/"
 
 type chatRequest struct {
-	Model    string        `json:"model"`
-	Messages []chatMessage `json:"messages"`
-	Stream   bool          `json:"stream"`
+	Model         string             `json:"model"`
+	Messages      []chatMessage      `json:"messages"`
+	Stream        bool               `json:"stream"`
+	StreamOptions *chatStreamOptions `json:"stream_options"`
+	// The sampling of the answer: passed to the last stage
+	// (consensus.Sampling). max_completion_tokens is OpenAI's newer name
+	// of max_tokens.
+	Temperature         *float64      `json:"temperature"`
+	MaxTokens           *int          `json:"max_tokens"`
+	MaxCompletionTokens *int          `json:"max_completion_tokens"`
+	Stop                stopSequences `json:"stop"`
 	// Extensions, as a client's "extra body" fields: the same meaning as in
 	// POST /v1/consensus.
 	MaxCost float64 `json:"max_cost"`
 	NoCache bool    `json:"no_cache"`
+}
+
+type chatStreamOptions struct {
+	IncludeUsage bool `json:"include_usage"`
+}
+
+// stopSequences accepts OpenAI's forms of stop: a string, an array of
+// strings, or null.
+type stopSequences []string
+
+func (s *stopSequences) UnmarshalJSON(b []byte) error {
+	switch {
+	case string(b) == "null":
+		*s = nil
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var one string
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*s = stopSequences{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return &paramError{param: "stop", msg: "stop must be a string or an array of strings"}
+	}
+	*s = many
+	return nil
+}
+
+// sampling checks the request's sampling fields that the engine cannot
+// tell apart (which name max tokens came under, and 0, which the engine
+// reads as "the profile's") and returns what the last stage gets; the
+// engine checks the values.
+func (req *chatRequest) sampling() (consensus.Sampling, *apiError) {
+	s := consensus.Sampling{Temperature: req.Temperature, Stop: req.Stop}
+	for _, f := range []struct {
+		name string
+		v    *int
+	}{{"max_tokens", req.MaxTokens}, {"max_completion_tokens", req.MaxCompletionTokens}} {
+		switch {
+		case f.v == nil:
+			continue
+		case *f.v <= 0:
+			e := badRequest(f.name, "%s is %d; want a positive count, or leave it out for the profile's", f.name, *f.v)
+			return s, &e
+		case s.MaxTokens != 0 && s.MaxTokens != *f.v:
+			e := badRequest(f.name, "max_tokens is %d and max_completion_tokens is %d; they mean the same here: give one", s.MaxTokens, *f.v)
+			return s, &e
+		}
+		s.MaxTokens = *f.v
+	}
+	return s, nil
 }
 
 type chatMessage struct {
@@ -57,7 +118,7 @@ func (c *chatContent) UnmarshalJSON(b []byte) error {
 		Text string `json:"text"`
 	}
 	if err := json.Unmarshal(b, &parts); err != nil {
-		return errors.New("message content must be a string or an array of {type, text} parts")
+		return &paramError{param: "messages", msg: "message content must be a string or an array of {type, text} parts"}
 	}
 	// One newline between each two text parts, empty ones included, so
 	// that where a part stands does not change what it contributes.
@@ -86,13 +147,22 @@ type chatUsage struct {
 type chatChoice struct {
 	Index        int         `json:"index"`
 	Message      *chatOutMsg `json:"message,omitempty"`
-	Delta        *chatOutMsg `json:"delta,omitempty"`
+	Delta        *chatDelta  `json:"delta,omitempty"`
 	FinishReason *string     `json:"finish_reason"`
 }
 
+// chatOutMsg is the answer's message: its content is always there, "" for
+// an empty answer (a message without content reads as a tool call).
 type chatOutMsg struct {
-	Role    string `json:"role,omitempty"`
-	Content string `json:"content,omitempty"`
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+// chatDelta is a chunk's change to the message; the first chunk carries
+// the role and "content": "", as OpenAI's do, the last one nothing.
+type chatDelta struct {
+	Role    string  `json:"role,omitempty"`
+	Content *string `json:"content,omitempty"`
 }
 
 type chatResponse struct {
@@ -114,26 +184,6 @@ type chatHive struct {
 	// Recorded and RecordError: as in consensus.ResultJSON.
 	Recorded    bool   `json:"recorded"`
 	RecordError string `json:"record_error,omitempty"`
-}
-
-// openAIError is OpenAI's error envelope; param and code are null when
-// there is nothing to say, as OpenAI sends them.
-type openAIError struct {
-	Error struct {
-		Message string  `json:"message"`
-		Type    string  `json:"type"`
-		Param   *string `json:"param"`
-		Code    *string `json:"code"`
-	} `json:"error"`
-}
-
-func writeOpenAIError(w http.ResponseWriter, status int, typ, code, msg string) {
-	var e openAIError
-	e.Error.Message, e.Error.Type = msg, typ
-	if code != "" {
-		e.Error.Code = &code
-	}
-	writeJSON(w, status, e)
 }
 
 var chatSeq atomic.Int64
@@ -177,33 +227,31 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeBody(w, r, &req, false) {
 		return
 	}
-	profileName, ok := strings.CutPrefix(req.Model, modelPrefix)
-	switch {
-	case req.Model == "hive":
-		profileName = "" // the default profile
-	case !ok || profileName == "":
-		writeOpenAIError(w, http.StatusBadRequest, "invalid_request_error", "model_not_found",
-			fmt.Sprintf("model %q: want hive/<profile>, one of %s", req.Model, s.modelList()))
+	profile, aerr := s.chatProfile(req.Model)
+	if aerr != nil {
+		writeError(w, *aerr)
 		return
 	}
-	cfg := s.cfg.Engine.Config()
-	profile, err := cfg.Profile(profileName)
-	if err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "invalid_request_error", "model_not_found",
-			fmt.Sprintf("model %q: unknown profile; want one of %s", req.Model, s.modelList()))
+	if req.StreamOptions != nil && !req.Stream {
+		writeError(w, badRequest("stream_options", "stream_options is only allowed with \"stream\": true"))
+		return
+	}
+	sampling, aerr := req.sampling()
+	if aerr != nil {
+		writeError(w, *aerr)
 		return
 	}
 	model := modelPrefix + profile.Name
 	question, history, err := splitChat(req.Messages)
 	if err != nil {
-		writeOpenAIError(w, http.StatusBadRequest, "invalid_request_error", "", err.Error())
+		writeError(w, badRequest("messages", "%s", err.Error()))
 		return
 	}
 	ctx, cancel := s.runContext(w, r)
 	defer cancel()
 	// Answered once recorded: see handleConsensus.
 	creq := consensus.Request{Question: question, Context: history, Profile: profile.Name,
-		MaxCost: req.MaxCost, NoCache: req.NoCache}
+		MaxCost: req.MaxCost, NoCache: req.NoCache, FinalSampling: sampling}
 	id := fmt.Sprintf("chatcmpl-hive-%d-%d", time.Now().UnixNano(), chatSeq.Add(1))
 	created := time.Now().Unix()
 
@@ -212,7 +260,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		res, err := s.cfg.Engine.Run(ctx, creq, nil)
 		s.logRun(res, err)
 		if err != nil {
-			s.chatRunError(w, ctx, err)
+			writeError(w, runError(ctx, err))
 			return
 		}
 		stop := finishReason(res)
@@ -229,14 +277,18 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	// stages show up as SSE comments, which keep proxies from timing out
 	// the connection during a long pipeline and which clients ignore.
 	finalIdx := len(profile.Stages()) - 1
+	includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
 	ctx, cancelRun := context.WithCancelCause(ctx)
 	defer cancelRun(nil)
 	sse := s.newSSEWriter(w, cancelRun)
 	defer sse.close()
 	roleSent := false
-	chunk := func(delta *chatOutMsg, finish *string, usage *chatUsage, hive *chatHive) {
+	chunk := func(choices []chatChoice, usage *chatUsage, hive *chatHive) {
 		sse.event("", chatResponse{ID: id, Object: "chat.completion.chunk", Created: created, Model: model,
-			Choices: []chatChoice{{Delta: delta, FinishReason: finish}}, Usage: usage, Hive: hive})
+			Choices: choices, Usage: usage, Hive: hive})
+	}
+	delta := func(d *chatDelta, finish *string, usage *chatUsage, hive *chatHive) {
+		chunk([]chatChoice{{Delta: d, FinishReason: finish}}, usage, hive)
 	}
 	res, err := s.cfg.Engine.Run(ctx, creq, func(ev consensus.Event) {
 		switch ev.Kind {
@@ -244,47 +296,74 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 			sse.raw(": hive stage " + ev.Stage + " started\n\n")
 			if !roleSent && ev.Index == finalIdx {
 				roleSent = true
-				chunk(&chatOutMsg{Role: "assistant"}, nil, nil, nil)
+				empty := ""
+				delta(&chatDelta{Role: "assistant", Content: &empty}, nil, nil, nil)
 			}
 		case consensus.EventToken:
 			if ev.Index == finalIdx {
-				chunk(&chatOutMsg{Content: ev.Delta}, nil, nil, nil)
+				text := ev.Delta
+				delta(&chatDelta{Content: &text}, nil, nil, nil)
 			}
 		case consensus.EventDone:
 			if !roleSent {
 				// A budget stop before the last stage: send what there is.
 				roleSent = true
-				chunk(&chatOutMsg{Role: "assistant", Content: ev.Result.Final}, nil, nil, nil)
+				final := ev.Result.Final
+				delta(&chatDelta{Role: "assistant", Content: &final}, nil, nil, nil)
 			}
 			stop := finishReason(ev.Result)
-			chunk(&chatOutMsg{}, &stop, usageOf(ev.Result), hiveExt(ev.Result))
+			if includeUsage {
+				// OpenAI's form: usage in a chunk of its own, with no
+				// choices, after the finishing one.
+				delta(&chatDelta{}, &stop, nil, hiveExt(ev.Result))
+				chunk([]chatChoice{}, usageOf(ev.Result), nil)
+			} else {
+				delta(&chatDelta{}, &stop, usageOf(ev.Result), hiveExt(ev.Result))
+			}
 			sse.raw("data: [DONE]\n\n")
 		case consensus.EventError:
-			var e openAIError
-			e.Error.Message, e.Error.Type = ev.Err.Error(), "upstream_error"
-			sse.event("", e)
+			sse.event("", runError(ctx, ev.Err).body(nil))
 		}
 	})
 	sse.close()
 	s.logRun(res, err)
 	if res == nil && !sse.isStarted() {
-		s.chatRunError(w, ctx, err)
+		writeError(w, runError(ctx, err))
 	}
 }
 
-func (s *Server) chatRunError(w http.ResponseWriter, ctx context.Context, err error) {
-	status := runStatus(ctx, err)
-	typ := "upstream_error"
-	if exitcode.Code(err) == exitcode.Usage {
-		typ = "invalid_request_error"
+// chatProfile resolves a chat request's model: "hive/<profile>", or "hive"
+// for the default profile. Anything else is 404 model_not_found, naming
+// the models there are (GET /v1/models).
+func (s *Server) chatProfile(model string) (*consensus.Profile, *apiError) {
+	if model == "" {
+		e := badRequest("model", "model is missing; want hive/<profile>, one of %s", s.modelList())
+		return nil, &e
 	}
-	writeOpenAIError(w, status, typ, "", err.Error())
+	name, ok := strings.CutPrefix(model, modelPrefix)
+	switch {
+	case model == "hive":
+		name = "" // the default profile
+	case !ok || name == "":
+		e := notFound("model_not_found", "model", "model %q does not exist: want hive/<profile>, one of %s", model, s.modelList())
+		return nil, &e
+	}
+	profile, err := s.cfg.Engine.Config().Profile(name)
+	if err != nil {
+		e := notFound("model_not_found", "model", "model %q does not exist: unknown profile; want one of %s", model, s.modelList())
+		return nil, &e
+	}
+	return profile, nil
 }
 
-// finishReason is "stop", or "length" when the budget cut the pipeline
-// short (the answer is incomplete in the same sense as a token limit).
+// finishReason is "stop", or "length" when the answer is incomplete: the
+// last stage's max tokens cut it, or the budget cut the pipeline short
+// (incomplete in the same sense as a token limit).
 func finishReason(res *consensus.Result) string {
 	if res.Status == consensus.StatusBudget {
+		return "length"
+	}
+	if n := len(res.Stages); n > 0 && res.Stages[n-1].FinishReason == "length" {
 		return "length"
 	}
 	return "stop"
@@ -307,10 +386,14 @@ func (s *Server) modelList() string {
 	return strings.Join(names, ", ")
 }
 
+// handleModels lists the profiles as OpenAI models. created is when this
+// server started: a profile has no date of its own, and the set is fixed
+// for the server's life.
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 	type model struct {
 		ID      string `json:"id"`
 		Object  string `json:"object"`
+		Created int64  `json:"created"`
 		OwnedBy string `json:"owned_by"`
 		Desc    string `json:"description,omitempty"`
 	}
@@ -320,7 +403,7 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 		Data   []model `json:"data"`
 	}{Object: "list"}
 	for _, n := range cfg.ProfileNames() {
-		out.Data = append(out.Data, model{ID: modelPrefix + n, Object: "model", OwnedBy: "hive", Desc: cfg.Profiles[n].Description})
+		out.Data = append(out.Data, model{ID: modelPrefix + n, Object: "model", Created: s.started, OwnedBy: "hive", Desc: cfg.Profiles[n].Description})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

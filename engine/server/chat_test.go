@@ -145,8 +145,8 @@ func TestChatCompletionsErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{"not a hive model", chatBody("gpt-4o", false, [2]string{"user", "q"}), 400, "want hive/<profile>"},
-		{"unknown profile", chatBody("hive/turbo", false, [2]string{"user", "q"}), 400, "unknown profile"},
+		{"not a hive model", chatBody("gpt-4o", false, [2]string{"user", "q"}), 404, "want hive/<profile>"},
+		{"unknown profile", chatBody("hive/turbo", false, [2]string{"user", "q"}), 404, "unknown profile"},
 		{"no user message", chatBody("hive/plain", false, [2]string{"system", "q"}), 400, "no user message"},
 		{"empty question", chatBody("hive/plain", true, [2]string{"user", " "}), 400, "question is empty"},
 		{"upstream failure", chatBody("hive/broken", false, [2]string{"user", "q"}), 502, "status 400"},

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/hiveperf/hive/engine/consensus"
-	"github.com/hiveperf/hive/internal/exitcode"
 )
 
 // consensusRequest is the body of POST /v1/consensus.
@@ -27,7 +25,7 @@ type consensusRequest struct {
 // itself (413 or 400) and returns false when the request cannot go on.
 func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, strict bool) bool {
 	if r.ContentLength > s.cfg.MaxBodyBytes {
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is %d bytes; the limit is %d", r.ContentLength, s.cfg.MaxBodyBytes))
+		writeError(w, tooLarge("request body is %d bytes; the limit is %d", r.ContentLength, s.cfg.MaxBodyBytes))
 		return false
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
@@ -48,15 +46,10 @@ func (s *Server) decodeBody(w http.ResponseWriter, r *http.Request, dst any, str
 		}
 	}
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is over the %d-byte limit", mbe.Limit))
-			return false
-		}
 		if errors.Is(err, io.EOF) {
 			err = errors.New("empty body; want a JSON object")
 		}
-		writeError(w, http.StatusBadRequest, "invalid request body: "+err.Error())
+		writeError(w, bodyError(err, s.cfg.MaxBodyBytes))
 		return false
 	}
 	return true
@@ -75,20 +68,6 @@ func (s *Server) runContext(w http.ResponseWriter, r *http.Request) (context.Con
 // be written: the run's record is waited for after the run (up to the
 // engine's record timeout), then the answer is sent.
 const answerMargin = consensus.DefaultRecordTimeout + 30*time.Second
-
-// runStatus maps a run error to the HTTP status of a non-streamed answer.
-func runStatus(ctx context.Context, err error) int {
-	switch {
-	case exitcode.Code(err) == exitcode.Usage:
-		return http.StatusBadRequest
-	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusGatewayTimeout
-	case errors.Is(err, context.Canceled) || errors.Is(err, consensus.ErrClosed) || ctx.Err() != nil:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusBadGateway
-	}
-}
 
 func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 	var req consensusRequest
@@ -109,7 +88,7 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 			res, err := s.cfg.Engine.Lookup(r.Context(), creq)
 			switch {
 			case err != nil:
-				writeError(w, runStatus(r.Context(), err), err.Error())
+				writeError(w, runError(r.Context(), err))
 				return
 			case res != nil:
 				writeResult(w, http.StatusOK, res)
@@ -124,10 +103,10 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 		s.logRun(res, err)
 		switch {
 		case res == nil:
-			writeError(w, runStatus(ctx, err), err.Error())
+			writeError(w, runError(ctx, err))
 		case err != nil:
-			j := res.JSON()
-			writeJSON(w, runStatus(ctx, err), errorBody{Error: err.Error(), Result: &j})
+			e := runError(ctx, err)
+			writeJSON(w, e.status, e.body(res))
 		default:
 			writeResult(w, http.StatusOK, res)
 		}
@@ -152,15 +131,14 @@ func (s *Server) handleConsensus(w http.ResponseWriter, r *http.Request) {
 		case consensus.EventDone:
 			sse.event(string(ev.Kind), doneJSON{Result: ev.Result.JSON()})
 		case consensus.EventError:
-			j := ev.Result.JSON()
-			sse.event(string(ev.Kind), errorBody{Error: ev.Err.Error(), Result: &j})
+			sse.event(string(ev.Kind), runError(ctx, ev.Err).body(ev.Result))
 		}
 	})
 	sse.close()
 	s.logRun(res, err)
 	if res == nil && !sse.isStarted() {
 		// Rejected before the first event: a plain JSON error.
-		writeError(w, runStatus(ctx, err), err.Error())
+		writeError(w, runError(ctx, err))
 	}
 }
 

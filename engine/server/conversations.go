@@ -41,21 +41,21 @@ func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecon
 
 func (s *Server) handleConversation(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Conversations == nil {
-		writeError(w, http.StatusNotFound, "this server records no conversations (it runs without a store)")
+		writeError(w, notFound("conversation_not_found", "id", "this server records no conversations (it runs without a store)"))
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, http.StatusBadRequest, "conversation id must be a positive integer, as returned in conversation_id")
+		writeError(w, badRequest("id", "conversation id %q: want a positive integer, as returned in conversation_id", r.PathValue("id")))
 		return
 	}
 	c, msgs, err := s.cfg.Conversations.Conversation(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "conversation "+strconv.FormatInt(id, 10)+" not found")
+		writeError(w, notFound("conversation_not_found", "id", "conversation %d not found", id))
 		return
 	}
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
+		writeError(w, apiError{status: http.StatusInternalServerError, typ: typeServer, msg: err.Error()})
 		return
 	}
 	out := conversationJSON{ID: c.ID, CreatedAt: c.CreatedAt.UTC(), Question: c.Question, Context: c.Context,

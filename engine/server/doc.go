@@ -2,7 +2,7 @@
 //
 //	POST /v1/consensus            run a question through a profile; JSON, or SSE with "stream": true
 //	POST /v1/chat/completions     OpenAI-compatible; model "hive/<profile>" (or "hive" for the default)
-//	GET  /v1/models               the profiles as OpenAI models
+//	GET  /v1/models               the profiles as OpenAI models: id hive/<profile>, object, created, owned_by "hive", description
 //	GET  /v1/conversations/{id}   a recorded run with its per-stage messages
 //	GET  /healthz                 200 {"status":"ok"} once the store is open and the server accepts; 503 while shutting down
 //	GET  /metrics                 Prometheus: the engine's hive_consensus_*, hive_http_*, Go and process collectors
@@ -15,17 +15,21 @@
 // "stream": false, "no_cache": false, "max_cost": 0.05}. Response: the
 // consensus.ResultJSON of the run (conversation_id, final, stages with
 // model/content/tokens/cost/ttft_ms/latency_ms/upstream_ms/status, totals, overhead_ms,
-// cached, recorded, and record_error when recorded is false). Status codes: 200 for a finished run (also a budget stop:
+// cached, recorded, and record_error when recorded is false; each stage's
+// finish_reason when upstream gave one). Status codes: 200 for a finished run (also a budget stop:
 // "status": "budget"), 400 for bad input (empty question, unknown profile,
 // unknown JSON field, negative max_cost), 413 for a body over the cap
-// (default 1 MiB), 502 {"error", "result"} when a stage failed upstream,
-// 503 when the run was canceled by shutdown; 403, 415 and 429 are the
-// refusals described under Host, Origin and Content-Type, and Limits.
+// (default 1 MiB), 502 when a stage failed upstream (the error object
+// with the partial run beside it: {"error": {...}, "result": {...}}),
+// 503 when the run was canceled by shutdown, 504 past the run timeout;
+// 403, 415 and 429 are the refusals described under Host, Origin and
+// Content-Type, and Limits. Every error is in the envelope described under
+// Errors.
 //
 // With "stream": true the answer is Server-Sent Events, one JSON object per
 // event: stage_started {index, stage, model}, token {index, stage, delta},
 // stage_completed {index, stage, record}, then done {result} or error
-// {error, result}. Bad input is still answered with a plain 400 before the
+// {error: {message, type, param, code}, result}. Bad input is still answered with a plain 400 before the
 // stream starts. While nothing else is sent (a stage waiting for its first
 // token, the answer waiting for its record) a comment ": hive processing"
 // goes out every StreamKeepAlive (default 15 s), so proxies and clients do
@@ -49,19 +53,38 @@
 //
 // # POST /v1/chat/completions
 //
-// The last user message is the question; the messages before it become the
-// run's context as "role: content" lines. The assistant message is the last
-// stage's answer; usage sums every stage (plus "cost" in USD), and a "hive"
-// object carries conversation_id, status, cached, overhead_ms, recorded and
-// record_error (when recorded is false). Streamed,
-// the earlier stages appear only as SSE comments (": hive stage refiner
-// started"), which keep proxies from timing out; the last stage's tokens are
-// chat.completion.chunk deltas, the final chunk has finish_reason and usage,
-// and the stream ends with "data: [DONE]". A run that fails mid-stream sends
-// an {"error": {...}} object and ends without [DONE]. finish_reason is
-// "length" when max_cost stopped the pipeline early. Two extension fields
-// are accepted beside the OpenAI ones: max_cost and no_cache, as in
-// POST /v1/consensus.
+// model is "hive/<profile>" (a profile of GET /v1/models), or "hive" for
+// the default profile; any other is 404 with code "model_not_found" and
+// param "model", naming the models there are. The last user message is
+// the question; the messages before it become the run's context as
+// "role: content" lines. The assistant message is the last stage's answer,
+// with "content" always present ("" for an empty answer); usage sums every
+// stage (plus "cost" in USD), and a "hive" object carries conversation_id,
+// status, cached, overhead_ms, recorded and record_error (when recorded is
+// false).
+//
+// temperature (0..2), max_tokens or its newer name max_completion_tokens
+// (a positive count; both may be given only when equal) and stop (a
+// string or up to 4 strings) apply to the last stage, whose answer is the
+// message, in place of its profile's settings; the earlier stages keep
+// the profile's (consensus.Sampling). They are part of the cache key. A
+// value out of range or of the wrong type is 400 with param naming the
+// field; none is ignored. finish_reason is "length" when max tokens cut the
+// answer or max_cost stopped the pipeline early, else "stop". Two
+// extension fields are accepted beside the OpenAI ones: max_cost and
+// no_cache, as in POST /v1/consensus.
+//
+// Streamed, the earlier stages appear only as SSE comments (": hive stage
+// refiner started"), which keep proxies from timing out; the first chunk
+// carries the role and "content": "", the last stage's tokens follow as
+// chat.completion.chunk deltas, the finishing chunk has finish_reason (and
+// the "hive" object), and the stream ends with "data: [DONE]". With
+// "stream_options": {"include_usage": true}, as OpenAI does, one more chunk
+// before [DONE] has "choices": [] and the usage; without it, the usage is on
+// the finishing chunk (hive's form before stream_options). stream_options
+// without "stream": true is 400. A run that fails mid-stream sends an
+// {"error": {...}} object and ends without [DONE]. Bad input is answered
+// before the stream starts, as a plain error.
 //
 // # Authentication
 //
@@ -130,15 +153,29 @@
 //     and the config has no price counts 0: the server logs a warning once,
 //     naming the model; add its price to the config.
 //
-// # Refusals
+// # Errors
 //
-// The refusals above (403, 415, 429) answer with OpenAI's error envelope,
-// as POST /v1/chat/completions does for its own errors, so OpenAI client
-// libraries raise their usual exceptions: {"error": {"message", "type",
-// "param": null, "code"}}, type "permission_error" (403),
-// "invalid_request_error" (415) or "rate_limit_error" (429). The
-// handlers' own errors on POST /v1/consensus and the 401 keep their
-// {"error": "<message>"} form.
+// Every error, on every route and from every adapter, is OpenAI's envelope,
+// so OpenAI client libraries raise their usual exceptions:
+//
+//	{"error": {"message": "...", "type": "...", "param": null, "code": null}}
+//
+// param names the request field at fault (model, messages, temperature,
+// max_tokens, max_completion_tokens, stop, stream_options, id) and code a
+// stable reason, each null when there is none. The types and codes:
+//
+//	400 invalid_request_error                          bad input: unreadable body, bad field
+//	401 invalid_request_error   invalid_api_key        missing or wrong bearer token
+//	403 permission_error        host_not_allowed, origin_not_allowed
+//	404 invalid_request_error   model_not_found, conversation_not_found, unknown_url (no such /v1 route)
+//	405 invalid_request_error   method_not_allowed     with Allow
+//	413 invalid_request_error   request_too_large
+//	415 invalid_request_error   unsupported_content_type
+//	429 rate_limit_error        too_many_inflight_runs, spend_cap_reached
+//	500 server_error                                   the store failed
+//	502 upstream_error                                 a stage's model failed
+//	503 server_error                                   the run was canceled (shutdown)
+//	504 server_error            run_timeout
 //
 // # Metrics of the server itself
 //

@@ -56,8 +56,8 @@ func FuzzDecodeBody(f *testing.F) {
 				t.Fatalf("refused with status %d; want 400 or 413", w.Code)
 			}
 			var e errorBody
-			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-				t.Fatalf("refusal is not a JSON error: %q (%v)", w.Body.String(), err)
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error.Message == "" || e.Error.Type != typeInvalidRequest {
+				t.Fatalf("refusal is not OpenAI's error envelope: %q (%v)", w.Body.String(), err)
 			}
 			if w.Code == http.StatusRequestEntityTooLarge && len(body) <= fuzzMaxBody {
 				t.Fatalf("413 for a %d-byte body under the %d-byte cap", len(body), fuzzMaxBody)

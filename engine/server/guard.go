@@ -219,13 +219,13 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hr := s.guardState.rule.Load()
 		if !hr.allowsHost(r.Host) {
-			s.refuse(w, refusedHost, http.StatusForbidden, "permission_error", "host_not_allowed",
-				fmt.Sprintf("Host %q does not name this server (its listening address, or an --allowed-host entry): a request under another name may come from a web page after DNS rebinding; add the name with --allowed-host if it is yours", r.Host))
+			s.refuse(w, refusedHost, apiError{status: http.StatusForbidden, typ: typePermission, code: "host_not_allowed",
+				msg: fmt.Sprintf("Host %q does not name this server (its listening address, or an --allowed-host entry): a request under another name may come from a web page after DNS rebinding; add the name with --allowed-host if it is yours", r.Host)})
 			return
 		}
 		if origin, ok := r.Header["Origin"]; ok && (len(origin) != 1 || !hr.allowsOrigin(origin[0])) {
-			s.refuse(w, refusedOrigin, http.StatusForbidden, "permission_error", "origin_not_allowed",
-				fmt.Sprintf("Origin %q is not this server: web pages of other origins may not use this API (a browser sends Origin on their requests); call it from a program, or serve the page under a name given with --allowed-host", strings.Join(origin, ", ")))
+			s.refuse(w, refusedOrigin, apiError{status: http.StatusForbidden, typ: typePermission, code: "origin_not_allowed",
+				msg: fmt.Sprintf("Origin %q is not this server: web pages of other origins may not use this API (a browser sends Origin on their requests); call it from a program, or serve the page under a name given with --allowed-host", strings.Join(origin, ", "))})
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -240,8 +240,8 @@ func (s *Server) requireJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ct := r.Header.Get("Content-Type")
 		if !isJSON(ct) {
-			s.refuse(w, refusedContentType, http.StatusUnsupportedMediaType, "invalid_request_error", "unsupported_content_type",
-				fmt.Sprintf("Content-Type %q: the body must be sent as application/json", ct))
+			s.refuse(w, refusedContentType, apiError{status: http.StatusUnsupportedMediaType, typ: typeInvalidRequest, code: "unsupported_content_type",
+				msg: fmt.Sprintf("Content-Type %q: the body must be sent as application/json", ct)})
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -258,12 +258,11 @@ func isJSON(ct string) bool {
 	return err == nil && mt == "application/json"
 }
 
-// refuse counts a refusal and answers it with OpenAI's error envelope, so
-// that OpenAI client libraries raise their usual errors (403 permission,
-// 415, 429 rate limit).
-func (s *Server) refuse(w http.ResponseWriter, reason string, status int, typ, code, msg string) {
+// refuse counts a refusal and answers it (403 permission, 415, 429 rate
+// limit).
+func (s *Server) refuse(w http.ResponseWriter, reason string, e apiError) {
 	s.refusals[reason].Inc()
-	writeOpenAIError(w, status, typ, code, msg)
+	writeError(w, e)
 }
 
 // newRefusals registers hive_http_refusals_total with every reason at 0,

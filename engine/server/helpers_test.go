@@ -55,6 +55,8 @@ profiles:
     refiner:   {model: test/ref}
     validator: {model: test/val}
     curator:   {model: test/cur}
+  empty:
+    direct: {model: test/empty}
 `
 
 type env struct {
@@ -98,7 +100,7 @@ func startWith(t testing.TB, mut func(*server.Config), opts ...consensus.Option)
 func startOn(t testing.TB, lc net.ListenConfig, mut func(*server.Config), opts ...consensus.Option) *env {
 	t.Helper()
 	e := &env{mock: mockllm.New(zeroLatency()), storeErrs: &errorLog{}}
-	up := httptest.NewServer(e.mock)
+	up := httptest.NewServer(emptyAnswers(e.mock))
 	t.Cleanup(up.Close)
 
 	path := filepath.Join(t.TempDir(), "config.yaml")
@@ -151,6 +153,33 @@ func startOn(t testing.TB, lc net.ListenConfig, mut func(*server.Config), opts .
 		e.closeStore()
 	})
 	return e
+}
+
+// emptyAnswers answers model test/empty with a finished stream that has no
+// content (the mock's replies have at least one token) and passes every
+// other request to next.
+func emptyAnswers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var req struct {
+			Model string `json:"model"`
+		}
+		if json.Unmarshal(body, &req) != nil || req.Model != "test/empty" {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		const chunk = `data: {"id":"e","object":"chat.completion.chunk","created":1,"model":"test/empty","choices":[`
+		io.WriteString(w, chunk+`{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}`+"\n\n")
+		io.WriteString(w, chunk+`{"index":0,"delta":{},"finish_reason":"stop"}]}`+"\n\n")
+		io.WriteString(w, chunk+`],"usage":{"prompt_tokens":7,"completion_tokens":0,"total_tokens":7}}`+"\n\n")
+		io.WriteString(w, "data: [DONE]\n\n")
+	})
 }
 
 // errorLog collects errors from several goroutines.

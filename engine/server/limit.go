@@ -39,8 +39,8 @@ func (s *Server) admit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !a.take() {
 			w.Header().Set("Retry-After", "1")
-			s.refuse(w, refusedInflight, http.StatusTooManyRequests, "rate_limit_error", "too_many_inflight_runs",
-				fmt.Sprintf("%d run %s already in flight, the server's limit (--max-inflight); retry when one ends", a.maxInflight, plural(a.maxInflight, "request is", "requests are")))
+			s.refuse(w, refusedInflight, apiError{status: http.StatusTooManyRequests, typ: typeRateLimit, code: "too_many_inflight_runs",
+				msg: fmt.Sprintf("%d run %s already in flight, the server's limit (--max-inflight); retry when one ends", a.maxInflight, plural(a.maxInflight, "request is", "requests are"))})
 			return
 		}
 		defer a.inflight.Add(-1)
@@ -49,9 +49,9 @@ func (s *Server) admit(next http.Handler) http.Handler {
 			wait := freeAt.Sub(now)
 			secs := max(1, int64(math.Ceil(wait.Seconds())))
 			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
-			s.refuse(w, refusedSpendCap, http.StatusTooManyRequests, "rate_limit_error", "spend_cap_reached",
-				fmt.Sprintf("spend cap reached: runs that ended in the last hour cost %.6g USD, the cap (--max-cost-per-hour) is %g USD; room frees up at %s (in %d s)",
-					spent, a.spend.cap, freeAt.UTC().Format(time.RFC3339), secs))
+			s.refuse(w, refusedSpendCap, apiError{status: http.StatusTooManyRequests, typ: typeRateLimit, code: "spend_cap_reached",
+				msg: fmt.Sprintf("spend cap reached: runs that ended in the last hour cost %.6g USD, the cap (--max-cost-per-hour) is %g USD; room frees up at %s (in %d s)",
+					spent, a.spend.cap, freeAt.UTC().Format(time.RFC3339), secs)})
 			return
 		}
 		next.ServeHTTP(w, r)

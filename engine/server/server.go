@@ -103,6 +103,7 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	handler http.Handler
+	started int64 // Unix seconds of New: the models' "created"
 	ready   atomic.Bool
 	log     *slog.Logger
 	// active counts requests being handled, so that Serve can return only
@@ -178,7 +179,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = DefaultDrainTimeout
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	s := &Server{cfg: cfg, log: cfg.Logger, started: time.Now().Unix()}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -213,6 +214,7 @@ func New(cfg Config) (*Server, error) {
 	mux.Handle("POST /v1/chat/completions", s.requireJSON(s.admit(http.HandlerFunc(s.handleChat))))
 	mux.HandleFunc("GET /v1/models", s.handleModels)
 	mux.HandleFunc("GET /v1/conversations/{id}", s.handleConversation)
+	mux.Handle("/v1/", unknownRoute(mux)) // 404 and 405 in the envelope, as every /v1 error
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{Registry: cfg.Registry}))
 	// Explicit pprof routes: importing net/http/pprof also registers on
@@ -309,6 +311,29 @@ func (s *Server) drain(srv *http.Server) error {
 	return nil
 }
 
+// unknownRoute answers what no /v1 route matches: 405 with Allow when the
+// path exists under another method, else 404. The mux decides which, so
+// the routes stay listed in New alone.
+func unknownRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/v1/" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, apiError{status: http.StatusMethodNotAllowed, typ: typeInvalidRequest, code: "method_not_allowed",
+				msg: fmt.Sprintf("%s %s is not allowed; use %s", r.Method, r.URL.Path, strings.Join(allow, " or "))})
+			return
+		}
+		writeError(w, notFound("unknown_url", "", "no route %s %s; `hive serve -h` lists the API", r.Method, r.URL.Path))
+	})
+}
+
 // authenticate checks the bearer token on everything but /healthz, which
 // orchestrators probe without credentials.
 func (s *Server) authenticate(next http.Handler) http.Handler {
@@ -321,7 +346,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			got := []byte(r.Header.Get("Authorization"))
 			if subtle.ConstantTimeCompare(got, want) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="hive"`)
-				writeError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer $HIVE_API_TOKEN")
+				writeError(w, errUnauthorized)
 				return
 			}
 		}
@@ -397,11 +422,6 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte(`{"status":"ok"}` + "\n"))
 }
 
-type errorBody struct {
-	Error  string                `json:"error"`
-	Result *consensus.ResultJSON `json:"result,omitempty"`
-}
-
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
@@ -435,7 +455,3 @@ func writeResult(w http.ResponseWriter, code int, res *consensus.Result) {
 
 // contentTypeJSON is shared by every answer; the server only reads it.
 var contentTypeJSON = []string{"application/json"}
-
-func writeError(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, errorBody{Error: msg})
-}

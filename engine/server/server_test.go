@@ -181,10 +181,8 @@ func TestBadRequests(t *testing.T) {
 			require.NoError(t, err)
 			defer resp.Body.Close()
 			assert.Equal(t, tc.code, resp.StatusCode)
-			body := decode[struct {
-				Error string `json:"error"`
-			}](t, resp.Body)
-			assert.Contains(t, body.Error, tc.want)
+			got, _ := readAPIError(t, resp)
+			assert.Contains(t, got.Message, tc.want)
 		})
 	}
 	assert.Zero(t, e.mock.Stats().Requests, "no bad request reached upstream")
@@ -209,10 +207,10 @@ func TestUpstreamFailureIs502WithTheRecord(t *testing.T) {
 	resp := e.post(t, "/v1/consensus", map[string]any{"question": "q", "profile": "broken"})
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode)
 	body := decode[struct {
-		Error  string                `json:"error"`
+		Error  apiError              `json:"error"`
 		Result *consensus.ResultJSON `json:"result"`
 	}](t, resp.Body)
-	assert.Contains(t, body.Error, "status 400")
+	assert.Contains(t, body.Error.Message, "status 400")
 	require.NotNil(t, body.Result)
 	assert.Equal(t, "failed", body.Result.Status)
 	assert.Positive(t, body.Result.ConversationID)

@@ -38,7 +38,10 @@ var streamSurfaces = []streamSurface{
 		func(p, q string) string {
 			return fmt.Sprintf(`{"model":"hive/%s","stream":true,"messages":[{"role":"user","content":%q}]}`, p, q)
 		},
-		func(_, data string) bool { return strings.Contains(data, `"content":"`) }},
+		// The first chunk's "content":"" (beside the role) is no text.
+		func(_, data string) bool {
+			return strings.Contains(data, `"content":"`) && !strings.Contains(data, `"content":""`)
+		}},
 }
 
 // line is one line of a stream and when it arrived.

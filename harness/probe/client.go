@@ -23,13 +23,34 @@ const maxAnswer = 16 << 20
 // answer is the part of POST /v1/consensus's ResultJSON (engine/consensus)
 // the probes use; an error answer has "error" beside a partial result.
 type answer struct {
-	ConversationID int64   `json:"conversation_id"`
-	Status         string  `json:"status"`
-	Cached         bool    `json:"cached"`
-	WallMS         float64 `json:"wall_ms"`
-	UpstreamMS     float64 `json:"upstream_ms"`
-	OverheadMS     float64 `json:"overhead_ms"`
-	Error          string  `json:"error"`
+	ConversationID int64       `json:"conversation_id"`
+	Status         string      `json:"status"`
+	Cached         bool        `json:"cached"`
+	WallMS         float64     `json:"wall_ms"`
+	UpstreamMS     float64     `json:"upstream_ms"`
+	OverheadMS     float64     `json:"overhead_ms"`
+	Error          answerError `json:"error"`
+}
+
+// answerError reads both forms of "error" a hive serve may send: OpenAI's
+// object {"message", ...} (since issue 19), or the bare string of older
+// builds, which the A/B gate still measures as its base.
+type answerError string
+
+func (e *answerError) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*e = answerError(s)
+		return nil
+	}
+	var obj struct {
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return err
+	}
+	*e = answerError(obj.Message)
+	return nil
 }
 
 // asker sends consensus requests to one `hive serve`.
@@ -80,7 +101,7 @@ func (a asker) check(status int, raw []byte) (answer, error) {
 	decErr := json.Unmarshal(raw, &ans)
 	switch {
 	case status != http.StatusOK:
-		msg := ans.Error
+		msg := string(ans.Error)
 		if decErr != nil || msg == "" {
 			msg = clip(string(raw), 300)
 		}

@@ -19,6 +19,8 @@ func TestAskerRefusesBadAnswers(t *testing.T) {
 		want   string
 	}{
 		{"error status with JSON", 502, `{"error":"upstream: 500"}`, "answered 502 Bad Gateway: upstream: 500"},
+		{"error status with OpenAI's envelope", 502, `{"error":{"message":"upstream: 500","type":"upstream_error","param":null,"code":null},"result":{"status":"failed"}}`,
+			"answered 502 Bad Gateway: upstream: 500"},
 		{"error status with text", 500, `boom`, "answered 500 Internal Server Error: boom"},
 		{"not JSON", 200, `<html>`, "not the expected JSON"},
 		{"failed run", 200, `{"status":"failed","error":"validator"}`, `run status "failed"`},
