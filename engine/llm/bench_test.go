@@ -70,6 +70,7 @@ func BenchmarkChat(b *testing.B) {
 			}
 			b.ReportMetric(float64(overhead)/float64(b.N), "overhead-ns/op")
 			b.ReportMetric(float64(upstream)/float64(b.N), "upstream-ns/op")
+			c.drains.Wait()
 		})
 	}
 }

@@ -417,17 +417,18 @@ func TestChatReusesConnections(t *testing.T) {
 	for range 5 {
 		_, err := cl.Chat(context.Background(), question("m"), nil)
 		require.NoError(t, err)
+		cl.drains.Wait() // a finished stream's connection goes back to the pool
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, 1, conns, "five sequential calls share one keep-alive connection")
 }
 
-// A run's stages are sequential calls, each on a context that ends when the
-// run does. When the body's end arrives apart from [DONE], the connection
-// must still go back to the pool before Chat returns: a connection handed
-// to a background drain was closed when the caller's context ended first,
-// and the next call dialed a new one (hive serve dialed every few runs).
+// A caller's context often ends right after Chat returns (a run's last
+// stage). When the body's end arrives apart from [DONE], the background
+// drain must still give the connection back to the pool: it was closed
+// when the caller's context ended first, and the next call dialed a new one
+// (hive serve dialed every few runs).
 func TestChatReusesConnectionsWhenTheCallerEndsAtOnce(t *testing.T) {
 	var mu sync.Mutex
 	conns := 0
@@ -447,6 +448,7 @@ func TestChatReusesConnectionsWhenTheCallerEndsAtOnce(t *testing.T) {
 		cancel()
 		require.NoError(t, err)
 		assert.Equal(t, "Hello, world", resp.Content)
+		cl.drains.Wait() // a finished stream's connection goes back to the pool
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -454,7 +456,8 @@ func TestChatReusesConnectionsWhenTheCallerEndsAtOnce(t *testing.T) {
 }
 
 // A server that keeps the stream open after [DONE] does not hold the
-// caller: the answer is complete, and the connection is dropped.
+// caller: the answer is complete, and the connection is dropped (by the
+// drain's timeout).
 func TestChatDoesNotWaitForAnEndAfterDone(t *testing.T) {
 	u := one(t, reply{writes: okStream(), end: endHang})
 	cl, _ := newTestClient(u)

@@ -57,6 +57,8 @@ type Client struct {
 	// sleep waits between attempts; tests replace it to observe waits
 	// without taking them.
 	sleep func(ctx context.Context, d time.Duration) error
+	// drains counts background drains of finished streams (see drain).
+	drains sync.WaitGroup
 }
 
 // Option configures a Client.

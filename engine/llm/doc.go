@@ -94,8 +94,8 @@
 //
 // All clients share one http.Transport (SharedTransport) with keep-alive
 // pooling sized for 100+ concurrent runs against one host and HTTP/2 where
-// the server offers it; a finished stream's body is read to its end before
-// Chat returns, so that the next call finds the connection in the pool.
+// the server offers it; a finished stream's connection is drained in the
+// background so it can be reused.
 //
 // # Tests
 //

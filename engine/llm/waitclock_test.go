@@ -70,5 +70,6 @@ func TestUpstreamCountsServerWaitsNotClientWork(t *testing.T) {
 	assert.GreaterOrEqual(t, resp.Upstream, before/2)
 	assert.GreaterOrEqual(t, resp.Latency-resp.Upstream, 2*inCallback, "onToken is the caller's time")
 	assert.Less(t, resp.Upstream, resp.Latency)
+	c.drains.Wait()
 	assert.True(t, strings.HasPrefix(resp.Model, "m"))
 }
