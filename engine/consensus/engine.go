@@ -565,7 +565,18 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxTex
 		return 0, fmt.Errorf("consensus: the store did not record the run within %s (the record is still queued and "+
 			"will be written when the database accepts it, under an id this answer cannot carry): %w", e.recordTimeout, err)
 	}
-	rw.Finish(conv, msgs, nil)
+	if res.Status == StatusOK {
+		// The store's copy of the answer commits with the record, in
+		// its transaction (see store.RunWrite.FinishCached); remember
+		// then only fills the in-memory layer. Its wall time is the run's
+		// until now: the record's own wait is not known yet, and nothing
+		// reads it back.
+		data := appendCached(nil, &cachedResult{ConversationID: id, Profile: res.Profile, Final: res.Final,
+			Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: latency})
+		rw.FinishCached(conv, msgs, res.CacheKey, data, e.cacheTTL, nil)
+	} else {
+		rw.Finish(conv, msgs, nil)
+	}
 	if err := rw.Wait(wctx); err != nil {
 		return id, fmt.Errorf("consensus: recording the run: %w", err)
 	}
@@ -608,17 +619,13 @@ func (e *Engine) remember(key string, res *Result) {
 	kept.RecordErr = nil
 	kept.wire = newWireCell(kept)
 	e.lru.put(key, kept, time.Now(), time.Time{})
-	if e.store == nil {
-		return
+	if e.store == nil || e.runs != nil {
+		return // with e.runs, record committed the store's copy
 	}
 	data := appendCached(nil, &cachedResult{ConversationID: res.ConversationID, Profile: res.Profile, Final: res.Final,
 		Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: res.Wall})
 	// remember runs inside Run, which Close waits for before it closes
-	// puts and the recorder: both are still open here.
-	if e.runs != nil {
-		e.runs.CachePut(key, data, e.cacheTTL, e.storeError)
-		return
-	}
+	// puts: it is still open here.
 	select {
 	case e.puts <- cachePut{key, data}:
 	default:

@@ -231,3 +231,26 @@ func TestCloseWaitsForRunsInProgress(t *testing.T) {
 	}
 	assert.Zero(t, metricValue(t, h.eng.m.inflight))
 }
+
+// The store's copy of an answer is committed with the run's record, in its
+// transaction: once Run returns, a process that reads the cache table finds
+// it, pointing at the run's conversation (a put queued after the record
+// landed later, in a commit of its own).
+func TestRunCommitsTheCacheEntryWithTheRecord(t *testing.T) {
+	h := newHarness(t, zeroLatency(), "")
+	ctx := context.Background()
+	for i := range 20 {
+		res, err := h.eng.Run(ctx, Request{Question: fmt.Sprintf("What is a B-tree, take %d?", i), NoCache: true}, nil)
+		require.NoError(t, err)
+		require.True(t, res.Recorded)
+		data, ok, err := h.store.CacheGet(ctx, res.CacheKey)
+		require.NoError(t, err)
+		require.True(t, ok, "run %d: the cache entry is in the store when Run returns", i)
+		p, err := h.eng.Config().Profile(res.Profile)
+		require.NoError(t, err)
+		cached, err := decodeCached(data, p)
+		require.NoError(t, err)
+		assert.Equal(t, res.ConversationID, cached.ConversationID)
+		assert.Equal(t, res.Final, cached.Final)
+	}
+}

@@ -424,6 +424,54 @@ func TestChatReusesConnections(t *testing.T) {
 	assert.Equal(t, 1, conns, "five sequential calls share one keep-alive connection")
 }
 
+// A caller's context often ends right after Chat returns (a run's last
+// stage). When the body's end arrives apart from [DONE], the background
+// drain must still give the connection back to the pool: it was closed
+// when the caller's context ended first, and the next call dialed a new one
+// (hive serve dialed every few runs).
+func TestChatReusesConnectionsWhenTheCallerEndsAtOnce(t *testing.T) {
+	var mu sync.Mutex
+	conns := 0
+	u := newUpstream(t, map[string][]reply{"": {{writes: okStream(), linger: 20 * time.Millisecond}}}, func(s *http.Server) {
+		s.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				mu.Lock()
+				conns++
+				mu.Unlock()
+			}
+		}
+	})
+	cl, _ := newTestClient(u, WithTransport(NewTransport()))
+	for range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		resp, err := cl.Chat(ctx, question("m"), nil)
+		cancel()
+		require.NoError(t, err)
+		assert.Equal(t, "Hello, world", resp.Content)
+		cl.drains.Wait() // a finished stream's connection goes back to the pool
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 1, conns, "five sequential calls share one keep-alive connection")
+}
+
+// A server that keeps the stream open after [DONE] does not hold the
+// caller: the answer is complete, and the connection is dropped (by the
+// drain's timeout).
+func TestChatDoesNotWaitForAnEndAfterDone(t *testing.T) {
+	u := one(t, reply{writes: okStream(), end: endHang})
+	cl, _ := newTestClient(u)
+	resp, err := cl.Chat(context.Background(), question("m"), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "Hello, world", resp.Content)
+	assert.Equal(t, "stop", resp.FinishReason)
+	select {
+	case <-u.leftEarly:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the connection of a stream left open after [DONE] was never dropped")
+	}
+}
+
 func TestChatBeforeTheNetwork(t *testing.T) {
 	t.Run("no key and no base URL", func(t *testing.T) {
 		resp, err := New().Chat(context.Background(), question("m"), nil)

@@ -36,6 +36,9 @@ type reply struct {
 	header map[string]string
 	writes []string // each written and flushed on its own
 	end    ending
+	// linger delays the clean end of the body (endNormal) after the
+	// writes: the end of the chunked body arrives apart from [DONE].
+	linger time.Duration
 }
 
 // upstream is a scripted OpenAI-compatible server. Requests for a model get
@@ -131,6 +134,8 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 		fl.Flush()
 	}
 	switch rep.end {
+	case endNormal:
+		time.Sleep(rep.linger)
 	case endAbort:
 		panic(http.ErrAbortHandler)
 	case endHang:

@@ -62,6 +62,7 @@ type RunWrite struct {
 
 	out       *Conversation // Finish's outcome fields
 	msgs      []Message
+	put       *cacheEntry // FinishCached's cache entry, written with the outcome
 	onErr     func(error)
 	finished  chan struct{} // closed once the outcome committed or failed
 	finishErr error
@@ -132,8 +133,29 @@ func (w *RunWrite) ID(ctx context.Context) (int64, error) {
 // write. onErr, if not nil, is called on the writer's goroutine when the
 // write fails; Wait returns the same error.
 func (w *RunWrite) Finish(out *Conversation, msgs []Message, onErr func(error)) {
+	w.finish(out, msgs, nil, onErr)
+}
+
+// FinishCached is Finish that also stores value under key in the response
+// cache for ttl (0: no expiry), in the outcome's transaction: the entry
+// is committed if and only if the outcome is, so no cached answer points
+// at a run the database does not hold.
+//
+// Why: a cache put queued after the run's record was committed took a
+// transaction of its own, a third commit per run beside the insert and the
+// outcome (and a third wake of the writer) whenever runs do not overlap.
+func (w *RunWrite) FinishCached(out *Conversation, msgs []Message, key string, value []byte, ttl time.Duration, onErr func(error)) {
+	now := time.Now().UnixNano()
+	e := &cacheEntry{key: key, value: value, created: now}
+	if ttl > 0 {
+		e.expires = now + int64(ttl)
+	}
+	w.finish(out, msgs, e, onErr)
+}
+
+func (w *RunWrite) finish(out *Conversation, msgs []Message, put *cacheEntry, onErr func(error)) {
 	<-w.begun
-	w.out, w.msgs, w.onErr = out, msgs, onErr
+	w.out, w.msgs, w.put, w.onErr = out, msgs, put, onErr
 	if w.beginErr != nil {
 		w.fail(fmt.Errorf("store: finish conversation: it was never inserted: %w", w.beginErr))
 		close(w.finished)
@@ -344,6 +366,14 @@ func (r *RunRecorder) inTx(ops []runOp) error {
 				return fmt.Errorf("message %d: %w", i, err)
 			}
 			m.ID, _ = res.LastInsertId()
+		}
+		if e := w.put; e != nil {
+			if put == nil {
+				put = tx.StmtContext(ctx, r.s.stmts.cachePut)
+			}
+			if _, err := put.ExecContext(ctx, e.key, e.value, e.created, e.expires); err != nil {
+				return fmt.Errorf("cache put: %w", err)
+			}
 		}
 	}
 	return tx.Commit()

@@ -56,6 +56,48 @@ func TestRunRecorderWritesWholeRun(t *testing.T) {
 	require.NoError(t, r.Close())
 }
 
+// FinishCached commits the cache entry with the run's outcome, and only
+// with it: an outcome that fails leaves no entry behind.
+func TestRunRecorderFinishCachedCommitsTheEntryWithTheOutcome(t *testing.T) {
+	for _, fails := range []bool{false, true} {
+		t.Run(fmt.Sprintf("outcome fails %v", fails), func(t *testing.T) {
+			s := openTemp(t)
+			r := s.NewRunRecorder()
+			ctx := context.Background()
+			if fails {
+				_, err := s.w.ExecContext(ctx, `CREATE TRIGGER no_messages BEFORE INSERT ON messages
+					BEGIN SELECT RAISE(ABORT, 'messages refused'); END`)
+				require.NoError(t, err)
+			}
+			w := r.Begin(&Conversation{Question: "q?", Profile: "balanced", CacheKey: "key"})
+			id, err := w.ID(ctx)
+			require.NoError(t, err)
+			var reported []error
+			w.FinishCached(&Conversation{Status: "ok", Final: "a."}, fourStages("r"), "key", []byte(`{"v":1}`), time.Hour,
+				func(err error) { reported = append(reported, err) })
+			err = w.Wait(ctx)
+			v, ok, getErr := s.CacheGet(ctx, "key")
+			require.NoError(t, getErr)
+			c, _, convErr := s.Conversation(ctx, id)
+			require.NoError(t, convErr)
+			if fails {
+				require.Error(t, err)
+				assert.ErrorContains(t, err, "messages refused")
+				assert.Len(t, reported, 1)
+				assert.False(t, ok, "no cache entry for a run whose outcome was not committed")
+				assert.Equal(t, "running", c.Status)
+			} else {
+				require.NoError(t, err)
+				assert.Empty(t, reported)
+				assert.True(t, ok, "the entry is committed when Wait returns")
+				assert.Equal(t, `{"v":1}`, string(v))
+				assert.Equal(t, "ok", c.Status)
+			}
+			require.NoError(t, r.Close())
+		})
+	}
+}
+
 // Many runs at once share transactions; each still gets its own id and
 // exactly its own messages, and Close leaves nothing unwritten.
 // Many runs at once, with a backlog of one (every Finish and cache put
