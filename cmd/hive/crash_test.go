@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -210,26 +211,30 @@ func TestAnalyzeKilledMidTree(t *testing.T) {
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 		return cmd
 	}
-	start := time.Now()
 	require.NoError(t, analyze(filepath.Join(t.TempDir(), "full.db")).Run())
-	full := time.Since(start)
 
+	// Each kill lands once a random share (10–80%) of the tree has been
+	// committed, read from the database as analyze writes it: a kill at a
+	// fraction of an earlier run's time landed after the end whenever the
+	// machine's load fell between the two runs.
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 15))
-	t.Logf("seed %d; an uninterrupted run took %v", seed, full)
+	t.Logf("seed %d", seed)
 	killed := 0
 	for round := range 5 {
 		db := filepath.Join(t.TempDir(), "hive.db")
 		cmd := analyze(db, "--no-cache")
 		require.NoError(t, cmd.Start())
-		time.Sleep(time.Duration(float64(full) * (0.1 + 0.7*rng.Float64())))
-		require.NoError(t, cmd.Process.Kill())
-		if cmd.Wait() != nil { // killed, not finished
-			killed++
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		target := int64(float64(files) * (0.1 + 0.7*rng.Float64()))
+		if waitForFiles(t, db, target, exited) {
+			require.NoError(t, cmd.Process.Kill())
+			if <-exited != nil { // killed, not finished
+				killed++
+			}
 		}
-		if _, err := os.Stat(db); err == nil {
-			dbCheck(t, bin, db)
-		}
+		dbCheck(t, bin, db)
 		rerun := analyze(db)
 		var out strings.Builder
 		rerun.Stdout, rerun.Stderr = &out, &out
@@ -246,4 +251,44 @@ func TestAnalyzeKilledMidTree(t *testing.T) {
 	}
 	t.Logf("%d of 5 kills landed mid-tree", killed)
 	assert.GreaterOrEqual(t, killed, 3, "most kills must land before the run ends, or the test tests nothing")
+}
+
+// waitForFiles polls db, read-only, until it holds at least n analysed
+// files (true: kill now) or the analyze process exits first (false). It
+// gives up after two minutes.
+func waitForFiles(t *testing.T, db string, n int64, exited <-chan error) bool {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			t.Logf("analyze ended (%v) before %d files were committed", err, n)
+			return false
+		default:
+		}
+		if got, ok := committedFiles(db); ok && got >= n {
+			return true
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("analyze committed fewer than %d files in two minutes", n)
+	return false
+}
+
+// committedFiles counts the rows of files in db as another process sees
+// them; ok is false while the database or its schema does not exist yet.
+func committedFiles(db string) (int64, bool) {
+	if _, err := os.Stat(db); err != nil {
+		return 0, false
+	}
+	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=1000")
+	if err != nil {
+		return 0, false
+	}
+	defer conn.Close()
+	var n int64
+	if err := conn.QueryRow("SELECT count(*) FROM files").Scan(&n); err != nil {
+		return 0, false
+	}
+	return n, true
 }
