@@ -363,10 +363,19 @@ func TestChatTimeouts(t *testing.T) {
 			assert.Equal(t, c.stream, errors.As(err, &se), "is a *StreamError: %v", err)
 			assert.Equal(t, c.content, resp.Content)
 			assert.Equal(t, c.attempts, resp.Attempts)
-			for range c.attempts {
-				u.waitLeft(t) // each attempt's upstream request was aborted
+			// Every attempt that reached the upstream's handler was
+			// aborted. An attempt need not reach it: under -race on a
+			// loaded machine (load average 30) the client's 50 ms timer
+			// fired before the server had read the request, the
+			// connection closed under it, and the handler never ran, so
+			// there was nothing to see go away (2 of 30 runs waited for it
+			// in vain). The client's own count of attempts is checked above.
+			seen := len(u.requests())
+			assert.Positive(t, seen)
+			assert.LessOrEqual(t, seen, c.attempts)
+			for range seen {
+				u.waitLeft(t)
 			}
-			assert.Len(t, u.requests(), c.attempts)
 		})
 	}
 }
