@@ -267,12 +267,7 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 			case roleName:
 				d.name = text(n, src)
 			case roleTypeBody:
-				switch n.KindId() {
-				case c.kindStruct:
-					d.bodyKind = "struct"
-				case c.kindInterface:
-					d.bodyKind = "interface"
-				}
+				d.bodyKind = bodyKind(c, n)
 			case roleDeclarator:
 				d.name, d.parent = resolveDeclarator(c, *n, src)
 			case roleReceiver:
@@ -337,11 +332,30 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 			d.name = textAt(src, cp.startByte, cp.endByte)
 		case roleDeclarator:
 			d.name, d.parent = resolveDeclarator(c, cp.node, src)
+		case roleTypeBody:
+			d.bodyKind = bodyKind(c, &cp.node)
+		case roleReceiver:
+			d.parent = receiverType(textAt(src, cp.startByte, cp.endByte))
 		}
+	}
+	if d.kind == "auto" {
+		d.kind = cmp.Or(d.bodyKind, "type")
 	}
 	if isDef && d.name != "" {
 		a.defs = append(a.defs, d)
 	}
+}
+
+// bodyKind is what a Go type's @typebody node makes it: "struct",
+// "interface" or "" (any other type).
+func bodyKind(c *compiled, n *ts.Node) string {
+	switch n.KindId() {
+	case c.kindStruct:
+		return "struct"
+	case c.kindInterface:
+		return "interface"
+	}
+	return ""
 }
 
 func textAt[T uint | uint32](src []byte, start, end T) string {

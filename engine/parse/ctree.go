@@ -216,8 +216,8 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 				case HIVE_ROLE_CONTAINER_BODY:
 					if (c.node.id == n.id) break;
 					// After its first byte: a declaration's own keyword
-					// (struct in "struct S {...} s;", which this level
-					// finds) does not count.
+					// (C++'s struct in "struct S {...} s;", Go's type),
+					// which this level finds, does not count.
 					if (nmarks && hive_marked(marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) {
 						if (!hive_push_node(s, c.node, true)) return -1;
 					} else if (ts_node_has_error(c.node)) {

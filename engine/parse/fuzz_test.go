@@ -14,8 +14,8 @@ import (
 // language. It must never fail or crash, and what it reports must be
 // consistent: line classes add up, symbols lie within the file, and the
 // syntax-error count is what a walk of every node finds. For C, the lexer
-// finds the lines and decision points the reference query does; for C++,
-// the analysis is the whole-tree reference's (diffReference).
+// finds the lines and decision points the reference query does; for C++
+// and Go, the analysis is the whole-tree reference's (diffReference).
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc (s *S[T]) M() { if a && b {} }\n"))
 	f.Add(uint8(1), []byte("int main(void) { if (x) { return 1;\n"))
@@ -61,6 +61,8 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		case CPP:
 			checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
+		case Go:
+			checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
 		}
 		assert.GreaterOrEqual(t, an.Complexity, functions)
 	})
@@ -91,6 +93,30 @@ func FuzzCPP(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
 		checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
+	})
+}
+
+// FuzzGo does for Go what FuzzCPP does for C++, from tree-sitter-go's
+// corpus.
+func FuzzGo(f *testing.F) {
+	mod := moduleDir(f, "github.com/tree-sitter/tree-sitter-go")
+	files, err := filepath.Glob(filepath.Join(mod, "test", "corpus", "*.txt"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, file := range files {
+		for _, src := range corpusCases(f, file) {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("package p\n\nvar s = `\n// x\n` /* c */\nfunc f() { type t int; if a && b {} }\n"))
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	f.Cleanup(a.Close)
+	f.Cleanup(ra.Close)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		an, err := a.Analyze(Go, src)
+		require.NoError(t, err)
+		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
+		checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
 	})
 }
 
@@ -126,4 +152,6 @@ func keywordAsName(t *testing.T, lang *Language, src []byte) bool {
 var keywordQuery = map[string]string{
 	"cpp": `([(identifier) (type_identifier) (field_identifier) (namespace_identifier) (statement_identifier)] @id
 		(#match? @id "^(if|for|while|do|case|catch|else|return|goto|sizeof|alignof|typeof)$"))`,
+	"go": `([(identifier) (type_identifier) (field_identifier) (package_identifier) (label_name)] @id
+		(#match? @id "^(if|for|case|type)$"))`,
 }

@@ -46,7 +46,7 @@ type Language struct {
 // The supported languages. Their Name values are stable: they key stored
 // rows and results files.
 var (
-	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm"}
+	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm", lex: lexGo}
 	C          = &Language{Name: "c", Extensions: []string{".c", ".h"}, grammar: tsc.Language, query: "c.scm", lex: lexC}
 	CPP        = &Language{Name: "cpp", Extensions: []string{".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".tcc", ".inl"}, grammar: tscpp.Language, query: "cpp.scm", lex: lexCPP}
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}

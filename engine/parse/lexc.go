@@ -35,7 +35,7 @@ type cLex struct {
 	logic []uint32
 	// marks are ascending offsets of tokens that may start a definition
 	// the whole-tree query would find inside a function body (C++: a class
-	// with a body, typedef, using X =, #include): a body holding
+	// with a body, typedef, using X =, #include; Go: type): a body holding
 	// one is scanned deep (see @container.body in query.go).
 	marks []uint32
 	// cpp is set when the code (not comments or strings) holds a token that

@@ -39,7 +39,7 @@ import (
 //	@container.if_nested a container only when its text holds a '{' after
 //	                    its first byte: C struct bodies, which can define
 //	                    types only inside nested braces
-//	@container.body     a function body (C++), or a declaration that may
+//	@container.body     a function body (C++, Go), or a declaration that may
 //	                    hold one: scanned at every depth, like the
 //	                    whole-tree query, when the lexer marked an offset
 //	                    inside it after its first byte (a keyword that may
@@ -119,7 +119,7 @@ func compile(l *Language) (*compiled, error) {
 		for i, r := range c.roles {
 			switch r {
 			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
-				roleDefinition, roleName, roleDeclarator, roleImport:
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
