@@ -2,6 +2,7 @@ package parse
 
 import (
 	"path/filepath"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -140,14 +141,22 @@ func checkAgainstReference(t *testing.T, ra *Analyzer, ref *Language, src []byte
 func keywordAsName(t *testing.T, lang *Language, src []byte) bool {
 	t.Helper()
 	tree, c := parseTree(t, lang, src)
-	kw, qerr := ts.NewQuery(c.lang, keywordQuery[lang.Name])
-	require.Nil(t, qerr)
-	defer kw.Close()
+	kw, ok := keywordQueries.Load(lang.Name)
+	if !ok {
+		q, qerr := ts.NewQuery(c.lang, keywordQuery[lang.Name])
+		require.Nil(t, qerr)
+		kw, _ = keywordQueries.LoadOrStore(lang.Name, q)
+	}
 	kc := ts.NewQueryCursor()
 	defer kc.Close()
-	m := kc.Matches(kw, tree.RootNode(), src)
+	m := kc.Matches(kw.(*ts.Query), tree.RootNode(), src)
 	return m.Next() != nil
 }
+
+// keywordQueries holds keywordQuery compiled, by language name, for the
+// life of the process: compiling it for every input took most of a fuzz
+// execution's time.
+var keywordQueries sync.Map
 
 var keywordQuery = map[string]string{
 	"cpp": `([(identifier) (type_identifier) (field_identifier) (namespace_identifier) (statement_identifier)] @id
