@@ -24,7 +24,7 @@ package parse
 // caller has reset).
 func lexGo(src []byte, out *cLex) {
 	n := len(src)
-	prev := byte(' ') // the last byte of the previous token
+	prev := byte(' ') // the last byte of the previous token (see operandEnd)
 	for i := 0; i < n; {
 		c := src[i]
 		switch cClass[c] {
@@ -36,15 +36,21 @@ func lexGo(src []byte, out *cLex) {
 			start := i
 			for i++; i < n && isIdentByte(src[i]); i++ {
 			}
+			before := prev
+			prev = 'a'
 			switch string(src[start:i]) {
 			case "if", "for", "case":
 				out.branches = append(out.branches, uint32(start))
+				prev = 'k'
 			case "type":
-				if prev != '(' {
+				if before != '(' {
 					out.marks = append(out.marks, uint32(start))
 				}
+				prev = 'k'
+			case "break", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "func", "go", "goto",
+				"import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "var":
+				prev = 'k'
 			}
-			prev = 'a'
 			continue
 		case clDigit:
 			out.hasCode = true
@@ -89,7 +95,15 @@ func lexGo(src []byte, out *cLex) {
 			i = out.skipBackquoted(src, i)
 		case c == '.' && i+1 < n && cClass[src[i+1]] == clDigit:
 			i = skipNumber(src, i)
-		case (c == '&' || c == '|') && i+1 < n && src[i+1] == c:
+			c = '0'
+		case c == '&' && i+1 < n && src[i+1] == '&':
+			// Where no operand ends before it, tree-sitter-go reads "&&x"
+			// as two address-of operators (Go itself rejects it).
+			if operandEnd(prev) {
+				out.branches = append(out.branches, uint32(i))
+			}
+			i += 2
+		case c == '|' && i+1 < n && src[i+1] == '|':
 			out.branches = append(out.branches, uint32(i))
 			i += 2
 		default:
@@ -100,6 +114,17 @@ func lexGo(src []byte, out *cLex) {
 	if n > 0 && src[n-1] != '\n' {
 		out.endLine()
 	}
+}
+
+// operandEnd reports whether a token whose last byte is prev (as lexGo
+// records it: 'a' for an identifier, 'k' for a keyword, '0' for a number,
+// the quote for a string or rune) can end an operand.
+func operandEnd(prev byte) bool {
+	switch prev {
+	case 'a', '0', '"', '\'', '`', ')', ']', '}':
+		return true
+	}
+	return false
 }
 
 // skipRune returns the index after the rune literal whose quote is at
