@@ -45,6 +45,37 @@ type cLex struct {
 	cpp bool
 
 	hasCode, hasComment bool // the current line's state
+
+	// noClose, when not 0, is 1 + an offset after which src holds no "*/"
+	// (see blockComment).
+	noClose int
+}
+
+// blockComment returns the index after the block comment that opens at
+// src[i] ("/*"), tallying the lines it spans, or -1 if no "*/" closes it:
+// then the grammars (C, C++, Go) see no comment but a '/' operator, and so
+// must the lexer. Once no "*/" follows an offset, none follows a later one,
+// which keeps a file of unclosed "/*" linear.
+func (l *cLex) blockComment(src []byte, i int) int {
+	if l.noClose > 0 && i+1 >= l.noClose {
+		return -1
+	}
+	k := bytes.Index(src[i+2:], []byte("*/"))
+	if k < 0 {
+		l.noClose = i + 1
+		return -1
+	}
+	end := i + 2 + k
+	l.hasComment = true
+	for j := i + 2; j < end; j++ {
+		if b := src[j]; b == '\n' {
+			l.endLine()
+		} else if !l.hasComment && !isBlank(b) {
+			l.hasComment = true
+		}
+	}
+	l.hasComment = true
+	return end + 2
 }
 
 // endLine tallies the current line and starts the next.
@@ -206,21 +237,10 @@ func lexCFamily(src []byte, out *cLex, cpp bool) {
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '*':
 			// A comment is white space: lineStart and operand stay.
-			out.hasComment = true
-			for i += 2; i < n; i++ {
-				b := src[i]
-				if b == '*' && i+1 < n && src[i+1] == '/' {
-					out.hasComment = true
-					i += 2
-					break
-				}
-				if b == '\n' {
-					out.endLine()
-				} else if !out.hasComment && !isBlank(b) {
-					out.hasComment = true
-				}
+			if end := out.blockComment(src, i); end >= 0 {
+				i = end
+				continue
 			}
-			continue
 		}
 
 		out.hasCode = true

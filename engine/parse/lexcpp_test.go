@@ -139,6 +139,7 @@ func TestLexCPPMatchesReference(t *testing.T) {
 		{"char literals with prefixes", "char16_t c = u'\\''; auto d = L'\"'; // x\n", 0},
 		{"#if conditions count nothing", "#if defined(A) && (B || C)\nint x = 1 && 2;\n#endif\n", 1},
 		{"lambdas count for their function", "void f() { auto g = [&](int a) { return a > 0 ? a : -a; }; if (g(1) || g(2)) {} }\n", 3},
+		{"an unclosed block comment is a division", "int y = 1 /* c */;\nint x = 2 /*p && 1;\n", 1},
 		{"user-defined literals", "auto s = \"a\"s + 'b'_c; auto t = 1.5_km && x;\n", 1},
 	}
 	a, ra := NewAnalyzer(), NewAnalyzer()

@@ -69,21 +69,10 @@ func lexGo(src []byte, out *cLex) {
 			}
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '*':
-			out.hasComment = true
-			for i += 2; i < n; i++ {
-				b := src[i]
-				if b == '*' && i+1 < n && src[i+1] == '/' {
-					out.hasComment = true
-					i += 2
-					break
-				}
-				if b == '\n' {
-					out.endLine()
-				} else if !out.hasComment && !isBlank(b) {
-					out.hasComment = true
-				}
+			if end := out.blockComment(src, i); end >= 0 {
+				i = end
+				continue
 			}
-			continue
 		}
 		out.hasCode = true
 		switch {

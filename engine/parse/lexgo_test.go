@@ -93,6 +93,7 @@ func TestLexGoMatchesReference(t *testing.T) {
 		{"numbers", "package p\n\nvar x = 1_000 + 0x1p-2 + .5e+3 + 1i // c\n", 0},
 		{"no final newline", "package p\n\nvar x = 1 /* end */", 0},
 		{"&& with no operand before it is two address-of operators to tree-sitter-go", "package p\n\nvar x = &&y\nvar z = .5 && w\n\nfunc f() **int { return &&v }\n", 1},
+		{"an unclosed block comment is a division", "package p\n\nvar y = 1 /* c */\nvar x = 2 /*p && q\n", 1},
 		{"CRLF", "package p\r\n\r\n// c\r\nfunc f(a bool) {\r\n\tif a {\r\n\t}\r\n}\r\n", 1},
 	}
 	a, ra := NewAnalyzer(), NewAnalyzer()
