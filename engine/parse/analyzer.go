@@ -58,6 +58,9 @@ type Analyzer struct {
 	imports  []located
 	lex      cLex
 	scan     cScan
+	// spans are the byte extents of the last file's symbols, in the order
+	// of Analysis.Symbols: the differential tests match symbols by them.
+	spans []span
 }
 
 // located is a string found at a byte offset.
@@ -192,22 +195,30 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 
 	an := Analysis{Language: lang.Name}
 	a.comments, a.branches, a.defs, a.imports = a.comments[:0], a.branches[:0], a.defs[:0], a.imports[:0]
+	// The lexer runs first: its marks tell the shallow scan which function
+	// bodies may hold definitions.
+	a.lex = cLex{branches: a.branches, marks: a.lex.marks[:0], logic: a.lex.logic[:0]}
+	if lang.lex != nil {
+		lang.lex(src, &a.lex)
+		a.branches = a.lex.branches
+		an.Lines, an.Code, an.Comments, an.Blanks = a.lex.lines, a.lex.code, a.lex.comments, a.lex.blanks
+	}
 	if c.shallow {
-		if err := a.scanShallow(c, root, src); err != nil {
+		if err := a.scanShallow(c, root, src, a.lex.marks); err != nil {
 			return Analysis{}, err
 		}
 	} else {
 		a.cursor.SetMaxStartDepth(nil)
 		a.collect(c, a.cursor.Matches(c.query, root, src), src)
 	}
-	if lang.lex != nil {
-		a.lex = cLex{branches: a.branches}
-		lang.lex(src, &a.lex)
-		a.branches = a.lex.branches
-		an.Lines, an.Code, an.Comments, an.Blanks = a.lex.lines, a.lex.code, a.lex.comments, a.lex.blanks
-	} else {
+	if lang.lex == nil {
 		an.Lines, an.Code, an.Comments, an.Blanks = classifyLines(src, a.comments)
 	}
+	// Operators only the tree can tell apart (C++'s && is also an rvalue
+	// reference): the lexer's candidates, kept where the tree has a binary
+	// expression.
+	a.lex.logic = binaryOps(root, a.lex.logic, c.kindBinary)
+	a.branches = append(a.branches, a.lex.logic...)
 	if len(a.imports) > 0 {
 		// In source order: a shallow scan visits containers out of order.
 		slices.SortStableFunc(a.imports, func(x, y located) int { return cmp.Compare(x.at, y.at) })
@@ -256,12 +267,7 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 			case roleName:
 				d.name = text(n, src)
 			case roleTypeBody:
-				switch n.KindId() {
-				case c.kindStruct:
-					d.bodyKind = "struct"
-				case c.kindInterface:
-					d.bodyKind = "interface"
-				}
+				d.bodyKind = bodyKind(c, n)
 			case roleDeclarator:
 				d.name, d.parent = resolveDeclarator(c, *n, src)
 			case roleReceiver:
@@ -291,8 +297,8 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 // what makes it cheap next to a whole-tree query. Definitions inside
 // function bodies (a local struct) are not reported. The loop runs in C
 // (ctree.go); Go reads the flat list of captures it returns.
-func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte) error {
-	caps, err := a.scan.shallow(a.cursor, c.query, root, c.cRoles, src)
+func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte, marks []uint32) error {
+	caps, err := a.scan.shallow(a.cursor, c.query, root, c.cRoles, src, marks)
 	if err != nil {
 		return err
 	}
@@ -326,11 +332,30 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 			d.name = textAt(src, cp.startByte, cp.endByte)
 		case roleDeclarator:
 			d.name, d.parent = resolveDeclarator(c, cp.node, src)
+		case roleTypeBody:
+			d.bodyKind = bodyKind(c, &cp.node)
+		case roleReceiver:
+			d.parent = receiverType(textAt(src, cp.startByte, cp.endByte))
 		}
+	}
+	if d.kind == "auto" {
+		d.kind = cmp.Or(d.bodyKind, "type")
 	}
 	if isDef && d.name != "" {
 		a.defs = append(a.defs, d)
 	}
+}
+
+// bodyKind is what a Go type's @typebody node makes it: "struct",
+// "interface" or "" (any other type).
+func bodyKind(c *compiled, n *ts.Node) string {
+	switch n.KindId() {
+	case c.kindStruct:
+		return "struct"
+	case c.kindInterface:
+		return "interface"
+	}
+	return ""
 }
 
 func textAt[T uint | uint32](src []byte, start, end T) string {
@@ -456,12 +481,17 @@ var containers = map[string]bool{"class": true, "struct": true, "interface": tru
 // the file's complexity.
 func (a *Analyzer) symbols() ([]Symbol, int) {
 	defs := a.defs
-	// Outer before inner: by start, then longest first.
+	// Outer before inner: by start, then longest first; then by name and
+	// kind, so that the same definition found twice (two patterns, or a
+	// deep scan and the shallow one around it) lies side by side.
 	slices.SortFunc(defs, func(x, y def) int {
 		if x.start != y.start {
 			return int(x.start) - int(y.start)
 		}
-		return int(y.end) - int(x.end)
+		if x.end != y.end {
+			return int(y.end) - int(x.end)
+		}
+		return cmp.Or(strings.Compare(x.name, y.name), strings.Compare(x.kind, y.kind))
 	})
 	// Two patterns, or a shallow scan of a container and of its parent, may
 	// find the same definition: keep one, before complexity is attributed.
@@ -520,6 +550,7 @@ func (a *Analyzer) symbols() ([]Symbol, int) {
 	}
 
 	out := make([]Symbol, 0, len(defs))
+	a.spans = a.spans[:0]
 	total := topLevel
 	for i := range defs {
 		d := &defs[i]
@@ -531,6 +562,7 @@ func (a *Analyzer) symbols() ([]Symbol, int) {
 		}
 		total += d.complexity
 		out = append(out, Symbol{Name: d.name, Kind: d.kind, Parent: d.parent, StartLine: d.startLine, EndLine: d.endLine, Complexity: d.complexity})
+		a.spans = append(a.spans, span{d.start, d.end})
 	}
 	return out, total
 }

@@ -30,6 +30,17 @@ package parse
 // every container it finds, and hands Go one flat array of the captures
 // that matter, with their byte and row extents: one cgo call per file
 // instead of four per match and four per definition.
+//
+// # Operators the tree decides
+//
+// In C++ "a && b" is a decision point and "T&& t" (an rvalue reference),
+// "operator&&", "(... && xs)" (a fold) and "requires A && B" are not; only
+// the tree tells them apart. The lexer hands their offsets to
+// hive_binary_ops, which keeps those whose token is the operator of a
+// binary expression. It moves one tree cursor forward through the sorted
+// offsets, stepping over every subtree that ends before the next one, so
+// it visits the spine down to each operator and the siblings between,
+// never a whole function body.
 
 /*
 #include <stdint.h>
@@ -57,6 +68,9 @@ extern TSPoint ts_node_end_point(TSNode) __attribute__((weak));
 extern TSTreeCursor ts_tree_cursor_new(TSNode) __attribute__((weak));
 extern void ts_tree_cursor_delete(TSTreeCursor *) __attribute__((weak));
 extern TSNode ts_tree_cursor_current_node(const TSTreeCursor *) __attribute__((weak));
+extern int64_t ts_tree_cursor_goto_first_child_for_byte(TSTreeCursor *, uint32_t) __attribute__((weak));
+extern uint32_t ts_node_child_count(TSNode) __attribute__((weak));
+extern uint16_t ts_node_symbol(TSNode) __attribute__((weak));
 extern bool ts_tree_cursor_goto_first_child(TSTreeCursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_next_sibling(TSTreeCursor *) __attribute__((weak));
 extern bool ts_tree_cursor_goto_parent(TSTreeCursor *) __attribute__((weak));
@@ -107,26 +121,30 @@ typedef struct hive_capture {
 	uint32_t start_byte, end_byte, start_row, end_row;
 } hive_capture;
 
-// A scan's buffers, kept by an Analyzer across files.
+// A scan's buffers, kept by an Analyzer across files. A stack item is a
+// node to scan, one level deep or (deep set) at every depth.
+typedef struct hive_item { TSNode node; uint32_t deep; } hive_item;
 typedef struct hive_scan {
 	hive_capture *caps;
 	uint32_t ncaps, capcap;
-	TSNode *stack;
+	hive_item *stack;
 	uint32_t nstack, stackcap;
 } hive_scan;
 
 // What hive_shallow does with a capture (cRole maps query.go's roles).
-enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4 };
+enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6 };
 
-static bool hive_push_node(hive_scan *s, TSNode n) {
+static bool hive_push_node(hive_scan *s, TSNode n, bool deep) {
 	if (s->nstack == s->stackcap) {
 		uint32_t cap = s->stackcap ? 2 * s->stackcap : 64;
-		TSNode *p = realloc(s->stack, cap * sizeof *p);
+		hive_item *p = realloc(s->stack, cap * sizeof *p);
 		if (!p) return false;
 		s->stack = p;
 		s->stackcap = cap;
 	}
-	s->stack[s->nstack++] = n;
+	s->stack[s->nstack].node = n;
+	s->stack[s->nstack].deep = deep;
+	s->nstack++;
 	return true;
 }
 
@@ -149,39 +167,71 @@ static bool hive_push_capture(hive_scan *s, TSQueryCapture c, uint32_t match) {
 	return true;
 }
 
+// hive_marked reports whether one of the sorted marks lies in [a, b).
+static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint32_t b) {
+	uint32_t lo = 0, hi = nmarks;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (marks[mid] < a) lo = mid + 1; else hi = mid;
+	}
+	return lo < nmarks && marks[lo] < b;
+}
+
 // hive_shallow runs query one level deep (max start depth 1) on root and
 // on every container capture other than the node being scanned, at most
 // max_scans times. A container.if_nested capture is scanned only if its
 // text (src, len bytes) holds a '{' after its first byte: a struct body with
-// no nested braces cannot define a type. It returns 0, or -1 if memory ran
-// out.
+// no nested braces cannot define a type. A container.body capture is
+// scanned at every depth if one of the sorted marks lies inside it after
+// its first byte, else one level deep if it has a syntax error; a
+// container.deep capture always at every depth. A deep scan finds
+// everything below its node, so it pushes no containers. It returns 0, or -1 if memory
+// ran out.
 static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNode root,
-                        const uint8_t *roles, uint32_t max_scans, const char *src, uint32_t len) {
+                        const uint8_t *roles, uint32_t max_scans, const char *src, uint32_t len,
+                        const uint32_t *marks, uint32_t nmarks) {
 	s->ncaps = 0;
 	s->nstack = 0;
-	ts_query_cursor_set_max_start_depth(qc, 1);
-	if (!hive_push_node(s, root)) return -1;
+	if (!hive_push_node(s, root, false)) return -1;
 	uint32_t match = 0;
 	for (uint32_t scans = 0; s->nstack > 0 && scans < max_scans; scans++) {
-		TSNode n = s->stack[--s->nstack];
+		hive_item it = s->stack[--s->nstack];
+		TSNode n = it.node;
+		ts_query_cursor_set_max_start_depth(qc, it.deep ? UINT32_MAX : 1);
 		ts_query_cursor_exec(qc, q, n);
 		TSQueryMatch m;
 		while (ts_query_cursor_next_match(qc, &m)) {
 			match++;
 			for (uint16_t i = 0; i < m.capture_count; i++) {
 				TSQueryCapture c = m.captures[i];
-				switch (roles[c.index]) {
+				uint8_t role = roles[c.index];
+				if (it.deep && role != HIVE_ROLE_KEEP) continue;
+				switch (role) {
 				case HIVE_ROLE_CONTAINER_IF_NESTED: {
 					uint32_t a = ts_node_start_byte(c.node) + 1, b = ts_node_end_byte(c.node);
 					if (b > len || a >= b || !memchr(src + a, '{', b - a)) break;
-					if (c.node.id != n.id && !hive_push_node(s, c.node)) return -1;
+					if (c.node.id != n.id && !hive_push_node(s, c.node, false)) return -1;
 					break;
 				}
+				case HIVE_ROLE_CONTAINER_BODY:
+					if (c.node.id == n.id) break;
+					// After its first byte: a declaration's own keyword
+					// (C++'s struct in "struct S {...} s;", Go's type),
+					// which this level finds, does not count.
+					if (nmarks && hive_marked(marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) {
+						if (!hive_push_node(s, c.node, true)) return -1;
+					} else if (ts_node_has_error(c.node)) {
+						if (!hive_push_node(s, c.node, false)) return -1;
+					}
+					break;
+				case HIVE_ROLE_CONTAINER_DEEP:
+					if (c.node.id != n.id && !hive_push_node(s, c.node, true)) return -1;
+					break;
 				case HIVE_ROLE_CONTAINER_IF_ERROR:
 					if (!ts_node_has_error(c.node)) break;
 					// fall through
 				case HIVE_ROLE_CONTAINER:
-					if (c.node.id != n.id && !hive_push_node(s, c.node)) return -1;
+					if (c.node.id != n.id && !hive_push_node(s, c.node, false)) return -1;
 					break;
 				case HIVE_ROLE_KEEP:
 					if (!hive_push_capture(s, c, match)) return -1;
@@ -191,6 +241,42 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 		}
 	}
 	return 0;
+}
+
+// hive_binary_ops keeps, of the n ascending offsets in offs (each the
+// start of a two-byte operator token), those whose token is a child of a
+// node of symbol kind, compacting offs in place; it returns how many it
+// kept. An offset where the tree has no such token (inside an ERROR node's
+// text, say) is dropped.
+static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind) {
+	TSTreeCursor c = ts_tree_cursor_new(root);
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t off = offs[i];
+		// Forward to the first node after the cursor's that ends past off:
+		// the current one, a later sibling, or an ancestor's later sibling.
+		while (ts_node_end_byte(ts_tree_cursor_current_node(&c)) <= off) {
+			if (ts_tree_cursor_goto_next_sibling(&c)) continue;
+			if (!ts_tree_cursor_goto_parent(&c)) goto done; // past the root's end
+		}
+		// Down to the token at off, then a look at its parent (the cursor
+		// may have come to it from a sibling).
+		for (;;) {
+			TSNode cur = ts_tree_cursor_current_node(&c);
+			if (ts_node_start_byte(cur) > off) break; // no token starts at off
+			if (ts_node_child_count(cur) == 0) {
+				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + 2 && ts_tree_cursor_goto_parent(&c)) {
+					if (ts_node_symbol(ts_tree_cursor_current_node(&c)) == kind) offs[kept++] = off;
+					ts_tree_cursor_goto_first_child_for_byte(&c, off);
+				}
+				break;
+			}
+			if (ts_tree_cursor_goto_first_child_for_byte(&c, off) < 0) break;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&c);
+	return kept;
 }
 */
 import "C"
@@ -223,6 +309,10 @@ func cRole(r role) uint8 {
 		return C.HIVE_ROLE_CONTAINER_IF_ERROR
 	case roleContainerIfNested:
 		return C.HIVE_ROLE_CONTAINER_IF_NESTED
+	case roleContainerBody:
+		return C.HIVE_ROLE_CONTAINER_BODY
+	case roleContainerDeep:
+		return C.HIVE_ROLE_CONTAINER_DEEP
 	}
 	return C.HIVE_ROLE_KEEP
 }
@@ -247,8 +337,9 @@ type capture struct {
 }
 
 // shallow runs hive_shallow and returns its captures, valid until the next
-// call. cRoles maps a capture index to what C does with it.
-func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRoles []uint8, src []byte) ([]capture, error) {
+// call. cRoles maps a capture index to what C does with it; marks are the
+// lexer's ascending offsets that make a function body worth a deep scan.
+func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRoles []uint8, src []byte, marks []uint32) ([]capture, error) {
 	if c.s == nil {
 		c.s = (*C.hive_scan)(C.calloc(1, C.size_t(unsafe.Sizeof(C.hive_scan{}))))
 		if c.s == nil {
@@ -262,13 +353,28 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 	if len(src) > 0 {
 		text = (*C.char)(unsafe.Pointer(&src[0]))
 	}
-	if C.hive_shallow(c.s, qc, query, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src))) != 0 {
+	var m *C.uint32_t
+	if len(marks) > 0 {
+		m = (*C.uint32_t)(unsafe.Pointer(&marks[0]))
+	}
+	if C.hive_shallow(c.s, qc, query, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src)), m, C.uint32_t(len(marks))) != 0 {
 		return nil, errors.New("parse: out of memory for the shallow scan")
 	}
 	if c.s.ncaps == 0 {
 		return nil, nil
 	}
 	return unsafe.Slice((*capture)(unsafe.Pointer(c.s.caps)), c.s.ncaps), nil
+}
+
+// binaryOps returns the offsets in offs (ascending, each the start of a
+// two-byte operator) whose token is an operator of a node of kind kind,
+// reusing offs.
+func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
+	if len(offs) == 0 {
+		return offs
+	}
+	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind))
+	return offs[:n]
 }
 
 // capture must be laid out like hive_capture.

@@ -1,18 +1,22 @@
 package parse
 
 import (
+	"path/filepath"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
 // FuzzAnalyze feeds arbitrary bytes to the per-file analyzer in every
 // language. It must never fail or crash, and what it reports must be
 // consistent: line classes add up, symbols lie within the file, and the
 // syntax-error count is what a walk of every node finds. For C, the lexer
-// finds the lines and decision points the reference query does.
+// finds the lines and decision points the reference query does; for C++
+// and Go, the analysis is the whole-tree reference's (diffReference).
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc (s *S[T]) M() { if a && b {} }\n"))
 	f.Add(uint8(1), []byte("int main(void) { if (x) { return 1;\n"))
@@ -25,8 +29,9 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(8), []byte("import java.util.*;\nclass A { void f() { switch (x) { case 1, 2: } } }\n"))
 	f.Add(uint8(0), []byte("\xff\xfe\x00/*\n"))
 	f.Add(uint8(1), []byte("/* a */ int f(int a) { // b \\\n c\n return a && \"/*\" ? '\\'' : 1'0; }\n#if A && B\n#endif\n"))
-	a := NewAnalyzer()
+	a, ra := NewAnalyzer(), NewAnalyzer()
 	f.Cleanup(a.Close)
+	f.Cleanup(ra.Close)
 	f.Fuzz(func(t *testing.T, which uint8, src []byte) {
 		lang := Languages[int(which)%len(Languages)]
 		an, err := a.Analyze(lang, src)
@@ -45,7 +50,8 @@ func FuzzAnalyze(f *testing.F) {
 			_ = utf8.ValidString(s.Name) // names may carry invalid bytes from invalid input; they must not panic anything
 		}
 		assert.Equal(t, functions, an.Functions)
-		if lang == C {
+		switch lang {
+		case C:
 			// The lexer finds what the whole-tree query found, wherever
 			// the tree is valid C.
 			if ref, ok := referenceC(t, src); ok {
@@ -54,7 +60,107 @@ func FuzzAnalyze(f *testing.F) {
 				assert.Equal(t, [4]int{ref.lines, ref.code, ref.comments, ref.blanks}, [4]int{an.Lines, an.Code, an.Comments, an.Blanks}, "lines, code, comments, blanks against the reference query")
 				assert.Equal(t, len(ref.branches), len(got.branches), "decision points against the reference query")
 			}
+		case CPP:
+			checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
+		case Go:
+			checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
 		}
 		assert.GreaterOrEqual(t, an.Complexity, functions)
 	})
+}
+
+// FuzzCPP holds the C++ analysis, the shallow scan and the lexer, to the
+// whole-tree reference query on arbitrary input, starting from
+// tree-sitter-cpp's test corpus: on an error-free tree everything agrees
+// (but for what diffReference allows), on a broken one the shallow scan's
+// symbols are among the reference's.
+func FuzzCPP(f *testing.F) {
+	mod := moduleDir(f, "github.com/tree-sitter/tree-sitter-cpp")
+	files, err := filepath.Glob(filepath.Join(mod, "test", "corpus", "*.txt"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, file := range files {
+		for _, src := range corpusCases(f, file) {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("auto s = R\"x(/* )\" */\n)x\"; // c\nvoid f(A&& a) { if (a && b) {} }\n"))
+	f.Add([]byte("void f() {\n  struct L { int g() { return x ? 1 : 2; } };\n  FOR_EACH(x) { if (x) {} }\n}\n"))
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	f.Cleanup(a.Close)
+	f.Cleanup(ra.Close)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		an, err := a.Analyze(CPP, src)
+		require.NoError(t, err)
+		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
+		checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
+	})
+}
+
+// FuzzGo does for Go what FuzzCPP does for C++, from tree-sitter-go's
+// corpus.
+func FuzzGo(f *testing.F) {
+	mod := moduleDir(f, "github.com/tree-sitter/tree-sitter-go")
+	files, err := filepath.Glob(filepath.Join(mod, "test", "corpus", "*.txt"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, file := range files {
+		for _, src := range corpusCases(f, file) {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("package p\n\nvar s = `\n// x\n` /* c */\nfunc f() { type t int; if a && b {} }\n"))
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	f.Cleanup(a.Close)
+	f.Cleanup(ra.Close)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		an, err := a.Analyze(Go, src)
+		require.NoError(t, err)
+		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
+		checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
+	})
+}
+
+// checkAgainstReference asserts that got, src's analysis as lang, is what
+// the whole-tree reference ref reports (see diffReference), unless the
+// tree uses a keyword as a name: tree-sitter accepts some invalid code
+// without an error that way ("A case {}" is a function named case), and
+// then the lexer's keywords are not the tree's.
+func checkAgainstReference(t *testing.T, ra *Analyzer, ref *Language, src []byte, got analysed) {
+	t.Helper()
+	if keywordAsName(t, ref, src) {
+		return
+	}
+	want, hasError := referenceAnalysis(t, ra, ref, src)
+	d, _ := diffReference(got, want, hasError)
+	assert.Empty(t, d, "against the whole-tree reference")
+}
+
+// keywordAsName reports whether src's tree, as lang, has an identifier
+// spelt like a keyword the lexers act on.
+func keywordAsName(t *testing.T, lang *Language, src []byte) bool {
+	t.Helper()
+	tree, c := parseTree(t, lang, src)
+	kw, ok := keywordQueries.Load(lang.Name)
+	if !ok {
+		q, qerr := ts.NewQuery(c.lang, keywordQuery[lang.Name])
+		require.Nil(t, qerr)
+		kw, _ = keywordQueries.LoadOrStore(lang.Name, q)
+	}
+	kc := ts.NewQueryCursor()
+	defer kc.Close()
+	m := kc.Matches(kw.(*ts.Query), tree.RootNode(), src)
+	return m.Next() != nil
+}
+
+// keywordQueries holds keywordQuery compiled, by language name, for the
+// life of the process: compiling it for every input took most of a fuzz
+// execution's time.
+var keywordQueries sync.Map
+
+var keywordQuery = map[string]string{
+	"cpp": `([(identifier) (type_identifier) (field_identifier) (namespace_identifier) (statement_identifier)] @id
+		(#match? @id "^(if|for|while|do|case|catch|else|return|goto|sizeof|alignof|typeof)$"))`,
+	"go": `([(identifier) (type_identifier) (field_identifier) (package_identifier) (label_name)] @id
+		(#match? @id "^(if|for|case|type)$"))`,
 }

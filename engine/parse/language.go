@@ -46,9 +46,9 @@ type Language struct {
 // The supported languages. Their Name values are stable: they key stored
 // rows and results files.
 var (
-	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm"}
+	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm", lex: lexGo}
 	C          = &Language{Name: "c", Extensions: []string{".c", ".h"}, grammar: tsc.Language, query: "c.scm", lex: lexC}
-	CPP        = &Language{Name: "cpp", Extensions: []string{".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".tcc", ".inl"}, grammar: tscpp.Language, query: "cpp.scm"}
+	CPP        = &Language{Name: "cpp", Extensions: []string{".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".tcc", ".inl"}, grammar: tscpp.Language, query: "cpp.scm", lex: lexCPP}
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm"}
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "typescript.scm"}

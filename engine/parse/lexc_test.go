@@ -108,6 +108,7 @@ func TestLexCMatchesReferenceQuery(t *testing.T) {
 		{"include path with slashes", "#include <linux//x.h>\n#include \"a/*b*/\"\nint x;\n"},
 		{"branches", "int f(int a, int b) {\n\tif (a && b || !a) return a ? 1 : 2;\n\tfor (;;) { while (a--) {} }\n\tdo { a++; } while (a < 3);\n\tswitch (a) { case 1: case 2: break; default: break; }\n\treturn 0;\n}\n"},
 		{"postfix before &&", "int f(int n, int *p) { while (n-- && *p) p++; return n++ && 1; }\n"},
+		{"an unclosed block comment is a division", "int y = 1 /* c */;\nint x = 2 /*p && 1;\n"},
 		{"label addresses are not branches", "void f(void) { static void *t[] = { &&a, &&b }; a: b: return; }\n"},
 		{"macros and #if conditions count nothing", "#if defined(A) && (B || C)\n#define MAX(a, b) ((a) > (b) ? (a) : (b))\n#define LOOP \\\n\tfor (;;) if (x) break\n#endif\nint x = 1 && 2;\n"},
 		{"digit separators", "int x = 1'000'000; // c\nint y = 0x1'0 ? 1 : 0;\n"},

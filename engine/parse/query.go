@@ -39,6 +39,16 @@ import (
 //	@container.if_nested a container only when its text holds a '{' after
 //	                    its first byte: C struct bodies, which can define
 //	                    types only inside nested braces
+//	@container.body     a function body (C++, Go), or a declaration that may
+//	                    hold one: scanned at every depth, like the
+//	                    whole-tree query, when the lexer marked an offset
+//	                    inside it after its first byte (a keyword that may
+//	                    start a local definition, an #include); else one
+//	                    level deep when its subtree has a syntax error; else
+//	                    not at all
+//	@container.deep     a node always scanned at every depth: code outside any
+//	                    function that is rare but may hold definitions (C++
+//	                    statements at file scope)
 //	@_...               helpers for predicates, ignored
 //
 //go:embed queries/*.scm
@@ -60,6 +70,8 @@ const (
 	roleContainer
 	roleContainerIfError
 	roleContainerIfNested
+	roleContainerBody
+	roleContainerDeep
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -80,6 +92,9 @@ type compiled struct {
 	fieldDeclarator, fieldName, fieldScope   uint16
 	kindQualified, kindStruct, kindInterface uint16
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
+	// kindBinary is the node kind whose && and || operators are decision
+	// points, for a lexer that leaves them to the tree (cLex.logic).
+	kindBinary uint16
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -96,14 +111,15 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
-		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep
 		c.kinds = append(c.kinds, kind)
 		c.cRoles = append(c.cRoles, cRole(r))
 	}
 	if c.shallow {
 		for i, r := range c.roles {
 			switch r {
-			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleDefinition, roleName, roleDeclarator, roleImport:
+			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
@@ -124,6 +140,7 @@ func compile(l *Language) (*compiled, error) {
 	c.kindParenDecl = lang.IdForNodeKind("parenthesized_declarator", true)
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
+	c.kindBinary = lang.IdForNodeKind("binary_expression", true)
 	return c, nil
 }
 
@@ -153,6 +170,10 @@ func captureRole(name string) (role, string) {
 		return roleContainerIfError, ""
 	case name == "container.if_nested":
 		return roleContainerIfNested, ""
+	case name == "container.body":
+		return roleContainerBody, ""
+	case name == "container.deep":
+		return roleContainerDeep, ""
 	}
 	return roleIgnore, ""
 }
