@@ -9,21 +9,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Open connects only the writer: a server's first 200 does not wait for a
-// reader connection. The first read opens one and prepares the readers'
-// statements; analysis statements wait for the first analysis call.
-func TestOpenConnectsOnlyTheWriter(t *testing.T) {
+// Open readies the readers in the background and leaves the analysis
+// statements to their first use; reads work whether or not the warm-up has
+// finished.
+func TestOpenReadiesReadersInTheBackground(t *testing.T) {
 	s := openTemp(t)
-	assert.Equal(t, 0, s.r.Stats().OpenConnections, "no reader connection at Open")
-	assert.False(t, s.stmts.reads.done.Load())
 	assert.False(t, s.stmts.files.done.Load())
+	s.warm.Wait()
+	assert.True(t, s.stmts.reads.done.Load(), "the readers were readied without a read")
+	assert.Equal(t, 1, s.r.Stats().OpenConnections)
 
 	ctx := context.Background()
 	_, ok, err := s.CacheGet(ctx, "absent")
 	require.NoError(t, err)
 	assert.False(t, ok)
-	assert.True(t, s.stmts.reads.done.Load())
-	assert.Equal(t, 1, s.r.Stats().OpenConnections)
 	assert.False(t, s.stmts.files.done.Load(), "a cache read prepares no analysis statement")
 
 	require.NoError(t, s.UpsertFiles(ctx, []FileRecord{{Path: "/src/a.go", Hash: "h", Language: "go",
@@ -34,8 +33,9 @@ func TestOpenConnectsOnlyTheWriter(t *testing.T) {
 	require.Len(t, hits, 1)
 }
 
-// The first use of a lazy group from many goroutines at once prepares it
-// once, and every caller sees the prepared statements (run with -race).
+// The first use of a lazy group from many goroutines at once, racing the
+// background warm-up, prepares it once, and every caller sees the prepared
+// statements (run with -race).
 func TestLazyStatementsUnderConcurrentFirstUse(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()

@@ -57,10 +57,11 @@ func symbolInsertSQL(rows int) string {
 }
 
 // prepare prepares the statements every Store uses, on the writer, at Open.
-// The readers' statements and the analysis statements are prepared on
-// their first use (reads, files): `hive serve` never analyses, and its
-// first 200 need not wait for a reader connection (its own SQLite
-// connection, schema read and all) that the first request can open.
+// The readers' statements are readied in the background from Open (reads):
+// `hive serve`'s first 200 need not wait for a reader connection (its own
+// SQLite connection, schema read and all), and its first read should not
+// pay for one either. The analysis statements wait for their first use
+// (files): `hive serve` never analyses.
 func (s *Store) prepare() error {
 	st := &s.stmts
 	w := func(dst **sql.Stmt, q string) error { return st.prep(s.w, dst, q) }

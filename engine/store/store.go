@@ -28,6 +28,10 @@ type Store struct {
 	ckpt  *checkpointer
 	owner string // what marks this process's running rows (owner.go)
 
+	// warm is the background preparation of the readers' statements
+	// that Open starts; Close waits for it.
+	warm sync.WaitGroup
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -167,6 +171,15 @@ func Open(path string, opts ...Option) (*Store, error) {
 	}
 	s.ckpt = newCheckpointer(s.wal, fileURI(abs, query), openReaders)
 	openFiles.add(abs)
+	// The readers' connection and statements are readied in the
+	// background: Open (and hive serve's first 200) does not wait for
+	// them, and the first read usually finds them ready. A failure here is
+	// not final: the first read tries again and reports it.
+	s.warm.Add(1)
+	go func() {
+		defer s.warm.Done()
+		_ = s.reads()
+	}()
 	return s, nil
 }
 
@@ -180,6 +193,7 @@ func (s *Store) Path() string { return s.path }
 // call returns the first's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.warm.Wait()
 		openFiles.Lock()
 		defer openFiles.Unlock()
 		s.closeErr = s.close()
