@@ -78,30 +78,10 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	if path == "" {
 		path = store.DefaultPath(env.Getenv)
 	}
-	// The store opens (a few connections, the schema read, statements
-	// prepared) while the profiles are parsed and the metrics registered:
-	// on two cores the two halves of startup overlap instead of adding up.
-	// A bad profiles file is then refused after the database file exists,
-	// which loses nothing.
-	opened := make(chan openedStore, 1)
-	go func() {
-		st, err := store.Open(path)
-		opened <- openedStore{st, err}
-	}()
-	cfg, err := loadProfiles(env, *configPath, *profile)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	o := <-opened
-	if err != nil { // the user's input first: it is what they can fix
-		if o.st != nil {
-			_ = o.st.Close()
-		}
+	st, cfg, reg, err := openStoreAndProfiles(env, path, *configPath, *profile)
+	if err != nil {
 		return err
 	}
-	if o.err != nil {
-		return o.err
-	}
-	st := o.st
 	defer st.Close()
 
 	log := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -130,6 +110,33 @@ func runServe(ctx context.Context, env *cli.Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stderr, "hive: stopped")
 	return nil
+}
+
+// openStoreAndProfiles opens the store while the profiles are parsed and
+// the metrics registered: on two cores the two halves of startup overlap
+// instead of adding up. A bad profiles file is then refused after the
+// database file exists, which loses nothing; it is reported before a store
+// error, as it is what the user can fix.
+func openStoreAndProfiles(env *cli.Env, path, configPath, profile string) (*store.Store, *consensus.Config, *prometheus.Registry, error) {
+	opened := make(chan openedStore, 1)
+	go func() {
+		st, err := store.Open(path)
+		opened <- openedStore{st, err}
+	}()
+	cfg, err := loadProfiles(env, configPath, profile)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	o := <-opened
+	if err != nil {
+		if o.st != nil {
+			_ = o.st.Close()
+		}
+		return nil, nil, nil, err
+	}
+	if o.err != nil {
+		return nil, nil, nil, o.err
+	}
+	return o.st, cfg, reg, nil
 }
 
 // openedStore is what the goroutine that opens the store hands back.
