@@ -256,20 +256,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	created := time.Now().Unix()
 
 	if !req.Stream {
-		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + answerMargin))
-		res, err := s.cfg.Engine.Run(ctx, creq, nil)
-		s.logRun(res, err)
-		if err != nil {
-			writeError(w, runError(ctx, err))
-			return
-		}
-		stop := finishReason(res)
-		writeJSON(w, http.StatusOK, chatResponse{
-			ID: id, Object: "chat.completion", Created: created, Model: model,
-			Choices: []chatChoice{{Message: &chatOutMsg{Role: "assistant", Content: res.Final}, FinishReason: &stop}},
-			Usage:   usageOf(res),
-			Hive:    hiveExt(res),
-		})
+		s.answerChat(ctx, w, creq, chatResponse{ID: id, Object: "chat.completion", Created: created, Model: model})
 		return
 	}
 
@@ -330,6 +317,22 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if res == nil && !sse.isStarted() {
 		writeError(w, runError(ctx, err))
 	}
+}
+
+// answerChat runs a non-streaming chat request and writes its answer into
+// head (which carries the id, object, creation time and model).
+func (s *Server) answerChat(ctx context.Context, w http.ResponseWriter, creq consensus.Request, head chatResponse) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.RunTimeout + answerMargin))
+	res, err := s.cfg.Engine.Run(ctx, creq, nil)
+	s.logRun(res, err)
+	if err != nil {
+		writeError(w, runError(ctx, err))
+		return
+	}
+	stop := finishReason(res)
+	head.Choices = []chatChoice{{Message: &chatOutMsg{Role: "assistant", Content: res.Final}, FinishReason: &stop}}
+	head.Usage, head.Hive = usageOf(res), hiveExt(res)
+	writeJSON(w, http.StatusOK, head)
 }
 
 // chatProfile resolves a chat request's model: "hive/<profile>", or "hive"
