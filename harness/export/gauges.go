@@ -92,109 +92,136 @@ func Gauges(f *results.File) (*prometheus.Registry, error) {
 // every series, for Push, where suite is a grouping label that the
 // Pushgateway adds to each series itself (and refuses in the body).
 func gauges(f *results.File, withSuite bool) (*prometheus.Registry, error) {
-	reg := prometheus.NewRegistry()
-	vecs := map[string]*prometheus.GaugeVec{}
-	vec := func(name, help string, labels ...string) (*prometheus.GaugeVec, error) {
-		if v, ok := vecs[name]; ok {
-			return v, nil
-		}
-		if !withSuite {
-			labels = labels[1:] // suite is always the first label
-		}
-		v := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, labels)
-		if err := reg.Register(v); err != nil {
-			return nil, fmt.Errorf("register %s_%s: %w", Namespace, name, err)
-		}
-		vecs[name] = v
-		return v, nil
-	}
-
-	// lv prepends the suite to a series' label values when it is a label.
-	lv := func(vals ...string) []string {
-		if withSuite {
-			return append([]string{f.Suite}, vals...)
-		}
-		return vals
-	}
+	g := &gaugeSet{f: f, withSuite: withSuite, reg: prometheus.NewRegistry(), vecs: map[string]*prometheus.GaugeVec{}}
 	sums := &summaries{descs: map[string]*prometheus.Desc{}}
 	for _, b := range f.Benchmarks {
-		suffix, factor, err := baseUnit(b.Unit)
-		if err != nil {
-			return nil, fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
-		}
-		in := strings.ReplaceAll(suffix, "_", " ")
-		desc, ok := sums.descs[suffix]
-		if !ok {
-			labels := []string{"suite", "family", "benchmark"}
-			if !withSuite {
-				labels = labels[1:]
-			}
-			desc = prometheus.NewDesc(Namespace+"_benchmark_"+suffix,
-				fmt.Sprintf("Quantiles of a hivebench benchmark's samples in %s (quantile 0: min, 1: max); _count is the number of samples. See harness/export.", in),
-				labels, nil)
-			sums.descs[suffix] = desc
-		}
-		qs := make(map[float64]float64, len(Quantiles))
-		for i, x := range quantileValues(b.Summary) {
-			qs[Quantiles[i]] = x * factor
-		}
-		sum := 0.0
-		for _, x := range b.Samples {
-			sum += x * factor
-		}
-		m, err := prometheus.NewConstSummary(desc, uint64(len(b.Samples)), sum, qs, lv(string(b.Metric), b.Name)...)
-		if err != nil {
-			return nil, fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
-		}
-		sums.metrics = append(sums.metrics, m)
-		for i, x := range statValues(b.Summary) {
-			v, err := vec("benchmark_"+Stats[i]+"_"+suffix, fmt.Sprintf("%s, in %s.", statHelp[Stats[i]], in),
-				"suite", "family", "benchmark")
-			if err != nil {
-				return nil, err
-			}
-			v.WithLabelValues(lv(string(b.Metric), b.Name)...).Set(x * factor)
-		}
-		for _, x := range b.Extra {
-			suffix, factor, err := baseUnit(x.Unit)
-			if err != nil {
-				return nil, fmt.Errorf("%s: benchmark %s: figure %s: %w", f.Label(), b.Name, x.Name, err)
-			}
-			fv, err := vec("figure_"+suffix,
-				fmt.Sprintf("A figure derived from a hivebench benchmark in %s (label figure).", strings.ReplaceAll(suffix, "_", " ")),
-				"suite", "family", "benchmark", "figure")
-			if err != nil {
-				return nil, err
-			}
-			fv.WithLabelValues(lv(string(b.Metric), b.Name, x.Name)...).Set(x.Value * factor)
+		if err := g.benchmark(b, sums); err != nil {
+			return nil, err
 		}
 	}
-
 	// Registered once filled, so the registry checks every summary's
 	// name and labels against the gauges'.
-	if err := reg.Register(sums); err != nil {
+	if err := g.reg.Register(sums); err != nil {
 		return nil, fmt.Errorf("register %s benchmark summaries: %w", Namespace, err)
 	}
-	complete, err := vec("run_complete", "1 when every benchmark of the suite ran, 0 when the run stopped early.", "suite")
-	if err != nil {
+	if err := g.run(); err != nil {
 		return nil, err
+	}
+	return g.reg, nil
+}
+
+// gaugeSet is the registry gauges fills for one results file.
+type gaugeSet struct {
+	f         *results.File
+	withSuite bool
+	reg       *prometheus.Registry
+	vecs      map[string]*prometheus.GaugeVec
+}
+
+// vec is the gauge vector called name, registered on first use.
+func (g *gaugeSet) vec(name, help string, labels ...string) (*prometheus.GaugeVec, error) {
+	if v, ok := g.vecs[name]; ok {
+		return v, nil
+	}
+	if !g.withSuite {
+		labels = labels[1:] // suite is always the first label
+	}
+	v := prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: Namespace, Name: name, Help: help}, labels)
+	if err := g.reg.Register(v); err != nil {
+		return nil, fmt.Errorf("register %s_%s: %w", Namespace, name, err)
+	}
+	g.vecs[name] = v
+	return v, nil
+}
+
+// lv prepends the suite to a series' label values when it is a label.
+func (g *gaugeSet) lv(vals ...string) []string {
+	if g.withSuite {
+		return append([]string{g.f.Suite}, vals...)
+	}
+	return vals
+}
+
+// benchmark adds b's summary to sums and its statistics and figures as
+// gauges.
+func (g *gaugeSet) benchmark(b results.Benchmark, sums *summaries) error {
+	f := g.f
+	suffix, factor, err := baseUnit(b.Unit)
+	if err != nil {
+		return fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
+	}
+	in := strings.ReplaceAll(suffix, "_", " ")
+	desc, ok := sums.descs[suffix]
+	if !ok {
+		labels := []string{"suite", "family", "benchmark"}
+		if !g.withSuite {
+			labels = labels[1:]
+		}
+		desc = prometheus.NewDesc(Namespace+"_benchmark_"+suffix,
+			fmt.Sprintf("Quantiles of a hivebench benchmark's samples in %s (quantile 0: min, 1: max); _count is the number of samples. See harness/export.", in),
+			labels, nil)
+		sums.descs[suffix] = desc
+	}
+	qs := make(map[float64]float64, len(Quantiles))
+	for i, x := range quantileValues(b.Summary) {
+		qs[Quantiles[i]] = x * factor
+	}
+	sum := 0.0
+	for _, x := range b.Samples {
+		sum += x * factor
+	}
+	m, err := prometheus.NewConstSummary(desc, uint64(len(b.Samples)), sum, qs, g.lv(string(b.Metric), b.Name)...)
+	if err != nil {
+		return fmt.Errorf("%s: benchmark %s: %w", f.Label(), b.Name, err)
+	}
+	sums.metrics = append(sums.metrics, m)
+	for i, x := range statValues(b.Summary) {
+		v, err := g.vec("benchmark_"+Stats[i]+"_"+suffix, fmt.Sprintf("%s, in %s.", statHelp[Stats[i]], in),
+			"suite", "family", "benchmark")
+		if err != nil {
+			return err
+		}
+		v.WithLabelValues(g.lv(string(b.Metric), b.Name)...).Set(x * factor)
+	}
+	for _, x := range b.Extra {
+		suffix, factor, err := baseUnit(x.Unit)
+		if err != nil {
+			return fmt.Errorf("%s: benchmark %s: figure %s: %w", f.Label(), b.Name, x.Name, err)
+		}
+		fv, err := g.vec("figure_"+suffix,
+			fmt.Sprintf("A figure derived from a hivebench benchmark in %s (label figure).", strings.ReplaceAll(suffix, "_", " ")),
+			"suite", "family", "benchmark", "figure")
+		if err != nil {
+			return err
+		}
+		fv.WithLabelValues(g.lv(string(b.Metric), b.Name, x.Name)...).Set(x.Value * factor)
+	}
+	return nil
+}
+
+// run adds the run's own series: complete, timestamp and identity.
+func (g *gaugeSet) run() error {
+	f := g.f
+	complete, err := g.vec("run_complete", "1 when every benchmark of the suite ran, 0 when the run stopped early.", "suite")
+	if err != nil {
+		return err
 	}
 	c := 0.0
 	if f.Complete {
 		c = 1
 	}
-	complete.WithLabelValues(lv()...).Set(c)
-	ts, err := vec("run_timestamp_seconds", "Start date of the run (results env.date), Unix seconds.", "suite")
+	complete.WithLabelValues(g.lv()...).Set(c)
+	ts, err := g.vec("run_timestamp_seconds", "Start date of the run (results env.date), Unix seconds.", "suite")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ts.WithLabelValues(lv()...).Set(float64(f.Env.Date.Unix()))
-	info, err := vec("run_info", "Identity of the run; always 1. Join on suite for commit and workload.",
+	ts.WithLabelValues(g.lv()...).Set(float64(f.Env.Date.Unix()))
+	info, err := g.vec("run_info", "Identity of the run; always 1. Join on suite for commit and workload.",
 		"suite", "commit", "dirty", "workload", "workload_hash", "go_version", "cpu_model", "host_hash", "tool_version")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	info.WithLabelValues(lv(f.Env.Commit, strconv.FormatBool(f.Env.Dirty), f.Workload.Name, f.Workload.Hash,
+	info.WithLabelValues(g.lv(f.Env.Commit, strconv.FormatBool(f.Env.Dirty), f.Workload.Name, f.Workload.Hash,
 		f.Env.GoVersion, f.Env.CPUModel, f.Env.HostHash, f.Tool.Version)...).Set(1)
-	return reg, nil
+	return nil
 }
