@@ -108,78 +108,88 @@ type k6Set struct {
 	samples []float64
 }
 
-func readK6Points(r io.Reader, name string) (*results.File, []Problem, error) {
-	var problems []Problem
-	problem := func(line int, format string, args ...any) {
-		problems = append(problems, Problem{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
+// k6Points gathers the metrics and points of k6's --out json lines.
+type k6Points struct {
+	name     string
+	metrics  map[string]*k6Metric
+	order    []string
+	first    time.Time
+	problems []Problem
+}
+
+func (p *k6Points) problem(line int, format string, args ...any) {
+	p.problems = append(p.problems, Problem{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// take reads line n of the output.
+func (p *k6Points) take(n int, text []byte) {
+	var l k6Line
+	if err := json.Unmarshal(text, &l); err != nil {
+		p.problem(n, "not a JSON object of k6's --out json: %v", err)
+		return
 	}
-	metrics := map[string]*k6Metric{}
-	var order []string
-	var first time.Time
+	switch l.Type {
+	case "Metric":
+		var md k6MetricData
+		if err := json.Unmarshal(l.Data, &md); err != nil || l.Metric == "" {
+			p.problem(n, "metric line without a metric name or type")
+			return
+		}
+		if _, ok := p.metrics[l.Metric]; !ok {
+			p.metrics[l.Metric] = &k6Metric{name: l.Metric, kind: md.Type, contains: md.Contains, line: n, sets: map[string]*k6Set{}}
+			p.order = append(p.order, l.Metric)
+		}
+	case "Point":
+		m := p.metrics[l.Metric]
+		if m == nil {
+			p.problem(n, "point of metric %q before its Metric line; skipped", l.Metric)
+			return
+		}
+		var pd k6PointData
+		if err := json.Unmarshal(l.Data, &pd); err != nil || pd.Value == nil {
+			p.problem(n, "point of %s without a numeric value; skipped", l.Metric)
+			return
+		}
+		if math.IsNaN(*pd.Value) || math.IsInf(*pd.Value, 0) {
+			p.problem(n, "point of %s has value %v; skipped", l.Metric, *pd.Value)
+			return
+		}
+		if t, err := time.Parse(time.RFC3339Nano, pd.Time); err == nil && (p.first.IsZero() || t.Before(p.first)) {
+			p.first = t
+		}
+		m.add(*pd.Value, pd.Tags)
+	default:
+		p.problem(n, "line of type %q; k6 writes Metric and Point lines", l.Type)
+	}
+}
+
+func readK6Points(r io.Reader, name string) (*results.File, []Problem, error) {
+	pts := &k6Points{name: name, metrics: map[string]*k6Metric{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), maxK6Line)
 	n := 0
 	for sc.Scan() {
 		n++
-		text := bytes.TrimSpace(sc.Bytes())
-		if len(text) == 0 {
-			continue
-		}
-		var l k6Line
-		if err := json.Unmarshal(text, &l); err != nil {
-			problem(n, "not a JSON object of k6's --out json: %v", err)
-			continue
-		}
-		switch l.Type {
-		case "Metric":
-			var md k6MetricData
-			if err := json.Unmarshal(l.Data, &md); err != nil || l.Metric == "" {
-				problem(n, "metric line without a metric name or type")
-				continue
-			}
-			if _, ok := metrics[l.Metric]; !ok {
-				metrics[l.Metric] = &k6Metric{name: l.Metric, kind: md.Type, contains: md.Contains, line: n, sets: map[string]*k6Set{}}
-				order = append(order, l.Metric)
-			}
-		case "Point":
-			m := metrics[l.Metric]
-			if m == nil {
-				problem(n, "point of metric %q before its Metric line; skipped", l.Metric)
-				continue
-			}
-			var pd k6PointData
-			if err := json.Unmarshal(l.Data, &pd); err != nil || pd.Value == nil {
-				problem(n, "point of %s without a numeric value; skipped", l.Metric)
-				continue
-			}
-			if math.IsNaN(*pd.Value) || math.IsInf(*pd.Value, 0) {
-				problem(n, "point of %s has value %v; skipped", l.Metric, *pd.Value)
-				continue
-			}
-			if t, err := time.Parse(time.RFC3339Nano, pd.Time); err == nil && (first.IsZero() || t.Before(first)) {
-				first = t
-			}
-			m.add(*pd.Value, pd.Tags)
-		default:
-			problem(n, "line of type %q; k6 writes Metric and Point lines", l.Type)
+		if text := bytes.TrimSpace(sc.Bytes()); len(text) > 0 {
+			pts.take(n, text)
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, problems, fmt.Errorf("%s:%d: a line longer than %d bytes is no k6 output", name, n+1, maxK6Line)
+			return nil, pts.problems, fmt.Errorf("%s:%d: a line longer than %d bytes is no k6 output", name, n+1, maxK6Line)
 		}
-		return nil, problems, exitcode.InfraError("read %s: %v", name, err)
+		return nil, pts.problems, exitcode.InfraError("read %s: %v", name, err)
 	}
 
 	f := results.NewFile("k6", results.Fingerprint{})
 	f.Env = importEnv()
-	if !first.IsZero() {
-		f.Env.Date = first.UTC().Truncate(time.Second)
+	if !pts.first.IsZero() {
+		f.Env.Date = pts.first.UTC().Truncate(time.Second)
 	}
 	taken := ids{}
 	var skipped []string
-	for _, mn := range order {
-		m := metrics[mn]
+	for _, mn := range pts.order {
+		m := pts.metrics[mn]
 		if m.kind != "trend" {
 			skipped = append(skipped, mn+" ("+m.kind+")")
 			continue
@@ -191,29 +201,29 @@ func readK6Points(r io.Reader, name string) (*results.File, []Problem, error) {
 		for _, b := range m.benchmarks() {
 			id, err := taken.claim(results.K6, b.what, b.label)
 			if err != nil {
-				problem(m.line, "%v; skipped", err)
+				pts.problem(m.line, "%v; skipped", err)
 				continue
 			}
 			bench, err := results.NewBenchmark(id, unit, results.LowerIsBetter, b.samples)
 			if err != nil {
-				problem(m.line, "%s: %v; skipped", b.label, err)
+				pts.problem(m.line, "%s: %v; skipped", b.label, err)
 				continue
 			}
 			bench.Label = b.label
 			f.Add(bench)
 		}
 		if why := m.notSplit(); why != "" {
-			problem(m.line, "%s: %s: imported pooled over them only; name requests with the name tag (or drop per-request tags such as vu and iter) to keep them apart", mn, why)
+			pts.problem(m.line, "%s: %s: imported pooled over them only; name requests with the name tag (or drop per-request tags such as vu and iter) to keep them apart", mn, why)
 		}
 	}
 	if len(skipped) > 0 {
-		problems = append(problems, Problem{File: name, Msg: "not imported, because their points are not samples of one quantity (only trends are): " + strings.Join(skipped, ", ")})
+		pts.problems = append(pts.problems, Problem{File: name, Msg: "not imported, because their points are not samples of one quantity (only trends are): " + strings.Join(skipped, ", ")})
 	}
 	if len(f.Benchmarks) == 0 {
-		return nil, problems, fmt.Errorf("%s: no trend metric with points; expected k6 run --out json=FILE output (lines like {\"type\":\"Point\",\"metric\":\"http_req_duration\",...})", name)
+		return nil, pts.problems, fmt.Errorf("%s: no trend metric with points; expected k6 run --out json=FILE output (lines like {\"type\":\"Point\",\"metric\":\"http_req_duration\",...})", name)
 	}
 	f.MarkComplete()
-	return f, problems, nil
+	return f, pts.problems, nil
 }
 
 func (m *k6Metric) add(v float64, tags map[string]string) {
