@@ -220,30 +220,12 @@ func (r *runner) pick(u float64) Kind {
 // report; Run's error is reserved for input it cannot run at all (a
 // non-loopback target, an invalid scenario).
 func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report, error) {
-	if err := sc.Validate(); err != nil {
-		return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
-	}
-	urls, err := target.checkedURLs()
+	urls, seg, thresholds, err := checkRun(sc, target, opt)
 	if err != nil {
 		return nil, err
 	}
 	base := urls[0]
 	target.URL, target.Replicas = base, urls[1:]
-	seg := results.Part{Index: 0, Count: 1}
-	if opt.Segment != nil {
-		seg = *opt.Segment
-		if err := sc.CheckSegment(seg); err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
-		}
-	}
-	var thresholds []Threshold
-	for _, e := range sc.Thresholds {
-		t, err := ParseThreshold(e)
-		if err != nil {
-			return nil, err
-		}
-		thresholds = append(thresholds, t)
-	}
 	if opt.SampleEvery <= 0 {
 		opt.SampleEvery = DefaultSampleEvery
 	}
@@ -321,6 +303,35 @@ func Run(ctx context.Context, sc Scenario, target Target, opt Options) (*Report,
 		rep.Soak = AnalyzeSoak(rep.Memory.Samples, *opt.Soak)
 	}
 	return rep, nil
+}
+
+// checkRun checks what Run is given before anything starts: the scenario,
+// the target's URLs (the first is the target, the rest replicas), the
+// segment and the thresholds.
+func checkRun(sc Scenario, target Target, opt Options) ([]string, results.Part, []Threshold, error) {
+	seg := results.Part{Index: 0, Count: 1}
+	if err := sc.Validate(); err != nil {
+		return nil, seg, nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+	}
+	urls, err := target.checkedURLs()
+	if err != nil {
+		return nil, seg, nil, err
+	}
+	if opt.Segment != nil {
+		seg = *opt.Segment
+		if err := sc.CheckSegment(seg); err != nil {
+			return nil, seg, nil, fmt.Errorf("scenario %s: %w", sc.Name, err)
+		}
+	}
+	var thresholds []Threshold
+	for _, e := range sc.Thresholds {
+		t, err := ParseThreshold(e)
+		if err != nil {
+			return nil, seg, nil, err
+		}
+		thresholds = append(thresholds, t)
+	}
+	return urls, seg, thresholds, nil
 }
 
 // drain lets the requests in flight finish once issuing has stopped:
