@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -56,4 +57,20 @@ func (o GateOutputs) Write(c Comparison) error {
 		}
 	}
 	return nil
+}
+
+// Judge decides the gate on c (harness/gate Decide) with the metrics
+// missing, records in c those the decision lists, writes c (Write), then
+// its summary on w in format f. Call c.CheckTier first. The verdict's Err
+// is the gate's failure; the error returned is one of writing.
+func (o GateOutputs) Judge(w io.Writer, f Format, c *Comparison, missing []gate.Missing, allowMissing bool) (gate.Verdict, error) {
+	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: allowMissing})
+	c.Missing, c.MissingAllowed = v.Missing, allowMissing
+	if err := o.Write(*c); err != nil {
+		return v, err
+	}
+	if err := WriteComparison(w, f, *c); err != nil {
+		return v, exitcode.InfraError("hivebench gate: writing the summary: %v", err)
+	}
+	return v, nil
 }

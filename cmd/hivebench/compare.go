@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hiveperf/hive/baselines"
 	"github.com/hiveperf/hive/harness/results"
@@ -101,7 +100,7 @@ func compareFiles(base, head *results.File, th suite.Thresholds, metrics string)
 	if err := baselines.CheckComplete(base); err != nil {
 		return reports.Comparison{}, err
 	}
-	keep, err := metricFilter(metrics, base, head)
+	keep, err := suite.MetricFilter(metrics, base, head)
 	if err != nil {
 		return reports.Comparison{}, err
 	}
@@ -120,52 +119,4 @@ func filterNote(metrics string) string {
 		return ""
 	}
 	return " among --metrics " + metrics
-}
-
-// metricFilter turns --metrics into a predicate on benchmark names: a
-// family keeps its metrics, a metric id keeps itself. A name that is in
-// neither file is a usage error, and so is one that only one file has:
-// asked for, it would compare nothing.
-func metricFilter(spec string, files ...*results.File) (func(string) bool, error) {
-	items := splitList(spec)
-	if len(items) == 0 {
-		return nil, nil
-	}
-	want := map[string]bool{}
-	for _, it := range items {
-		var in, notIn []string
-		for _, f := range files {
-			found := false
-			for _, b := range f.Benchmarks {
-				if b.Name == it || string(b.Metric) == it {
-					found = true
-				}
-			}
-			if found {
-				in = append(in, f.Label())
-			} else {
-				notIn = append(notIn, f.Label())
-			}
-		}
-		switch {
-		case len(in) == 0:
-			return nil, exitcode.UsageError("--metrics: %q is neither a family nor a benchmark of the compared files", it)
-		case len(notIn) > 0:
-			return nil, exitcode.UsageError("--metrics: %q is in %s but not in %s: nothing of it to compare", it, strings.Join(in, ", "), strings.Join(notIn, ", "))
-		}
-		want[it] = true
-	}
-	return func(name string) bool {
-		fam, _, _ := cutFamily(name)
-		return want[name] || want[fam]
-	}, nil
-}
-
-func cutFamily(name string) (string, string, bool) {
-	for i := 0; i < len(name); i++ {
-		if name[i] == '.' {
-			return name[:i], name[i+1:], true
-		}
-	}
-	return name, "", false
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"github.com/hiveperf/hive/harness/compare"
 	"github.com/hiveperf/hive/harness/gate"
 	"github.com/hiveperf/hive/harness/probe"
-	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/harness/suite"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
@@ -197,51 +195,32 @@ func (g *gateFlags) outputs() reports.GateOutputs {
 	return reports.GateOutputs{Dir: *g.out, Markdown: *g.md, JUnit: *g.junit, HTML: *g.html}
 }
 
-// gateConfig builds the A/B configuration of base and head, and returns
-// the suite its rounds use.
-func (g *gateFlags) gateConfig(ctx context.Context, base, head probe.Target, th suite.Thresholds, progress suite.Progress) (suite.GateConfig, suite.Suite, error) {
-	m, err := suite.Prepare(ctx, *g.suite, suite.Options{Workload: *g.workload, Samples: *g.samples, Gate: true}, *g.metrics, "")
-	if err != nil {
-		return suite.GateConfig{}, suite.Suite{}, err
-	}
+// gateConfig is the A/B configuration of base and head but for the
+// selection, which suite.PrepareGate makes.
+func (g *gateFlags) gateConfig(base, head probe.Target, th suite.Thresholds, progress suite.Progress) suite.GateConfig {
 	return suite.GateConfig{
-		Selection: m.Selection, Base: base, Head: head, Thresholds: th,
+		Base: base, Head: head, Thresholds: th,
 		Sequential: compare.Sequential{Initial: *g.initial, Max: *g.maxRounds},
 		MaxRounds:  *g.maxRounds, Budget: *g.budget, Progress: progress,
-	}, m.Suite, nil
+	}
+}
+
+func (g *gateFlags) options() suite.Options {
+	return suite.Options{Workload: *g.workload, Samples: *g.samples}
 }
 
 func gateAB(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
-	baseInfo, err := suite.HiveVersion(ctx, "--base-bin", *g.baseBin)
+	cfg := g.gateConfig(probe.Target{Name: "base", HiveBin: *g.baseBin}, probe.Target{Name: "head", HiveBin: *g.headBin}, th, progressTo(env.Stderr, "hivebench gate"))
+	sides, err := suite.GateAB(ctx, *g.suite, g.options(), *g.metrics, cfg)
 	if err != nil {
-		return err
-	}
-	headInfo, err := suite.HiveVersion(ctx, "--head-bin", *g.headBin)
-	if err != nil {
-		return err
-	}
-	progress := progressTo(env.Stderr, "hivebench gate")
-	cfg, s, err := g.gateConfig(ctx, probe.Target{Name: "base", HiveBin: *g.baseBin}, probe.Target{Name: "head", HiveBin: *g.headBin}, th, progress)
-	if err != nil {
-		return err
-	}
-	progress("A/B: base %s vs head %s; %s; thresholds %s", baseInfo.Label(), headInfo.Label(), s.GateRound(), th)
-	out, gateErr := suite.Gate(ctx, cfg)
-	baseFile, headFile, err := out.Files(suite.FileOptions{Suite: s.Name, Workload: s.Probe.Workload}, baseInfo, headInfo, gateErr)
-	if err != nil {
-		return errors.Join(gateErr, err)
-	}
-	if gateErr != nil {
 		// Nothing was decided; keep what was measured for the post-mortem.
-		if baseFile != nil && headFile != nil {
-			_ = g.outputs().WriteSides(baseFile, headFile)
+		if sides != nil && sides.Base != nil && sides.Head != nil {
+			_ = g.outputs().WriteSides(sides.Base, sides.Head)
 		}
-		return gateErr
+		return err
 	}
-	missing := out.Missing(cfg.Selection.Names(), baseFile, headFile)
-	c := reports.Comparison{Base: baseFile, Head: headFile, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: out.Results}
-	c.Warnings = append(c.Warnings, out.Notes()...)
-	return finishGate(env, g, ts, c, cfg.Selection, missing)
+	c := reports.Comparison{Base: sides.Base, Head: sides.Head, BaseLabel: "base " + *g.baseBin, HeadLabel: "head " + *g.headBin, Results: sides.Results, Warnings: sides.Warnings}
+	return finishGate(env, g, ts, c, sides.Selection, sides.Missing)
 }
 
 func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
@@ -249,47 +228,28 @@ func gateBaseline(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thre
 	if err != nil {
 		return err
 	}
-	name, err := suite.LookupBaseline(base, g.suiteGiven)
+	sides, err := suite.GateBaseline(ctx, base, suite.BaselineGate{
+		Suite: g.suiteGiven, Options: g.options(), Metrics: *g.metrics, Bin: *g.hiveBin,
+		Thresholds: th, AllowMissing: *g.allowMissing, Progress: progressTo(env.Stderr, "hivebench run"),
+	})
 	if err != nil {
-		return err
-	}
-	m, err := suite.Prepare(ctx, name, suite.Options{Workload: *g.workload, Samples: *g.samples}, *g.metrics, *g.hiveBin)
-	if err != nil {
-		return err
-	}
-	want := m.Selection.Names()
-	// What the baseline lacks is known now: refuse before measuring.
-	if err := gate.CheckBase(want, base, *g.allowMissing); err != nil {
-		return fmt.Errorf("hivebench gate: %w", err)
-	}
-	head, runErr := m.Measure(ctx, progressTo(env.Stderr, "hivebench run"))
-	if runErr != nil {
-		if head != nil {
-			_ = g.outputs().WriteSides(nil, head)
+		if sides != nil && sides.Head != nil {
+			_ = g.outputs().WriteSides(nil, sides.Head)
 		}
-		return runErr
-	}
-	keep := func(name string) bool { return m.Selection.Has(name) }
-	rs, warnings, err := suite.CompareFiles(base, head, th, keep)
-	if err != nil {
 		return err
 	}
-	c := reports.Comparison{Base: base, Head: head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: rs, Warnings: warnings}
-	return finishGate(env, g, ts, c, m.Selection, gate.MissingInFiles(want, base, head, rs))
+	c := reports.Comparison{Base: base, Head: sides.Head, BaseLabel: "baseline " + base.Label(), HeadLabel: "head " + *g.hiveBin, Results: sides.Results, Warnings: sides.Warnings}
+	return finishGate(env, g, ts, c, sides.Selection, sides.Missing)
 }
 
 // finishGate checks targets, decides (harness/gate), writes the reports
 // and returns the verdict.
 func finishGate(env *cli.Env, g *gateFlags, ts targets.Tiers, c reports.Comparison, sel targets.Metrics, missing []gate.Missing) error {
 	c.CheckTier(ts, sel)
-	v := gate.Decide(gate.Input{Results: c.Results, Tier: c.Tier, Outcomes: c.Outcomes, Missing: missing, AllowMissing: *g.allowMissing})
-	c.Missing, c.MissingAllowed = v.Missing, *g.allowMissing
-	if err := g.outputs().Write(c); err != nil {
-		return err
-	}
 	f, _ := reports.ParseFormat(*g.format)
-	if err := reports.WriteComparison(env.Stdout, f, c); err != nil {
-		return exitcode.InfraError("hivebench gate: writing the summary: %v", err)
+	v, err := g.outputs().Judge(env.Stdout, f, &c, missing, *g.allowMissing)
+	if err != nil {
+		return err
 	}
 	if err := annotate(env, c); err != nil {
 		return err
@@ -316,21 +276,9 @@ func annotate(env *cli.Env, c reports.Comparison) error {
 
 // gateFiles is the two-file gate: two results files, whatever made them.
 func gateFiles(env *cli.Env, g *gateFlags, th suite.Thresholds, ts targets.Tiers) error {
-	base, err := results.Read(*g.baseFile)
+	base, head, p, err := suite.GateFiles(*g.baseFile, *g.headFile, *g.metrics, th)
 	if err != nil {
 		return err
-	}
-	head, err := results.Read(*g.headFile)
-	if err != nil {
-		return err
-	}
-	keep, err := metricFilter(*g.metrics, base, head)
-	if err != nil {
-		return err
-	}
-	p, err := suite.ComparePair(base, head, th, keep)
-	if err != nil {
-		return fmt.Errorf("hivebench gate: %w", err)
 	}
 	c := reports.Comparison{Base: base, Head: head, BaseLabel: "base " + *g.baseFile, HeadLabel: "head " + *g.headFile, Results: p.Results, Warnings: p.Warnings}
 	return finishGate(env, g, ts, c, targets.FileMetrics(head), p.Missing)
@@ -344,15 +292,6 @@ func gateAA(ctx context.Context, env *cli.Env, g *gateFlags, th suite.Thresholds
 	if bin == "" {
 		bin = *g.hiveBin
 	}
-	info, err := suite.HiveVersion(ctx, "A/A binary", bin)
-	if err != nil {
-		return err
-	}
-	progress := progressTo(env.Stderr, "hivebench gate")
-	cfg, s, err := g.gateConfig(ctx, probe.Target{Name: "A", HiveBin: bin}, probe.Target{Name: "A'", HiveBin: bin}, th, progress)
-	if err != nil {
-		return err
-	}
-	progress("A/A: %d gates of %s; %s; thresholds %s", *g.aaRuns, info.Label(), s.GateRound(), th)
-	return suite.RunAA(ctx, cfg, *g.aaRuns, *g.budget, env.Stdout)
+	cfg := g.gateConfig(probe.Target{Name: "A", HiveBin: bin}, probe.Target{Name: "A'", HiveBin: bin}, th, progressTo(env.Stderr, "hivebench gate"))
+	return suite.GateAA(ctx, *g.suite, g.options(), *g.metrics, cfg, *g.aaRuns, env.Stdout)
 }

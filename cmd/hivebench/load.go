@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 
 	"github.com/hiveperf/hive/harness/load"
 	"github.com/hiveperf/hive/harness/mockllm"
-	"github.com/hiveperf/hive/harness/results"
 	"github.com/hiveperf/hive/internal/cli"
 	"github.com/hiveperf/hive/internal/exitcode"
 )
@@ -95,17 +92,18 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	if *lf.list {
 		return load.WriteScenarios(env.Stdout)
 	}
-	sc, opts, err := lf.scenario()
+	plan := lf.plan()
+	sc, opts, err := plan.Build()
 	if err != nil {
 		return err
 	}
-	if opts.Segment, err = lf.segmentOf(sc); err != nil {
+	if opts.Segment, err = plan.SegmentOf(sc); err != nil {
 		return err
 	}
 	var tgt load.Target
 	var local *load.Local
 	if *lf.target != "" {
-		if tgt, err = lf.remote(env, sc); err != nil {
+		if tgt, err = lf.remote(env, plan, sc); err != nil {
 			return err
 		}
 	} else {
@@ -137,20 +135,7 @@ func runLoad(ctx context.Context, env *cli.Env, args []string) error {
 	if local != nil {
 		out.HiveBin = *lf.hiveBin
 	}
-	text := env.Stdout
-	if lf.json.on {
-		text = io.Discard
-	}
-	failed := load.Save(ctx, text, rep, out)
-	if lf.json.on {
-		failed = errors.Join(failed, writeReportJSON(env, rep))
-	}
-	// The verdict first, so that a failed threshold keeps exit 1 whatever
-	// else went wrong.
-	if err := rep.Verdict(ctx.Err() != nil); err != nil {
-		return errors.Join(fmt.Errorf("hivebench load: %w", err), failed)
-	}
-	return failed
+	return load.Finish(ctx, env.Stdout, rep, out, lf.json.on)
 }
 
 // loadFlags are the flags of hivebench load; given names those on the
@@ -211,96 +196,26 @@ func addLoadFlags(fs *flag.FlagSet) *loadFlags {
 	return lf
 }
 
-// scenario builds the scenario (built-in, file, or flags alone), applies
-// the flags given, and the run's options (soak, sampling).
-func (lf *loadFlags) scenario() (load.Scenario, load.Options, error) {
-	var sc load.Scenario
-	var err error
-	adHoc := false // the mock of an ad-hoc run is what the --mock-* flags say, defaults included
-	switch {
-	case *lf.scenarioName != "" && *lf.scenarioFile != "":
-		return sc, load.Options{}, exitcode.UsageError("hivebench load: --scenario and --scenario-file are exclusive; give one")
-	case *lf.scenarioName != "":
-		sc, err = load.Builtin(*lf.scenarioName)
-	case *lf.scenarioFile != "":
-		sc, err = load.LoadScenarioFile(*lf.scenarioFile)
-	default:
-		if sc, err = load.AdHocScenario(lf.given["rate"], lf.given["users"], lf.given["max-inflight"]); err != nil {
-			err = fmt.Errorf("hivebench load: %w", err)
-		}
-		adHoc = true
-	}
-	if err != nil {
-		return sc, load.Options{}, err
-	}
-	if lf.given["soak"] && lf.given["duration"] {
-		return sc, load.Options{}, exitcode.UsageError("hivebench load: --soak sets the duration; drop --duration")
-	}
-	o, err := lf.overrides(adHoc && *lf.target == "")
-	if err != nil {
-		return sc, load.Options{}, err
-	}
-	sc.Apply(o)
-	if err := sc.Validate(); err != nil {
-		return sc, load.Options{}, exitcode.UsageError("hivebench load: scenario %s: %v", sc.Name, err)
-	}
-	opts := load.Options{SampleEvery: *lf.sampleEvery}
-	if *lf.soak > 0 {
-		sc.Name += "-soak"
-		warmup := time.Duration(-1) // NewSoakConfig's "default"
-		if lf.given["soak-warmup"] {
-			if *lf.soakWarmup < 0 {
-				return sc, opts, exitcode.UsageError("hivebench load: --soak-warmup %v; want 0 or a positive duration such as 5m", *lf.soakWarmup)
-			}
-			warmup = *lf.soakWarmup
-		}
-		if opts.Soak, err = load.NewSoakConfig(*lf.soak, warmup, *lf.leakBound, *lf.goroutineBound); err != nil {
-			return sc, opts, fmt.Errorf("hivebench load: %w", err)
-		}
-		if opts.SampleEvery == 0 {
-			opts.SampleEvery = 5 * time.Second
-		}
-	} else if lf.given["soak"] {
-		return sc, opts, exitcode.UsageError("hivebench load: --soak %v; want a positive duration such as 30m", *lf.soak)
-	}
-	if lf.given["sample-every"] && *lf.sampleEvery <= 0 {
-		return sc, opts, exitcode.UsageError("hivebench load: --sample-every %v; want a positive duration such as 5s", *lf.sampleEvery)
-	}
-	return sc, opts, nil
-}
-
-// overrides are the scenario flags given; allMock takes every --mock-*
-// flag, defaults included.
-func (lf *loadFlags) overrides(allMock bool) (load.Overrides, error) {
+// plan is the run the flags state; load.Plan checks it.
+func (lf *loadFlags) plan() load.Plan {
 	g := func(name string) bool { return lf.given[name] }
-	mock := func(name string) bool { return allMock || g(name) }
-	o := load.Overrides{
-		Users: ifSet(g("users"), lf.users), MaxInFlight: ifSet(g("max-inflight"), lf.maxInflight),
-		Duration: ifSet(g("duration"), lf.duration), Think: ifSet(g("think"), lf.think),
-		ThinkJitter: ifSet(g("think-jitter"), lf.thinkJitter), Timeout: ifSet(g("timeout"), lf.timeout),
-		MaxRequests: ifSet(g("max-requests"), lf.maxRequests), Profile: ifSet(g("profile"), lf.profile),
-		Seed: ifSet(g("seed"), lf.seed), MockTTFT: ifSet(mock("mock-ttft"), lf.mockTTFT),
-		MockITL: ifSet(mock("mock-itl"), lf.mockITL), MockTokens: ifSet(mock("mock-tokens"), lf.mockTokens),
-		Thresholds: lf.thresholds,
+	return load.Plan{
+		Scenario: *lf.scenarioName, ScenarioFile: *lf.scenarioFile,
+		Overrides: load.Overrides{
+			Users: ifSet(g("users"), lf.users), MaxInFlight: ifSet(g("max-inflight"), lf.maxInflight),
+			Duration: ifSet(g("duration"), lf.duration), Think: ifSet(g("think"), lf.think),
+			ThinkJitter: ifSet(g("think-jitter"), lf.thinkJitter), Timeout: ifSet(g("timeout"), lf.timeout),
+			MaxRequests: ifSet(g("max-requests"), lf.maxRequests), Profile: ifSet(g("profile"), lf.profile),
+			Seed: ifSet(g("seed"), lf.seed), MockTTFT: ifSet(g("mock-ttft"), lf.mockTTFT),
+			MockITL: ifSet(g("mock-itl"), lf.mockITL), MockTokens: ifSet(g("mock-tokens"), lf.mockTokens),
+			Thresholds: lf.thresholds,
+		},
+		Rate: ifSet(g("rate"), lf.rate), Mix: ifSet(g("mix"), lf.mix),
+		Mock: load.MockLatency{TTFT: *lf.mockTTFT, ITL: *lf.mockITL, Tokens: *lf.mockTokens},
+		Soak: ifSet(g("soak"), lf.soak), SoakWarmup: ifSet(g("soak-warmup"), lf.soakWarmup),
+		SampleEvery: ifSet(g("sample-every"), lf.sampleEvery), LeakBound: *lf.leakBound, GoroutineBound: *lf.goroutineBound,
+		Target: *lf.target, Segment: *lf.segment, Out: *lf.out,
 	}
-	if g("soak") {
-		o.Duration = lf.soak
-	}
-	if g("rate") {
-		r, err := load.ParseRate(*lf.rate)
-		if err != nil {
-			return o, exitcode.UsageError("hivebench load: --rate: %v", err)
-		}
-		o.Rate = &r
-	}
-	if g("mix") {
-		m, err := load.ParseMix(*lf.mix)
-		if err != nil {
-			return o, fmt.Errorf("hivebench load: %w", err)
-		}
-		o.Mix = m
-	}
-	return o, nil
 }
 
 func ifSet[T any](given bool, v *T) *T {
@@ -311,45 +226,18 @@ func ifSet[T any](given bool, v *T) *T {
 }
 
 // remote is --target: a running server, loaded as it is.
-func (lf *loadFlags) remote(env *cli.Env, sc load.Scenario) (load.Target, error) {
+func (lf *loadFlags) remote(env *cli.Env, plan load.Plan, sc load.Scenario) (load.Target, error) {
 	for _, f := range []string{"mock-ttft", "mock-itl", "mock-tokens", "hive-bin"} {
 		if lf.given[f] {
 			return load.Target{}, exitcode.UsageError("hivebench load: --%s has no effect with --target: the harness starts neither a mock nor a server there", f)
 		}
 	}
-	if sc.UsesDeclared() {
-		return load.Target{}, exitcode.UsageError("hivebench load: a threshold uses \"declared\", but with --target the harness starts no mock, so no latency is declared; give the bound as a duration")
-	}
-	t, err := load.ParseTargets(*lf.target)
+	t, err := plan.Remote(sc)
 	if err != nil {
 		return load.Target{}, err
 	}
-	if len(t.Replicas) > 0 && *lf.soak > 0 {
-		return load.Target{}, exitcode.UsageError("hivebench load: --soak judges one server's memory over time; give one --target URL")
-	}
 	t.Token = env.Getenv("HIVE_API_TOKEN")
 	return t, nil
-}
-
-// segmentOf is --segment, checked against the scenario.
-func (lf *loadFlags) segmentOf(sc load.Scenario) (*results.Part, error) {
-	if *lf.segment == "" {
-		return nil, nil
-	}
-	p, err := results.ParsePart("--segment", *lf.segment)
-	if err != nil {
-		return nil, exitcode.UsageError("hivebench load: %v", err)
-	}
-	if *lf.soak > 0 {
-		return nil, exitcode.UsageError("hivebench load: --soak judges one server's memory over the whole run; it does not split into --segment")
-	}
-	if *lf.out == "" {
-		return nil, exitcode.UsageError("hivebench load: --segment needs --out: a segment's samples are only useful to hivebench merge")
-	}
-	if err := sc.CheckSegment(p); err != nil {
-		return nil, exitcode.UsageError("hivebench load: --segment %s: scenario %s: %v", p, sc.Name, err)
-	}
-	return &p, nil
 }
 
 // jsonFlag is --json: a boolean, as on every other command (print JSON on
@@ -394,16 +282,4 @@ func (j *jsonFlag) resolve(env *cli.Env, pos []string, report *string) ([]string
 	fmt.Fprintf(env.Stderr, "hivebench load: --json FILE is deprecated; use --report %s (--json alone prints the report as JSON on stdout)\n", j.path)
 	*report = j.path
 	return pos, nil
-}
-
-// writeReportJSON is --json: the report as JSON on stdout.
-func writeReportJSON(env *cli.Env, rep *load.Report) error {
-	data, err := rep.MarshalIndent()
-	if err != nil {
-		return exitcode.InfraError("hivebench load: encoding the report: %v", err)
-	}
-	if _, err := env.Stdout.Write(data); err != nil {
-		return exitcode.InfraError("hivebench load: writing the report to stdout: %v", err)
-	}
-	return nil
 }

@@ -19,11 +19,12 @@
 // from /proc/PID/status instead of /metrics, and its Declared is the
 // Options.Declared of the run.
 //
-// A command line states a run as a scenario (Builtin, LoadScenarioFile, or
-// AdHocScenario for flags alone) changed by Overrides (Scenario.Apply; the
-// mix from ParseMix), with a soak from NewSoakConfig. Save writes the
-// results and JSON files, then the text report; Report.Verdict is the exit
-// status.
+// A command line states a run as a Plan: a scenario (Builtin,
+// LoadScenarioFile, or AdHocScenario for flags alone) changed by Overrides
+// (Scenario.Apply; the mix from ParseMix), with a soak from NewSoakConfig,
+// a segment and a target; Plan.Build, SegmentOf and Remote check it. Save
+// writes the results and JSON files, then the text report; Report.Verdict
+// is the exit status, and Finish does both.
 //
 // # Load models
 //

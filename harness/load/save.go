@@ -68,3 +68,35 @@ func Save(ctx context.Context, w io.Writer, rep *Report, o Outputs) error {
 	}
 	return errors.Join(failed...)
 }
+
+// Finish saves a finished run (Save) and returns its exit status: the
+// report goes on w as text, or as JSON when asJSON; then Report.Verdict,
+// interrupted when ctx was cancelled.
+func Finish(ctx context.Context, w io.Writer, rep *Report, o Outputs, asJSON bool) error {
+	text := w
+	if asJSON {
+		text = io.Discard
+	}
+	failed := Save(ctx, text, rep, o)
+	if asJSON {
+		failed = errors.Join(failed, writeJSONTo(w, rep))
+	}
+	// The verdict first, so that a failed threshold keeps exit 1 whatever
+	// else went wrong.
+	if err := rep.Verdict(ctx.Err() != nil); err != nil {
+		return errors.Join(fmt.Errorf("hivebench load: %w", err), failed)
+	}
+	return failed
+}
+
+// writeJSONTo is the report as JSON on stdout (w).
+func writeJSONTo(w io.Writer, rep *Report) error {
+	data, err := rep.MarshalIndent()
+	if err != nil {
+		return exitcode.InfraError("hivebench load: encoding the report: %v", err)
+	}
+	if _, err := w.Write(data); err != nil {
+		return exitcode.InfraError("hivebench load: writing the report to stdout: %v", err)
+	}
+	return nil
+}

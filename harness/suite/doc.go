@@ -26,6 +26,12 @@
 //		Base: base, Head: head, Thresholds: suite.DefaultThresholds(), Budget: 10 * time.Minute})
 //	ok := compare.Pass(out.Results)
 //
+// `hivebench gate`'s modes are one call each, returning what was compared
+// for harness/gate's Decide and the reports: GateAB (two binaries, with
+// PrepareGate), GateBaseline (a fresh run against a stored baseline),
+// GateFiles (two results files, ComparePair) and GateAA (the gate measuring
+// itself).
+//
 // # The suites
 //
 // Every suite measures all five families (startup, memory, parsing,

@@ -89,6 +89,25 @@ func ComparePair(base, head *results.File, th Thresholds, keep func(string) bool
 	return p, nil
 }
 
+// GateFiles reads the two results files of a two-file gate and compares
+// them (ComparePair) over the metrics asked for (MetricFilter).
+func GateFiles(basePath, headPath, metrics string, th Thresholds) (base, head *results.File, p *Pair, err error) {
+	if base, err = results.Read(basePath); err != nil {
+		return nil, nil, nil, err
+	}
+	if head, err = results.Read(headPath); err != nil {
+		return nil, nil, nil, err
+	}
+	keep, err := MetricFilter(metrics, base, head)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if p, err = ComparePair(base, head, th, keep); err != nil {
+		return nil, nil, nil, fmt.Errorf("hivebench gate: %w", err)
+	}
+	return base, head, p, nil
+}
+
 // sameSource refuses two files of which one was imported, unless both
 // were imported from the same source: the suite of an import names it
 // (gotest:PKG, benchfmt:PKG, hyperfine, k6), and benchmarks of different
