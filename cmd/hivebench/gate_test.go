@@ -44,6 +44,14 @@ var gateArgs = []string{"--suite", "test", "--metrics", "startup.serve", "--max-
 // median of 3 execs, and up to three looks (10, 20, 40 rounds).
 var regressionArgs = []string{"--suite", "test", "--metrics", "startup.serve", "--samples", "3", "--max-rounds", "40", "--format", "json"}
 
+// A failure seen once, written down as the house asks: on 2026-12-07, at
+// load average 5.6 from another session's builds, this A/A gate reported
+// "regressed: startup.serve +17.1%" (one exec per round, 20 rounds). It
+// passed at load 1.3 and 1.8 before and after. The rounds alternate which
+// binary runs first, and the sequential test spends its alpha over its
+// looks, so a false alarm should be rarer than alpha; the cause of this
+// one (bursts of load landing on one side's execs more than the other's,
+// or something in the decision) was not established in that session.
 func TestGateAAPasses(t *testing.T) {
 	out := t.TempDir()
 	stdout, stderr, code := run(t, append([]string{"gate", "--base-bin", hiveBin, "--head-bin", hiveBin, "--out", out}, gateArgs...)...)
