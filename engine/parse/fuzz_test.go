@@ -75,33 +75,22 @@ func FuzzAnalyze(f *testing.F) {
 // (but for what diffReference allows), on a broken one the shallow scan's
 // symbols are among the reference's.
 func FuzzCPP(f *testing.F) {
-	mod := moduleDir(f, "github.com/tree-sitter/tree-sitter-cpp")
-	files, err := filepath.Glob(filepath.Join(mod, "test", "corpus", "*.txt"))
-	require.NoError(f, err)
-	require.NotEmpty(f, files)
-	for _, file := range files {
-		for _, src := range corpusCases(f, file) {
-			f.Add(src)
-		}
-	}
-	f.Add([]byte("auto s = R\"x(/* )\" */\n)x\"; // c\nvoid f(A&& a) { if (a && b) {} }\n"))
-	f.Add([]byte("void f() {\n  struct L { int g() { return x ? 1 : 2; } };\n  FOR_EACH(x) { if (x) {} }\n}\n"))
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	f.Cleanup(a.Close)
-	f.Cleanup(ra.Close)
-	f.Fuzz(func(t *testing.T, src []byte) {
-		an, err := a.Analyze(CPP, src)
-		require.NoError(t, err)
-		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
-		checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
-	})
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-cpp", CPP, cppReference,
+		"auto s = R\"x(/* )\" */\n)x\"; // c\nvoid f(A&& a) { if (a && b) {} }\n",
+		"void f() {\n  struct L { int g() { return x ? 1 : 2; } };\n  FOR_EACH(x) { if (x) {} }\n}\n")
 }
 
 // FuzzGo does for Go what FuzzCPP does for C++, from tree-sitter-go's
 // corpus.
 func FuzzGo(f *testing.F) {
-	mod := moduleDir(f, "github.com/tree-sitter/tree-sitter-go")
-	files, err := filepath.Glob(filepath.Join(mod, "test", "corpus", "*.txt"))
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-go", Go, goReference,
+		"package p\n\nvar s = `\n// x\n` /* c */\nfunc f() { type t int; if a && b {} }\n")
+}
+
+// fuzzAgainstReference seeds f with the grammar module's test corpus and
+// seeds, and holds lang's analysis to the whole-tree reference ref.
+func fuzzAgainstReference(f *testing.F, module string, lang, ref *Language, seeds ...string) {
+	files, err := filepath.Glob(filepath.Join(moduleDir(f, module), "test", "corpus", "*.txt"))
 	require.NoError(f, err)
 	require.NotEmpty(f, files)
 	for _, file := range files {
@@ -109,15 +98,17 @@ func FuzzGo(f *testing.F) {
 			f.Add(src)
 		}
 	}
-	f.Add([]byte("package p\n\nvar s = `\n// x\n` /* c */\nfunc f() { type t int; if a && b {} }\n"))
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
 	a, ra := NewAnalyzer(), NewAnalyzer()
 	f.Cleanup(a.Close)
 	f.Cleanup(ra.Close)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		an, err := a.Analyze(Go, src)
+		an, err := a.Analyze(lang, src)
 		require.NoError(t, err)
 		assert.Equal(t, an.Lines, an.Code+an.Comments+an.Blanks)
-		checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
+		checkAgainstReference(t, ra, ref, src, analysed{an, a.spans})
 	})
 }
 

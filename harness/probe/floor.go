@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"debug/buildinfo"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,14 +153,4 @@ func (t *InitTrace) Total() float64 {
 		sum += p.ClockMS
 	}
 	return sum
-}
-
-// String lists the packages, slowest first would hide the order: in init
-// order, as the runtime ran them.
-func (t *InitTrace) String() string {
-	var b strings.Builder
-	for _, p := range t.Packages {
-		fmt.Fprintf(&b, "%s %.3f ms\n", p.Package, p.ClockMS)
-	}
-	return b.String()
 }
