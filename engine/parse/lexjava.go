@@ -110,6 +110,7 @@ func lexJava(src []byte, out *cLex) {
 			i += 2
 			continue
 		}
+		ctrl := l.ctrl
 		l.token(c)
 		switch c {
 		case '?':
@@ -117,7 +118,7 @@ func lexJava(src []byte, out *cLex) {
 		case '.':
 			l.dot = true
 		case '(':
-			l.open()
+			l.open(ctrl)
 		case ')':
 			l.brace = !l.close()
 		case '{':
@@ -245,11 +246,11 @@ func (l *javaLexer) settleQuestion(tok byte, w []byte) {
 	l.question = -1
 }
 
-// open records a '(' and whether a ctrl keyword opened it.
-func (l *javaLexer) open() {
+// open records a '(' and whether a ctrl keyword came before it.
+func (l *javaLexer) open(ctrl bool) {
 	if l.parens < 64*len(l.heads) {
 		bit := uint64(1) << (l.parens % 64)
-		if l.ctrl {
+		if ctrl {
 			l.heads[l.parens/64] |= bit
 		} else {
 			l.heads[l.parens/64] &^= bit

@@ -192,3 +192,38 @@ new Object() { void stmt() {} };
 	assert.Empty(t, d)
 	assert.Zero(t, nested)
 }
+
+// TestLexJavaMarks checks which tokens the lexer marks as what may start a
+// definition: a body holding one is scanned at every depth, so a missing
+// mark loses symbols, and a mark too many costs a deep scan.
+func TestLexJavaMarks(t *testing.T) {
+	cases := []struct {
+		name, src string
+		marks     []string // the marked tokens, in order
+	}{
+		{"statement heads are not anonymous classes", "void f() { if (a) {} else if (g(b)) {} for (int i = h(0); i < 1; i++) {} for (X x : xs(1)) {} while (c(1)) {} do {} while (d); switch (k(1)) {} try (R r = open(1)) {} catch (E e) {} synchronized (m(1)) {} }", []string{"{"}},
+		{"an anonymous class", "void f() { Object o = new Object() { int g() { return 1; } }; run(new Runnable() { public void run() {} }); }", []string{"{", "{", "{", "{", "{"}},
+		{"comments between ) and {", "void f() { new A() /* c */ // d\n { }; if (x) /* e */ { } }", []string{"{", "{"}},
+		{"type declarations, not class literals", "void f() { class L {} interface I {} enum E { A } Class<?> c = L.class, d = int . class; }", []string{"{", "class", "interface", "enum"}},
+		{"record: a declaration only when a name follows", "void f() { record R(int a) implements I {} LogRecord record = null; record.get(); g(record); record = x; }", []string{"{", "record"}},
+		{"import", "void f() { import a.b; }", []string{"{", "import"}},
+		{"keywords in strings and comments are not marks", "void f() { String s = \"class A {}\" + \"\"\"\n  new X() { }\n  \"\"\"; /* enum E */ // interface I\n }", []string{"{"}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			src := []byte(tt.src)
+			var l cLex
+			lexJava(src, &l)
+			var got []string
+			for _, m := range l.marks {
+				end := int(m) + 1
+				for end < len(src) && isIdentByte(src[end]) && src[m] != '{' {
+					end++
+				}
+				got = append(got, string(src[m:end]))
+			}
+			assert.Equal(t, tt.marks, got)
+			assert.True(t, slices.IsSorted(l.marks), "marks must ascend")
+		})
+	}
+}
