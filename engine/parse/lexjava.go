@@ -31,14 +31,14 @@ import (
 //
 // Definitions are real at any depth in Java: local classes, records,
 // interfaces and enums, and the methods of anonymous classes. The lexer
-// marks what may start one inside a body: class (not a class literal's
+// marks what may start one inside a method: class (not a class literal's
 // .class), interface, enum, record followed by a name (record is a
 // contextual keyword), import (the grammar accepts it in a block), and the
-// '{' right after a ')' whose '(' no if, for, while, switch, catch,
-// synchronized or try opened: an anonymous class body ("new T(...) {") or,
-// in a local class, a method body. A body holding a mark is scanned at
-// every depth, as the whole-tree query did; a mark too many costs a deep
-// scan, never a wrong answer.
+// '{' after the arguments of a new, which opens an anonymous class ("new
+// a.B<C>(x) {", "new @A(1) T() {"; not an array's "new T[] {"). A method
+// holding a mark after its first byte is scanned at every depth, as the
+// whole-tree query did; a mark too many costs a deep scan, never a wrong
+// answer.
 
 // lexJava scans src as Java into out (whose counts, branches and marks
 // the caller has reset).
@@ -110,7 +110,7 @@ func lexJava(src []byte, out *cLex) {
 			i += 2
 			continue
 		}
-		ctrl := l.ctrl
+		annot, newType := l.annot == annotName, l.newType
 		l.token(c)
 		switch c {
 		case '?':
@@ -118,9 +118,9 @@ func lexJava(src []byte, out *cLex) {
 		case '.':
 			l.dot = true
 		case '(':
-			l.open(ctrl)
+			l.open(annot, newType)
 		case ')':
-			l.brace = !l.close()
+			l.close()
 		case '{':
 			if l.marksBrace {
 				out.marks = append(out.marks, uint32(i))
@@ -146,11 +146,16 @@ func lexJava(src []byte, out *cLex) {
 // javaLexer is lexJava's state between tokens.
 type javaLexer struct {
 	out *cLex
-	// dot: the last token was '.' (so class is a class literal's); ctrl:
-	// it was a keyword whose '(' opens a statement's head; brace: it was a
-	// ')' that no such keyword opened; marksBrace: brace, as it was before
-	// the current token.
-	dot, ctrl, brace, marksBrace bool
+	// dot: the last token was '.' (so class is a class literal's); brace:
+	// it was the ')' closing the arguments of a new, so a '{' now opens an
+	// anonymous class; marksBrace: brace, as it was before the current
+	// token.
+	dot, brace, marksBrace bool
+	// newType: the tokens since a new are its type (names, dots, type
+	// arguments, annotations); annot: where the lexer is in an annotation's
+	// name ("@a.B"), which a '(' may follow with its arguments.
+	newType bool
+	annot   uint8
 	// question is the offset of a '?' whose role the next token decides
 	// (-1: none); qSuper, that token was super, and the one after decides.
 	question int
@@ -158,16 +163,30 @@ type javaLexer struct {
 	// record is the offset of a record that is a mark if a name follows
 	// (-1: none).
 	record int
-	// parens is the depth of open '(', heads the bits of those (the first
-	// 256) that a ctrl keyword opened.
+	// parens is the depth of open '(', kinds what opened the first 256 of
+	// them (parenOther, parenNew, parenAnnot).
 	parens int
-	heads  [4]uint64
+	kinds  [256]uint8
 	// braces is the depth of open '{' (relative: it may go below 0 in
 	// broken code); interp the string interpolations open, innermost
 	// last.
 	braces int
 	interp []javaInterp
 }
+
+// javaLexer.annot's states.
+const (
+	annotNone = iota
+	annotAt   // after '@', or a '.' in its name: a name comes next
+	annotName // after the name: a '(' opens its arguments
+)
+
+// What opened a '('.
+const (
+	parenOther = iota
+	parenNew   // a new's arguments: a '{' after its ')' opens an anonymous class
+	parenAnnot // an annotation's arguments inside a new's type ("new @A(1) T() {}")
+)
 
 // javaInterp is an open "\{": the brace depth at which its '}' closes it,
 // and whether its string is a text block.
@@ -183,7 +202,21 @@ func (l *javaLexer) token(tok byte) {
 	l.settleQuestion(tok, nil)
 	l.record = -1
 	l.marksBrace, l.brace = l.brace, false
-	l.dot, l.ctrl = false, false
+	l.dot = false
+	switch tok {
+	case '.', '<', '>', ',', '?', '@', '&':
+		// A new's type goes on: "new a.B<C, D<?>>()", "new @A T()".
+	default:
+		l.newType = false
+	}
+	switch {
+	case tok == '@':
+		l.annot = annotAt
+	case tok == '.' && l.annot == annotName:
+		l.annot = annotAt
+	default:
+		l.annot = annotNone
+	}
 }
 
 // word handles the identifier or keyword w, which starts at src[start].
@@ -194,19 +227,18 @@ func (l *javaLexer) word(w []byte, start int) {
 		l.record = -1
 	}
 	dot := l.dot
-	l.marksBrace, l.brace = false, false
-	l.dot, l.ctrl = false, false
+	l.marksBrace, l.brace, l.dot = false, false, false
+	if l.annot == annotAt {
+		l.annot = annotName
+	} else {
+		l.annot = annotNone
+	}
 	if len(w) > 12 {
 		return // longer than any word below
 	}
 	switch string(w) {
-	case "if", "for", "while", "catch":
+	case "if", "for", "while", "catch", "case":
 		l.out.branches = append(l.out.branches, uint32(start))
-		l.ctrl = true
-	case "case":
-		l.out.branches = append(l.out.branches, uint32(start))
-	case "switch", "synchronized", "try":
-		l.ctrl = true
 	case "class":
 		if !dot {
 			l.out.marks = append(l.out.marks, uint32(start))
@@ -215,6 +247,8 @@ func (l *javaLexer) word(w []byte, start int) {
 		l.out.marks = append(l.out.marks, uint32(start))
 	case "record":
 		l.record = start
+	case "new":
+		l.newType = true
 	}
 }
 
@@ -246,28 +280,41 @@ func (l *javaLexer) settleQuestion(tok byte, w []byte) {
 	l.question = -1
 }
 
-// open records a '(' and whether a ctrl keyword came before it.
-func (l *javaLexer) open(ctrl bool) {
-	if l.parens < 64*len(l.heads) {
-		bit := uint64(1) << (l.parens % 64)
-		if ctrl {
-			l.heads[l.parens/64] |= bit
-		} else {
-			l.heads[l.parens/64] &^= bit
+// open records a '(': an annotation's arguments if annot (after its
+// name), a new's if newType (after its type), else something else.
+func (l *javaLexer) open(annot, newType bool) {
+	if l.parens < len(l.kinds) {
+		k := uint8(parenOther)
+		switch {
+		case annot && newType:
+			k = parenAnnot
+		case annot:
+		case newType:
+			k = parenNew
 		}
+		l.kinds[l.parens] = k
 	}
 	l.parens++
 }
 
-// close pops a '(' and reports whether a ctrl keyword opened it; one it
-// did not record (too deep, or none open) counts as not, which may cost a
-// mark too many.
-func (l *javaLexer) close() bool {
-	if l.parens == 0 {
-		return false
+// close pops a '(': after a new's arguments a '{' opens an anonymous class,
+// and after an annotation's in a new's type, the type goes on. A '(' it did
+// not record (too deep, or none open) counts as a new's, which may cost a
+// mark too many, never one too few.
+func (l *javaLexer) close() {
+	k := uint8(parenNew)
+	if l.parens > 0 {
+		l.parens--
+		if l.parens < len(l.kinds) {
+			k = l.kinds[l.parens]
+		}
 	}
-	l.parens--
-	return l.parens < 64*len(l.heads) && l.heads[l.parens/64]&(uint64(1)<<(l.parens%64)) != 0
+	switch k {
+	case parenNew:
+		l.brace = true
+	case parenAnnot:
+		l.newType = true
+	}
 }
 
 // str scans a string literal (a text block if text) from src[i], after

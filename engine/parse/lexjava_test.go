@@ -201,13 +201,15 @@ func TestLexJavaMarks(t *testing.T) {
 		name, src string
 		marks     []string // the marked tokens, in order
 	}{
-		{"statement heads are not anonymous classes", "void f() { if (a) {} else if (g(b)) {} for (int i = h(0); i < 1; i++) {} for (X x : xs(1)) {} while (c(1)) {} do {} while (d); switch (k(1)) {} try (R r = open(1)) {} catch (E e) {} synchronized (m(1)) {} }", []string{"{"}},
-		{"an anonymous class", "void f() { Object o = new Object() { int g() { return 1; } }; run(new Runnable() { public void run() {} }); }", []string{"{", "{", "{", "{", "{"}},
-		{"comments between ) and {", "void f() { new A() /* c */ // d\n { }; if (x) /* e */ { } }", []string{"{", "{"}},
-		{"type declarations, not class literals", "void f() { class L {} interface I {} enum E { A } Class<?> c = L.class, d = int . class; }", []string{"{", "class", "interface", "enum"}},
-		{"record: a declaration only when a name follows", "void f() { record R(int a) implements I {} LogRecord record = null; record.get(); g(record); record = x; }", []string{"{", "record"}},
-		{"import", "void f() { import a.b; }", []string{"{", "import"}},
-		{"keywords in strings and comments are not marks", "void f() { String s = \"class A {}\" + \"\"\"\n  new X() { }\n  \"\"\"; /* enum E */ // interface I\n }", []string{"{"}},
+		{"a method's own body and statement heads are not marks", "void f() { if (a) {} else if (g(b)) {} for (int i = h(0); i < 1; i++) {} while (c(1)) {} switch (k(1)) {} try (R r = open(1)) {} catch (E e) {} synchronized (m(1)) {} }\nA() { super(x); }", nil},
+		{"anonymous classes", "void f() { Object o = new Object() { int g() { return 1; } }; run(new a.b.Runnable<List<?>, @N T>(x, y(z)) { public void run() {} }); o = outer.new Inner() {}; }", []string{"{", "{", "{"}},
+		{"an annotation in a new's type", "void f() { new @A(1) @b.C(d = 2) T() {}; new @A T(x) {}; }", []string{"{", "{"}},
+		{"arrays and calls are not anonymous classes", "void f() { int[] a = new int[] {1}; String[][] b = new String[2][] ; f(new X(), new Y()); g(new Z()).h(); }", nil},
+		{"comments between ) and {", "void f() { new A() /* c */ // d\n { }; }", []string{"{"}},
+		{"type declarations, not class literals", "void f() { class L {} interface I {} enum E { A } Class<?> c = L.class, d = int . class; }", []string{"class", "interface", "enum"}},
+		{"record: a declaration only when a name follows", "void f() { record R(int a) implements I {} LogRecord record = null; record.get(); g(record); record = x; }", []string{"record"}},
+		{"import", "void f() { import a.b; }", []string{"import"}},
+		{"keywords in strings and comments are not marks", "void f() { String s = \"class A {}\" + \"\"\"\n  new X() { }\n  \"\"\"; /* enum E */ // interface I\n }", nil},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

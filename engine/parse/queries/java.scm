@@ -10,10 +10,10 @@
 ; @container.body: scanned at every depth, as the whole-tree query did,
 ; when the lexer marked a token in it that may start a definition (class,
 ; interface, enum, record, import, an anonymous class's '{'), else not at
-; all (or one level deep, with a syntax error). That is a method's or a
-; constructor's every part (its body, and its annotations, whose arguments
-; are expressions to the grammar), a type's header, fields, initializers,
-; enum constants, annotation defaults, and statements outside any class.
+; all (or one level deep, with a syntax error). That is a method or a
+; constructor (its body, and its annotations, whose arguments are
+; expressions to the grammar), a type's header, fields, initializers, enum
+; constants, annotation defaults, and statements outside any class.
 
 (ERROR) @container
 
@@ -25,11 +25,12 @@
 (enum_body_declarations) @container
 (enum_constant body: (class_body) @container)
 
-(method_declaration name: (identifier) @name) @definition.method
-(constructor_declaration name: (identifier) @name) @definition.method
+; The whole method, header and body: the lexer's marks never fall on a
+; method's own '{', so a method is scanned only when something in it may
+; start a definition.
+(method_declaration name: (identifier) @name) @definition.method @container.body
+(constructor_declaration name: (identifier) @name) @definition.method @container.body
 
-(method_declaration (_) @container.body)
-(constructor_declaration (_) @container.body)
 (class_declaration [(modifiers) (type_parameters) (superclass) (super_interfaces) (permits)] @container.body)
 (record_declaration [(modifiers) (type_parameters) (formal_parameters) (super_interfaces)] @container.body)
 (interface_declaration [(modifiers) (type_parameters) (extends_interfaces) (permits)] @container.body)
