@@ -3,6 +3,7 @@ package parse
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -227,5 +228,39 @@ func TestLexJavaMarks(t *testing.T) {
 			assert.Equal(t, tt.marks, got)
 			assert.True(t, slices.IsSorted(l.marks), "marks must ascend")
 		})
+	}
+}
+
+// TestJavaDefinitionsInAnnotations: the grammar takes an annotation's
+// arguments for expressions, so an anonymous class may hide there, in any
+// declaration's header (javac rejects it, tree-sitter-java does not): the
+// shallow scan must still find what the whole-tree query found.
+func TestJavaDefinitionsInAnnotations(t *testing.T) {
+	cases := []string{
+		"class A { @Ann(new Object() { void inMethodAnnotation() {} }) void f() {} }\n",
+		"class A { void g(@Ann(new X() { void inParameter() {} }) int x) {} }\n",
+		"class A { A(@Ann(new X() { void inCtorParameter() {} }) int x) {} }\n",
+		"class B extends @T(new Y() { void inSuperclass() {} }) C {}\n",
+		"@Ann(new X() { void onClass() {} }) class D {}\n",
+		"record R(@Ann(new X() { void inRecordComponent() {} }) int a) {}\n",
+		"interface I<@T(new X() { void inTypeParameter() {} }) U> {}\n",
+		"enum E implements @T(new X() { void inEnumInterfaces() {} }) I { A }\n",
+		"@interface N { @Ann(new X() { void inElement() {} }) int v(); }\n",
+		"class F { @Ann(new X() { void onField() {} }) int x; }\n",
+		"@Ann(new X() { void onPackage() {} }) package p;\n",
+	}
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	defer a.Close()
+	defer ra.Close()
+	for _, src := range cases {
+		ref, hasError := referenceAnalysis(t, ra, javaReference, []byte(src))
+		require.False(t, hasError, "%q must be valid to tree-sitter-java", src)
+		got := analyze(t, a, Java, []byte(src))
+		d, nested := diffReference(got, ref, false)
+		assert.Empty(t, d, "%q", src)
+		assert.Zero(t, nested, "%q", src)
+		assert.Equal(t, ref.Symbols, got.Symbols, "%q", src)
+		hidden := regexp.MustCompile(`void (\w+)\(\) \{\}`).FindStringSubmatch(src)[1]
+		assert.True(t, slices.ContainsFunc(got.Symbols, func(s Symbol) bool { return s.Name == hidden && s.IsFunction() }), "%q: %s", src, hidden)
 	}
 }
