@@ -77,11 +77,14 @@ func lexJava(src []byte, out *cLex) {
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '/':
 			out.hasComment = true
-			for i += 2; i < n && src[i] != '\n'; i++ {
+			if k := bytes.IndexByte(src[i+2:], '\n'); k >= 0 {
+				i += 2 + k
+			} else {
+				i = n
 			}
 			continue
 		case c == '/' && i+1 < n && src[i+1] == '*':
-			if end := out.blockComment(src, i); end >= 0 {
+			if end := javaBlockComment(src, i, out); end >= 0 {
 				i = end
 				continue
 			}
@@ -199,7 +202,9 @@ type javaInterp struct {
 // is not a word: tok is its first byte, '0' for a number and '"' for a
 // string or character literal.
 func (l *javaLexer) token(tok byte) {
-	l.settleQuestion(tok, nil)
+	if l.question >= 0 {
+		l.settleQuestion(tok, nil)
+	}
 	l.record = -1
 	l.marksBrace, l.brace = l.brace, false
 	l.dot = false
@@ -221,7 +226,9 @@ func (l *javaLexer) token(tok byte) {
 
 // word handles the identifier or keyword w, which starts at src[start].
 func (l *javaLexer) word(w []byte, start int) {
-	l.settleQuestion('a', w)
+	if l.question >= 0 {
+		l.settleQuestion('a', w)
+	}
 	if l.record >= 0 {
 		l.out.marks = append(l.out.marks, uint32(l.record))
 		l.record = -1
@@ -233,8 +240,8 @@ func (l *javaLexer) word(w []byte, start int) {
 	} else {
 		l.annot = annotNone
 	}
-	if len(w) > 12 {
-		return // longer than any word below
+	if len(w) < 2 || len(w) > 9 || !javaKeywordStart[w[0]] {
+		return // no word below
 	}
 	switch string(w) {
 	case "if", "for", "while", "catch", "case":
@@ -251,6 +258,14 @@ func (l *javaLexer) word(w []byte, start int) {
 		l.newType = true
 	}
 }
+
+// javaKeywordStart holds the first bytes of the words that word acts on.
+var javaKeywordStart = func() (t [256]bool) {
+	for _, b := range []byte("ifwcenr") {
+		t[b] = true
+	}
+	return t
+}()
 
 // settleQuestion decides a pending '?' from the token after it (tok as
 // for token, 'a' for a word w): a wildcard's is followed by '>', ',',
@@ -479,4 +494,36 @@ func textEscapeEnd(src []byte, i int) int {
 
 func isHexDigit(b byte) bool {
 	return b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'f'
+}
+
+// javaBlockComment is blockComment (lexc.go) a line at a time rather than a
+// byte at a time: Java's block comments (licence headers, Javadoc) hold a
+// quarter of its lines.
+func javaBlockComment(src []byte, i int, l *cLex) int {
+	if l.noClose > 0 && i+1 >= l.noClose {
+		return -1
+	}
+	k := bytes.Index(src[i+2:], []byte("*/"))
+	if k < 0 {
+		l.noClose = i + 1
+		return -1
+	}
+	end := i + 2 + k
+	l.hasComment = true
+	for j := i + 2; ; {
+		nl := bytes.IndexByte(src[j:end], '\n')
+		if nl < 0 {
+			break
+		}
+		l.endLine()
+		// The next line is a comment line if it holds a non-blank byte
+		// before the comment's end or its own line break.
+		for j += nl + 1; j < end && isBlank(src[j]); j++ {
+		}
+		if j < end && src[j] != '\n' {
+			l.hasComment = true
+		}
+	}
+	l.hasComment = true
+	return end + 2
 }
