@@ -38,7 +38,14 @@ import (
 // a.B<C>(x) {", "new @A(1) T() {"; not an array's "new T[] {"). A method
 // holding a mark after its first byte is scanned at every depth, as the
 // whole-tree query did; a mark too many costs a deep scan, never a wrong
-// answer.
+// answer. On Tomcat 247 of 47,385 bodies (3% of their bytes) are marked.
+//
+// What differs from the whole-tree query (java_reference.scm): on an
+// error-free tree nothing, symbols, complexities and line classes alike
+// (TestJavaMatchesReference, over all of Tomcat 10.1.55 too, and FuzzJava
+// hold it to that). Where the tree has syntax errors the lexer still reads
+// tokens where the grammar saw an ERROR node (an unclosed "/*" is no
+// comment to the grammar), so lines and decision points may differ there.
 
 // lexJava scans src as Java into out (whose counts, branches and marks
 // the caller has reset).
