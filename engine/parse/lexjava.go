@@ -43,9 +43,12 @@ import (
 // What differs from the whole-tree query (java_reference.scm): on an
 // error-free tree nothing, symbols, complexities and line classes alike
 // (TestJavaMatchesReference, over all of Tomcat 10.1.55 too, and FuzzJava
-// hold it to that). Where the tree has syntax errors the lexer still reads
-// tokens where the grammar saw an ERROR node (an unclosed "/*" is no
-// comment to the grammar), so lines and decision points may differ there.
+// hold it to that), but for code that javac rejects and tree-sitter-java
+// takes without an error, a keyword as a name ("int if = 1;"): the lexer
+// still counts that if. Where the tree has syntax errors the lexer still
+// reads tokens where the grammar saw an ERROR node (an unclosed "/*" is
+// no comment to the grammar), so lines and decision points may differ
+// there.
 
 // lexJava scans src as Java into out (whose counts, branches and marks
 // the caller has reset).
