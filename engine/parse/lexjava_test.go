@@ -30,16 +30,15 @@ const javaTreesEnv = "HIVE_PARSE_JAVA_TREES"
 // On an error-free tree nothing may differ: in Java a function nested in a
 // function is real (a method of a local or an anonymous class), so unlike
 // C++ and Go none may go unreported (tally.nested must be 0). On a tree
-// with syntax errors only symbols are compared, and the shallow scan
-// reports a subset of the reference's: where error recovery leaves
-// definitions in an ERROR node or in a broken body that the lexer did not
-// mark, it scans those one level deep, not at every depth
-// ("void f() { x = ; class L { void g() { class M {} } } }" has L and g but
-// misses M only if no mark were there; the lexer's marks usually put such
-// a body under a deep scan anyway); and the lexer reads tokens where the
-// tree has an ERROR node (an unclosed "/*", which the grammar does not take
-// for a comment), so lines and decision points may differ. Over Apache
-// Tomcat 10.1.55 (2,837 files) nothing differs.
+// with syntax errors only symbols are compared (diffReference), and the
+// shallow scan's must be among the reference's: a definition that error
+// recovery leaves inside an ERROR node or a broken body with no mark is
+// looked for one level deep, not at every depth. What may differ there is
+// what the lexer reads where the tree has an ERROR node: in "A#A({\ncase A"
+// the lexer counts the case, which is error text to the tree. Of
+// FuzzJava's 214 broken inputs so far, all had the reference's symbols, 4
+// with another complexity and 2 with other line classes. Over Apache
+// Tomcat 10.1.55 (2,837 files, all error-free) nothing differs.
 func TestJavaMatchesReference(t *testing.T) {
 	sources := map[string][]byte{}
 	add := func(path string) {
