@@ -117,6 +117,7 @@ func TestLexJavaMatchesReference(t *testing.T) {
 		{"a text block's comments: longer than the text after them", "class A {\n  String t = \"\"\"\n    // a comment, the quote ends the text \"\n    // text: no quote or backslash after it\n    \"\"\";\n  String u = \"\"\"\\n  /* c */ \\t\n\n  x\"\"\", v = \"\"\"\n  /* text: a tie */\"\"\";\n  String w = \"\"\"\\u0041 // c \"\n  \\\u00e9 // c \\n\n  \\{a}   // c \\{b}\n  \\\n  /* c\n   */ /* d */ // e \"\n  \"\"\";\n}\n", 0},
 		{"a text block's comment may swallow its closing quotes", "class A {\n  String t = \"\"\"\n  // a \"\"\";\n  b\"\"\";\n}\n", 0},
 		{"a text block's comment after an interpolation's text block", "class A {\n  String t = \"\"\" \\{ \"\"\"\n    // c \"\n    x\"\"\" }   // d \"\n  \"\"\";\n}\n", 0},
+		{"anonymous classes in enum arguments, interface constants and annotation defaults", "enum E { A(new Object() { int f() { return a ? 1 : 2; } }); E(Object o) {} }\ninterface I { Runnable R = new Runnable() { public void run() { if (x) {} } }; }\n@interface N { Class<?> c() default new Object() { void g() {} }.getClass(); }\n", 2},
 		{"a string holds no comments", "class A {\n  String s = \" // no\\\" \", t = \"\\u0041 /* no */ \\\\\";\n}\n", 0},
 		{"no final newline", "class A { int x = 1; } /* end */", 0},
 		{"CRLF", "class A {\r\n  // c\r\n  void f(boolean a) {\r\n    if (a) {\r\n    }\r\n  }\r\n}\r\n", 1},
