@@ -31,6 +31,9 @@ import (
 //	@comment            a comment node (line classification)
 //	@branch             a decision point (cyclomatic complexity)
 //	@import             an import/include path (quotes are stripped)
+//	@callee             the function called with an @import argument: the
+//	                    import stands only if it is "require" (a shallow
+//	                    query runs in C, which checks no #eq? predicate)
 //	@container          a node whose items are scanned for definitions too:
 //	                    a query with containers is shallow (see scanShallow)
 //	@container.if_error a container only when its subtree has a syntax error:
@@ -72,6 +75,7 @@ const (
 	roleContainerIfNested
 	roleContainerBody
 	roleContainerDeep
+	roleCallee
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -93,8 +97,10 @@ type compiled struct {
 	kindQualified, kindStruct, kindInterface uint16
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
 	// kindBinary is the node kind whose && and || operators are decision
-	// points, for a lexer that leaves them to the tree (cLex.logic).
+	// points, for a lexer that leaves them to the tree (cLex.logic), and
+	// logicLen their tokens' length (Language.logicKind).
 	kindBinary uint16
+	logicLen   uint32
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -119,7 +125,7 @@ func compile(l *Language) (*compiled, error) {
 		for i, r := range c.roles {
 			switch r {
 			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
-				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver:
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleCallee:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
@@ -140,7 +146,10 @@ func compile(l *Language) (*compiled, error) {
 	c.kindParenDecl = lang.IdForNodeKind("parenthesized_declarator", true)
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
-	c.kindBinary = lang.IdForNodeKind("binary_expression", true)
+	c.kindBinary, c.logicLen = lang.IdForNodeKind("binary_expression", true), 2
+	if l.logicKind != "" {
+		c.kindBinary, c.logicLen = lang.IdForNodeKind(l.logicKind, true), l.logicLen
+	}
 	return c, nil
 }
 
@@ -174,6 +183,8 @@ func captureRole(name string) (role, string) {
 		return roleContainerBody, ""
 	case name == "container.deep":
 		return roleContainerDeep, ""
+	case name == "callee":
+		return roleCallee, ""
 	}
 	return roleIgnore, ""
 }
