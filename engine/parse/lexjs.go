@@ -634,20 +634,30 @@ func (l *jsLexer) arrow(i int) {
 		}
 		before, before2 = l.prev.paren.before, l.prev.paren.before2
 	case 'a':
-		if l.ts && l.retParen != nil && l.prev2.kind != '(' && l.prev2.kind != ',' && l.prev2.kind != 'E' && l.prev2.kind != 'A' {
-			before, before2 = l.retParen.before, l.retParen.before2
+		if l.ts {
+			switch l.prev2.kind {
+			case ':':
+				if l.retParen != nil { // "(...): T =>"
+					before, before2 = l.retParen.before, l.retParen.before2
+					l.retParen = nil
+					break
+				}
+				l.mark(i)
+				return
+			case '|', '&', '.', '>', ']', ')', '}', 'o', '0':
+				l.mark(i) // the end of a return type: where the arrow starts is unknown
+				return
+			default:
+				before, before2 = l.prev2, l.prev3
+			}
 			break
 		}
 		before, before2 = l.prev2, l.prev3
 	default:
-		if !l.ts {
-			return
+		if l.ts {
+			l.mark(i) // "(...): Promise<T> =>" and other return types
 		}
-		if l.retParen == nil {
-			l.mark(i)
-			return
-		}
-		before, before2 = l.retParen.before, l.retParen.before2
+		return
 	}
 	l.retParen = nil
 	if before.kind == 'A' {

@@ -179,6 +179,7 @@ func TestLexJSMatchesReference(t *testing.T) {
 		{"non-null assertions and generics", TypeScript, "let a = b! / c / d;\nlet m = new Map<string, number>();\nlet n = f<T>(x) / 2;\nlet r = <any>/x/.test(s);\n", 0},
 		{"keywords as member names in interfaces and enums", TypeScript, "interface J { if?: number; for(key: string): symbol; }\nenum E { catch = 1, for = 2 }\n", 0},
 		{"arrows with return types", TypeScript, "const f = (a: number): boolean => a > 1 && a < 9;\nconst g = async <T,>(x: T): Promise<T> => x;\n", 1},
+		{"a nested arrow whose return type is an object type", TypeScript, "function f() {\n  const p = (k: string): {t: 'a'; i: number} | undefined => { return k ? undefined : undefined; };\n}\n", 1},
 		{"TSX", TSX, "const A = (p: P) => <div>{p.a ?? <B c={p.d ? 1 : 2} />}</div>;\n", 2},
 	}
 	a, ra := NewAnalyzer(), NewAnalyzer()
