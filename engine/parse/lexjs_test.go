@@ -221,6 +221,9 @@ describe("x", () => {
 (function () {
   function inIIFE() {}
 })();
+function onlyArrow() {
+  let inner = async () => 1;
+}
 `
 	a := NewAnalyzer()
 	defer a.Close()
@@ -232,7 +235,7 @@ describe("x", () => {
 		got = append(got, s.Name+"/"+s.Kind+"/"+s.Parent)
 	}
 	assert.Equal(t, []string{"m/method/", "top/function/", "local/function/", "arrow/function/", "method/method/", "g/method/", "[k]/method/",
-		"Named/class/", "n/method/Named", "late/function/", "inIIFE/function/"}, got)
+		"Named/class/", "n/method/Named", "late/function/", "inIIFE/function/", "onlyArrow/function/", "inner/function/"}, got)
 	assert.Equal(t, []string{"fs", "path"}, an.Imports)
 
 	var l cLex
