@@ -298,7 +298,7 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 // function bodies (a local struct) are not reported. The loop runs in C
 // (ctree.go); Go reads the flat list of captures it returns.
 func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte, marks []uint32) error {
-	caps, err := a.scan.shallow(a.cursor, c.query, root, c.cRoles, src, marks)
+	caps, err := a.scan.shallow(a.cursor, c.query, c.deep, root, c.cRoles, src, marks)
 	if err != nil {
 		return err
 	}

@@ -184,10 +184,11 @@ static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint
 // no nested braces cannot define a type. A container.body capture is
 // scanned at every depth if one of the sorted marks lies inside it after
 // its first byte, else one level deep if it has a syntax error; a
-// container.deep capture always at every depth. A deep scan finds
-// everything below its node, so it pushes no containers. It returns 0, or -1 if memory
-// ran out.
-static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNode root,
+// container.deep capture always at every depth. A deep scan runs deepq,
+// the query without its patterns that capture only containers. It finds
+// everything below its node, so it pushes no containers. It returns 0, or
+// -1 if memory ran out.
+static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, const TSQuery *deepq, TSNode root,
                         const uint8_t *roles, uint32_t max_scans, const char *src, uint32_t len,
                         const uint32_t *marks, uint32_t nmarks) {
 	s->ncaps = 0;
@@ -198,7 +199,7 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 		hive_item it = s->stack[--s->nstack];
 		TSNode n = it.node;
 		ts_query_cursor_set_max_start_depth(qc, it.deep ? UINT32_MAX : 1);
-		ts_query_cursor_exec(qc, q, n);
+		ts_query_cursor_exec(qc, it.deep ? deepq : q, n);
 		TSQueryMatch m;
 		while (ts_query_cursor_next_match(qc, &m)) {
 			match++;
@@ -339,7 +340,7 @@ type capture struct {
 // shallow runs hive_shallow and returns its captures, valid until the next
 // call. cRoles maps a capture index to what C does with it; marks are the
 // lexer's ascending offsets that make a function body worth a deep scan.
-func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRoles []uint8, src []byte, marks []uint32) ([]capture, error) {
+func (c *cScan) shallow(cursor *ts.QueryCursor, q, deep *ts.Query, root *ts.Node, cRoles []uint8, src []byte, marks []uint32) ([]capture, error) {
 	if c.s == nil {
 		c.s = (*C.hive_scan)(C.calloc(1, C.size_t(unsafe.Sizeof(C.hive_scan{}))))
 		if c.s == nil {
@@ -349,6 +350,7 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 	// go-tree-sitter's QueryCursor and Query hold their C pointer first.
 	qc := *(**C.TSQueryCursor)(unsafe.Pointer(cursor))
 	query := *(**C.TSQuery)(unsafe.Pointer(q))
+	deepQuery := *(**C.TSQuery)(unsafe.Pointer(deep))
 	var text *C.char
 	if len(src) > 0 {
 		text = (*C.char)(unsafe.Pointer(&src[0]))
@@ -357,7 +359,7 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 	if len(marks) > 0 {
 		m = (*C.uint32_t)(unsafe.Pointer(&marks[0]))
 	}
-	if C.hive_shallow(c.s, qc, query, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src)), m, C.uint32_t(len(marks))) != 0 {
+	if C.hive_shallow(c.s, qc, query, deepQuery, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src)), m, C.uint32_t(len(marks))) != 0 {
 		return nil, errors.New("parse: out of memory for the shallow scan")
 	}
 	if c.s.ncaps == 0 {

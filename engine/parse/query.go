@@ -91,6 +91,11 @@ type compiled struct {
 	// cRoles is what C does with each capture index.
 	shallow bool
 	cRoles  []uint8
+	// deep is the shallow query again, without the patterns that capture
+	// nothing but containers: a deep scan ignores containers, and in it
+	// those patterns would match nearly every node (every statement, every
+	// expression) for nothing.
+	deep *ts.Query
 
 	// Used to resolve @declarator and @typebody without string compares.
 	fieldDeclarator, fieldName, fieldScope   uint16
@@ -135,6 +140,20 @@ func compile(l *Language) (*compiled, error) {
 				return nil, fmt.Errorf("parse: %s: queries/%s: a shallow query (one with @container) runs in C, which does not check predicates", l.Name, l.query)
 			}
 		}
+		deep, qerr := ts.NewQuery(lang, string(src))
+		if qerr != nil {
+			return nil, fmt.Errorf("parse: %s: queries/%s: %v", l.Name, l.query, qerr)
+		}
+		for i := range q.PatternCount() {
+			kept := false
+			for id, n := range q.CaptureQuantifiers(i) {
+				kept = kept || n != ts.CaptureQuantifierZero && c.cRoles[id] == cRole(roleDefinition)
+			}
+			if !kept {
+				deep.DisablePattern(i)
+			}
+		}
+		c.deep = deep
 	}
 	// Ids of 0 mean "not in this grammar", which never matches a real node.
 	c.fieldDeclarator = lang.FieldIdForName("declarator")
