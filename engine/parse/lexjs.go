@@ -43,6 +43,18 @@ import "slices"
 // '(' of require(...), an import; in TypeScript interface, enum and type
 // X. A mark that is not a definition costs a deep scan, never a wrong
 // answer; a callback, "f(() => ...)", is not one.
+//
+// What differs from the whole-tree query (javascript_reference.scm,
+// typescript_reference.scm): on a tree without syntax errors, nothing; over
+// Chromium 150's 21,139 .js and 15,238 .ts files no such file differs
+// (TestJSMatchesReference, TestTSMatchesReference). On a broken tree the
+// lexer still counts the decision points inside an error region, which the
+// tree does not read as statements, and a definition more than one level
+// inside an error region is not found (12 files of those trees, all with
+// syntax errors, report other complexities or fewer symbols). A keyword is
+// taken for a name after '.', before ':' and where a member of a class,
+// interface or enum starts, but not as the name of an object literal's
+// method ("{ if() {} }"), which only the tree tells from a statement.
 
 // jsTok is what the lexer keeps of a token to decide what follows it.
 type jsTok struct {
@@ -86,6 +98,12 @@ type jsLexer struct {
 	require bool
 	// retParen: TypeScript, the paren of "(...):", for an arrow's return type.
 	retParen *jsFrame
+	// regexDead[p] has bit 1 (2) set if a regular expression scanned from
+	// outside (inside) a class at p is known to end unclosed; regexPath is
+	// a scan's (position, state) steps. They keep a line of many '/' that
+	// cannot start one ("(/[(/[...") linear (see regex).
+	regexDead []uint8
+	regexPath []int32
 	// classHead: "class" seen at this many open brackets, its body's '{'
 	// not yet (1 + the count, or 0).
 	classHead int
@@ -737,24 +755,53 @@ func (l *jsLexer) template(start int) {
 
 // regex returns the index after the regular expression whose '/' is at
 // src[i], or 0 if none can start there (a line break before its end).
+//
+// A scan is a walk of a two-state machine (inside a class [...] or not)
+// from src[i+1]; once a scan from some state at some position has ended
+// unclosed, any later scan that reaches the same state there ends so too,
+// so a failed scan's steps are remembered and later scans stop on them:
+// each (position, state) is walked at most once by failed scans.
 func (l *jsLexer) regex(i int) int {
 	src := l.src
 	class := false
-	j := i + 1
-	for ; j < len(src); j++ {
+	path := l.regexPath[:0]
+	fail := func() int {
+		if l.regexDead == nil {
+			l.regexDead = make([]uint8, len(src)+1)
+		}
+		for _, p := range path {
+			if p < 0 {
+				l.regexDead[-p-1] |= 2
+			} else {
+				l.regexDead[p] |= 1
+			}
+		}
+		l.regexPath = path[:0]
+		return 0
+	}
+	for j := i + 1; j < len(src); j++ {
+		st, step := uint8(1), int32(j)
+		if class {
+			st, step = 2, -int32(j)-1
+		}
+		if l.regexDead != nil && l.regexDead[j]&st != 0 {
+			return fail()
+		}
+		path = append(path, step)
 		switch b := src[j]; {
 		case b == '\n':
-			return 0
+			return fail()
 		case b == '\\':
 			j++
 			if j < len(src) && src[j] == '\n' {
-				return 0
+				return fail()
 			}
 		case class:
 			class = b != ']'
 		case b == '[':
 			class = true
 		case b == '/':
+			l.regexPath = path[:0]
 			j++
 			for j < len(src) && isIdentByte(src[j]) {
 				j++
@@ -762,7 +809,7 @@ func (l *jsLexer) regex(i int) int {
 			return j
 		}
 	}
-	return 0
+	return fail()
 }
 
 // jsxScan scans JSX from l.i: a tag (inTag, at its '<' or inside it) or
