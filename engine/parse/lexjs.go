@@ -104,6 +104,9 @@ type jsLexer struct {
 	// cannot start one ("(/[(/[...") linear (see regex).
 	regexDead []uint8
 	regexPath []int32
+	// regexSteps counts the bytes regex walked, for a test that holds the
+	// lexer linear.
+	regexSteps int
 	// classHead: "class" seen at this many open brackets, its body's '{'
 	// not yet (1 + the count, or 0).
 	classHead int
@@ -787,6 +790,7 @@ func (l *jsLexer) regex(i int) int {
 		if l.regexDead != nil && l.regexDead[j]&st != 0 {
 			return fail()
 		}
+		l.regexSteps++
 		path = append(path, step)
 		switch b := src[j]; {
 		case b == '\n':

@@ -249,3 +249,18 @@ function onlyArrow() {
 	assert.Empty(t, d)
 	assert.Zero(t, nested)
 }
+
+// TestLexJSRegexLinear holds the lexer linear where many '/' in a line
+// could start a regular expression that never closes ("(/[(/[..."): each
+// failed scan used to walk the rest of the line again (150 KB took 20 s).
+// The bound is on the bytes walked, not on time.
+func TestLexJSRegexLinear(t *testing.T) {
+	for _, unit := range []string{"(/[", "(/[/", "(/\\[", "x = (/a\n"} {
+		src := []byte(strings.Repeat(unit, 2000))
+		var out cLex
+		l := &jsLexer{src: src, out: &out, jsx: true}
+		l.prev = jsTok{kind: ';', start: -1}
+		l.code()
+		assert.LessOrEqual(t, l.regexSteps, 2*len(src), "%q: bytes walked by regular expression scans", unit)
+	}
+}
