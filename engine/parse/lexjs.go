@@ -492,7 +492,7 @@ func (l *jsLexer) punct(i int, c byte) {
 	case '?':
 		switch {
 		case i+1 < n && src[i+1] == '?':
-			if !(i+2 < n && src[i+2] == '=') {
+			if !(i+2 < n && src[i+2] == '=') && l.binaryLeft() {
 				out.branches = append(out.branches, uint32(i))
 			}
 			l.i = i + 2
@@ -517,7 +517,9 @@ func (l *jsLexer) punct(i int, c byte) {
 	case '&', '|':
 		if i+1 < n && src[i+1] == c {
 			if !(i+2 < n && src[i+2] == '=') {
-				out.branches = append(out.branches, uint32(i))
+				if l.binaryLeft() {
+					out.branches = append(out.branches, uint32(i))
+				}
 				l.i = i + 2
 			} else {
 				l.i = i + 3
@@ -559,6 +561,17 @@ func (l *jsLexer) punct(i int, c byte) {
 	// Any other operator: consume runs of operator bytes one at a time.
 	l.i = i + 1
 	l.push(jsTok{kind: c, start: i})
+}
+
+// binaryLeft reports whether a && || or ?? here may have a left operand:
+// not where a type starts, whose leading "||" is two union bars
+// (TypeScript's "type A = || B").
+func (l *jsLexer) binaryLeft() bool {
+	switch l.prev.kind {
+	case '=', 'E', ':', '(', ',', '<', '|', '&', '?':
+		return false
+	}
+	return true
 }
 
 // exprStart reports whether a '{' here opens an expression (an object)

@@ -45,6 +45,25 @@
 (interface_declaration name: (_) @name) @definition.interface
 (type_alias_declaration name: (_) @name) @definition.type
 (enum_declaration name: (_) @name) @definition.enum
+
+; Types hold no definitions, but tree-sitter-typescript accepts a
+; declaration in an object type ("type A = {export interface B {}}"): a
+; type is scanned when the lexer marked one in it.
+(interface_declaration body: (_) @container.body)
+(type_alias_declaration value: (_) @container.body)
+(variable_declarator type: (_) @container.body)
+[
+  (function_declaration return_type: (_) @container.body)
+  (generator_function_declaration return_type: (_) @container.body)
+  (method_definition return_type: (_) @container.body)
+  (function_declaration type_parameters: (_) @container.body)
+  (generator_function_declaration type_parameters: (_) @container.body)
+  (method_definition type_parameters: (_) @container.body)
+  (class_declaration type_parameters: (_) @container.body)
+  (abstract_class_declaration type_parameters: (_) @container.body)
+  (interface_declaration type_parameters: (_) @container.body)
+  (type_alias_declaration type_parameters: (_) @container.body)
+]
 (import_statement (import_require_clause source: (string) @import))
 
 ; Namespaces and modules: their bodies are containers.
