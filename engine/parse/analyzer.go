@@ -217,7 +217,7 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 	// Operators only the tree can tell apart (C++'s && is also an rvalue
 	// reference): the lexer's candidates, kept where the tree has a binary
 	// expression.
-	a.lex.logic = binaryOps(root, a.lex.logic, c.kindBinary)
+	a.lex.logic = operatorOps(root, a.lex.logic, c.kindBinary, c.logicLen)
 	a.branches = append(a.branches, a.lex.logic...)
 	if len(a.imports) > 0 {
 		// In source order: a shallow scan visits containers out of order.
@@ -298,7 +298,7 @@ func (a *Analyzer) collect(c *compiled, matches ts.QueryMatches, src []byte) {
 // function bodies (a local struct) are not reported. The loop runs in C
 // (ctree.go); Go reads the flat list of captures it returns.
 func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte, marks []uint32) error {
-	caps, err := a.scan.shallow(a.cursor, c.query, root, c.cRoles, src, marks)
+	caps, err := a.scan.shallow(a.cursor, c.query, c.deep, root, c.cRoles, src, marks)
 	if err != nil {
 		return err
 	}
@@ -318,9 +318,12 @@ func (a *Analyzer) scanShallow(c *compiled, root *ts.Node, src []byte, marks []u
 func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 	var d def
 	var isDef bool
+	imports, notRequire := len(a.imports), false
 	for i := range caps {
 		cp := &caps[i]
 		switch c.roles[cp.index] {
+		case roleCallee:
+			notRequire = string(src[cp.startByte:cp.endByte]) != "require"
 		case roleImport:
 			a.imports = append(a.imports, located{uint(cp.startByte), importPath(textAt(src, cp.startByte, cp.endByte))})
 		case roleDefinition:
@@ -337,6 +340,9 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 		case roleReceiver:
 			d.parent = receiverType(textAt(src, cp.startByte, cp.endByte))
 		}
+	}
+	if notRequire {
+		a.imports = a.imports[:imports] // a call, not require("...")
 	}
 	if d.kind == "auto" {
 		d.kind = cmp.Or(d.bodyKind, "type")

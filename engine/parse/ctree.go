@@ -184,10 +184,11 @@ static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint
 // no nested braces cannot define a type. A container.body capture is
 // scanned at every depth if one of the sorted marks lies inside it after
 // its first byte, else one level deep if it has a syntax error; a
-// container.deep capture always at every depth. A deep scan finds
-// everything below its node, so it pushes no containers. It returns 0, or -1 if memory
-// ran out.
-static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNode root,
+// container.deep capture always at every depth. A deep scan runs deepq,
+// the query without its patterns that capture only containers. It finds
+// everything below its node, so it pushes no containers. It returns 0, or
+// -1 if memory ran out.
+static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, const TSQuery *deepq, TSNode root,
                         const uint8_t *roles, uint32_t max_scans, const char *src, uint32_t len,
                         const uint32_t *marks, uint32_t nmarks) {
 	s->ncaps = 0;
@@ -198,7 +199,7 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 		hive_item it = s->stack[--s->nstack];
 		TSNode n = it.node;
 		ts_query_cursor_set_max_start_depth(qc, it.deep ? UINT32_MAX : 1);
-		ts_query_cursor_exec(qc, q, n);
+		ts_query_cursor_exec(qc, it.deep ? deepq : q, n);
 		TSQueryMatch m;
 		while (ts_query_cursor_next_match(qc, &m)) {
 			match++;
@@ -244,11 +245,11 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 }
 
 // hive_binary_ops keeps, of the n ascending offsets in offs (each the
-// start of a two-byte operator token), those whose token is a child of a
+// start of an operator token len bytes long), those whose token is a child of a
 // node of symbol kind, compacting offs in place; it returns how many it
 // kept. An offset where the tree has no such token (inside an ERROR node's
 // text, say) is dropped.
-static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind) {
+static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind, uint32_t len) {
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -265,7 +266,7 @@ static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_
 			TSNode cur = ts_tree_cursor_current_node(&c);
 			if (ts_node_start_byte(cur) > off) break; // no token starts at off
 			if (ts_node_child_count(cur) == 0) {
-				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + 2 && ts_tree_cursor_goto_parent(&c)) {
+				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + len && ts_tree_cursor_goto_parent(&c)) {
 					if (ts_node_symbol(ts_tree_cursor_current_node(&c)) == kind) offs[kept++] = off;
 					ts_tree_cursor_goto_first_child_for_byte(&c, off);
 				}
@@ -339,7 +340,7 @@ type capture struct {
 // shallow runs hive_shallow and returns its captures, valid until the next
 // call. cRoles maps a capture index to what C does with it; marks are the
 // lexer's ascending offsets that make a function body worth a deep scan.
-func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRoles []uint8, src []byte, marks []uint32) ([]capture, error) {
+func (c *cScan) shallow(cursor *ts.QueryCursor, q, deep *ts.Query, root *ts.Node, cRoles []uint8, src []byte, marks []uint32) ([]capture, error) {
 	if c.s == nil {
 		c.s = (*C.hive_scan)(C.calloc(1, C.size_t(unsafe.Sizeof(C.hive_scan{}))))
 		if c.s == nil {
@@ -349,6 +350,7 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 	// go-tree-sitter's QueryCursor and Query hold their C pointer first.
 	qc := *(**C.TSQueryCursor)(unsafe.Pointer(cursor))
 	query := *(**C.TSQuery)(unsafe.Pointer(q))
+	deepQuery := *(**C.TSQuery)(unsafe.Pointer(deep))
 	var text *C.char
 	if len(src) > 0 {
 		text = (*C.char)(unsafe.Pointer(&src[0]))
@@ -357,7 +359,7 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 	if len(marks) > 0 {
 		m = (*C.uint32_t)(unsafe.Pointer(&marks[0]))
 	}
-	if C.hive_shallow(c.s, qc, query, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src)), m, C.uint32_t(len(marks))) != 0 {
+	if C.hive_shallow(c.s, qc, query, deepQuery, *(*C.TSNode)(unsafe.Pointer(root)), (*C.uint8_t)(unsafe.Pointer(&cRoles[0])), C.uint32_t(maxContainers), text, C.uint32_t(len(src)), m, C.uint32_t(len(marks))) != 0 {
 		return nil, errors.New("parse: out of memory for the shallow scan")
 	}
 	if c.s.ncaps == 0 {
@@ -370,10 +372,16 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 // two-byte operator) whose token is an operator of a node of kind kind,
 // reusing offs.
 func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
+	return operatorOps(root, offs, kind, 2)
+}
+
+// operatorOps is binaryOps for operator tokens of size bytes (TypeScript's
+// '?', which the tree tells from an optional member's).
+func operatorOps(root *ts.Node, offs []uint32, kind uint16, size uint32) []uint32 {
 	if len(offs) == 0 {
 		return offs
 	}
-	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind))
+	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind), C.uint32_t(size))
 	return offs[:n]
 }
 

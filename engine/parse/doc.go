@@ -60,6 +60,22 @@
 //     are real, so unlike C++ not one method nested in a method may go
 //     unreported; over all of Tomcat 10.1.55 the result is the whole-tree
 //     query's (queries/java_reference.scm), file for file.
+//   - JavaScript, TypeScript and TSX too (the whole-tree query cost about
+//     60% on top of parsing on Chromium's sources). Their definitions are
+//     real at any depth (closures, local classes, object-literal methods),
+//     so the lexer (lexjs.go), which finds comments and decision points
+//     through regular expressions, template literals and JSX, also marks
+//     every token that may start a definition: a function declaration, a
+//     class, "const f = () =>", a method's "name(...) {", require(...), and
+//     in TypeScript interface, enum and type X. A body holding one is
+//     scanned whole, with the query stripped of its container patterns; a
+//     callback, "f(() => ...)", is not a definition and marks nothing.
+//     Bundled files (one function around everything) are scanned whole
+//     regardless. TypeScript's '?' is also an optional member's or a
+//     conditional type's: the tree keeps those of ternary expressions. Over
+//     Chromium's 21,139 .js and 15,238 .ts files the result is the
+//     whole-tree query's (javascript_reference.scm, typescript_reference.scm)
+//     for every file without syntax errors.
 //   - Each worker owns an Analyzer (a parser per language and a query
 //     cursor, reused) and is pinned to one OS thread, so tree-sitter's
 //     malloc reuses one glibc arena per worker instead of warming a new one

@@ -159,6 +159,33 @@ var keywordQuery = map[string]string{
 		(#match? @id "^(if|for|case|type)$"))`,
 	"java": `([(identifier) (type_identifier)] @id
 		(#match? @id "^(if|for|while|case|catch|switch|synchronized|try|class|interface|enum|import|extends)$"))`,
+	// JavaScript and TypeScript: a method of an object literal named like a
+	// keyword ("{ if() {} }"), which only the tree tells from a statement.
+	"javascript": jsKeywordQuery,
+	"typescript": jsKeywordQuery,
+	"tsx":        jsKeywordQuery,
+}
+
+const jsKeywordQuery = `((object (method_definition name: (property_identifier) @id))
+	(#match? @id "^(if|for|while|case|catch|switch|with|function|class|return|typeof|instanceof|in|new|delete|void|throw|do|else|yield|await|extends|export|default|try|finally|const|let|var)$"))`
+
+// FuzzJS does for JavaScript what FuzzCPP does for C++, from
+// tree-sitter-javascript's corpus and the lexer's tricky cases.
+func FuzzJS(f *testing.F) {
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-javascript", JavaScript, jsReference,
+		"var r = /[/]\\//g, t = `a ${b ? `c ${d && e}` : '}'} f`; // c\nif (x) /a/.test(y) && z;\n",
+		"const A = () => <div a=\"// x\" b={c ? 1 : 2}>// text {d && e}<br/></div>;\n<!-- c\n--> d\n",
+		"function f() {\n  const g = async (a) => a?.b ?? c;\n  return { m() { function h() {} }, get x() { return 1 << 2 < 3; } };\n}\n",
+		"#!/usr/bin/env node\nclass C { #a = 1; if(c) { return c ? [...this.#a] : require('x'); } }\n")
+}
+
+// FuzzTS does for TypeScript what FuzzJS does for JavaScript, from
+// tree-sitter-typescript's corpus.
+func FuzzTS(f *testing.F) {
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-typescript", TypeScript, tsReference,
+		"function f(a?: number): T extends U ? V : W { return a ? b! / 2 : c; }\ninterface I { m?(): void; if?: string }\n",
+		"namespace N { export const g = <T,>(x: T): T => x; enum E { for = 1 } }\ndeclare module \"m\" { function h(): void; }\n",
+		"class K { @d() m(): void { const k = class { n() {} }; } p?: number; }\nimport x = require(\"y\");\n")
 }
 
 // FuzzJava does for Java what FuzzCPP does for C++, from tree-sitter-java's

@@ -37,6 +37,11 @@ type Language struct {
 	// the source, and the query has no @comment or @branch captures (see
 	// lexc.go for why C does this).
 	lex func(src []byte, out *cLex)
+	// logicKind, when set, is the node kind of which the lexer's
+	// cLex.logic tokens (logicLen bytes each) must be the operator to count
+	// (TypeScript's '?', a ternary's or not); unset, binary_expression and 2.
+	logicKind string
+	logicLen  uint32
 
 	once     sync.Once
 	compiled *compiled
@@ -49,9 +54,9 @@ var (
 	Go         = &Language{Name: "go", Extensions: []string{".go"}, grammar: tsgo.Language, query: "go.scm", lex: lexGo}
 	C          = &Language{Name: "c", Extensions: []string{".c", ".h"}, grammar: tsc.Language, query: "c.scm", lex: lexC}
 	CPP        = &Language{Name: "cpp", Extensions: []string{".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".tcc", ".inl"}, grammar: tscpp.Language, query: "cpp.scm", lex: lexCPP}
-	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}
-	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm"}
-	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "typescript.scm"}
+	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm", lex: lexJS}
+	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm", lex: lexTS, logicKind: "ternary_expression", logicLen: 1}
+	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "tsx.scm", lex: lexTSX, logicKind: "ternary_expression", logicLen: 1}
 	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm"}
 	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm"}
 	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm", lex: lexJava}

@@ -31,6 +31,9 @@ import (
 //	@comment            a comment node (line classification)
 //	@branch             a decision point (cyclomatic complexity)
 //	@import             an import/include path (quotes are stripped)
+//	@callee             the function called with an @import argument: the
+//	                    import stands only if it is "require" (a shallow
+//	                    query runs in C, which checks no #eq? predicate)
 //	@container          a node whose items are scanned for definitions too:
 //	                    a query with containers is shallow (see scanShallow)
 //	@container.if_error a container only when its subtree has a syntax error:
@@ -72,6 +75,7 @@ const (
 	roleContainerIfNested
 	roleContainerBody
 	roleContainerDeep
+	roleCallee
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -87,14 +91,21 @@ type compiled struct {
 	// cRoles is what C does with each capture index.
 	shallow bool
 	cRoles  []uint8
+	// deep is the shallow query again, without the patterns that capture
+	// nothing but containers: a deep scan ignores containers, and in it
+	// those patterns would match nearly every node (every statement, every
+	// expression) for nothing.
+	deep *ts.Query
 
 	// Used to resolve @declarator and @typebody without string compares.
 	fieldDeclarator, fieldName, fieldScope   uint16
 	kindQualified, kindStruct, kindInterface uint16
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
 	// kindBinary is the node kind whose && and || operators are decision
-	// points, for a lexer that leaves them to the tree (cLex.logic).
+	// points, for a lexer that leaves them to the tree (cLex.logic), and
+	// logicLen their tokens' length (Language.logicKind).
 	kindBinary uint16
+	logicLen   uint32
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -119,7 +130,7 @@ func compile(l *Language) (*compiled, error) {
 		for i, r := range c.roles {
 			switch r {
 			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
-				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver:
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleCallee:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
@@ -129,6 +140,20 @@ func compile(l *Language) (*compiled, error) {
 				return nil, fmt.Errorf("parse: %s: queries/%s: a shallow query (one with @container) runs in C, which does not check predicates", l.Name, l.query)
 			}
 		}
+		deep, qerr := ts.NewQuery(lang, string(src))
+		if qerr != nil {
+			return nil, fmt.Errorf("parse: %s: queries/%s: %v", l.Name, l.query, qerr)
+		}
+		for i := range q.PatternCount() {
+			kept := false
+			for id, n := range q.CaptureQuantifiers(i) {
+				kept = kept || n != ts.CaptureQuantifierZero && c.cRoles[id] == cRole(roleDefinition)
+			}
+			if !kept {
+				deep.DisablePattern(i)
+			}
+		}
+		c.deep = deep
 	}
 	// Ids of 0 mean "not in this grammar", which never matches a real node.
 	c.fieldDeclarator = lang.FieldIdForName("declarator")
@@ -140,7 +165,10 @@ func compile(l *Language) (*compiled, error) {
 	c.kindParenDecl = lang.IdForNodeKind("parenthesized_declarator", true)
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
-	c.kindBinary = lang.IdForNodeKind("binary_expression", true)
+	c.kindBinary, c.logicLen = lang.IdForNodeKind("binary_expression", true), 2
+	if l.logicKind != "" {
+		c.kindBinary, c.logicLen = lang.IdForNodeKind(l.logicKind, true), l.logicLen
+	}
 	return c, nil
 }
 
@@ -174,6 +202,8 @@ func captureRole(name string) (role, string) {
 		return roleContainerBody, ""
 	case name == "container.deep":
 		return roleContainerDeep, ""
+	case name == "callee":
+		return roleCallee, ""
 	}
 	return roleIgnore, ""
 }
