@@ -244,11 +244,11 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 }
 
 // hive_binary_ops keeps, of the n ascending offsets in offs (each the
-// start of a two-byte operator token), those whose token is a child of a
-// node of symbol kind, compacting offs in place; it returns how many it
+// start of a two-byte token), those whose token is a child of a node of
+// symbol kind or kind2, compacting offs in place; it returns how many it
 // kept. An offset where the tree has no such token (inside an ERROR node's
 // text, say) is dropped.
-static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind) {
+static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind, uint16_t kind2) {
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -266,7 +266,8 @@ static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_
 			if (ts_node_start_byte(cur) > off) break; // no token starts at off
 			if (ts_node_child_count(cur) == 0) {
 				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + 2 && ts_tree_cursor_goto_parent(&c)) {
-					if (ts_node_symbol(ts_tree_cursor_current_node(&c)) == kind) offs[kept++] = off;
+					uint16_t sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
+					if (sym == kind || sym == kind2) offs[kept++] = off;
 					ts_tree_cursor_goto_first_child_for_byte(&c, off);
 				}
 				break;
@@ -370,10 +371,17 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 // two-byte operator) whose token is an operator of a node of kind kind,
 // reusing offs.
 func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
+	return treeTokens(root, offs, kind, 0)
+}
+
+// treeTokens returns the offsets in offs (ascending, each the start of a
+// two-byte token) whose token is a child of a node of kind kind or kind2
+// (0 is no kind), reusing offs.
+func treeTokens(root *ts.Node, offs []uint32, kind, kind2 uint16) []uint32 {
 	if len(offs) == 0 {
 		return offs
 	}
-	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind))
+	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind), C.uint16_t(kind2))
 	return offs[:n]
 }
 

@@ -93,8 +93,9 @@ type compiled struct {
 	kindQualified, kindStruct, kindInterface uint16
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
 	// kindBinary is the node kind whose && and || operators are decision
-	// points, for a lexer that leaves them to the tree (cLex.logic).
-	kindBinary uint16
+	// points, for a lexer that leaves them to the tree (cLex.logic);
+	// kindIf the kind whose if token is one (Rust: not a match guard's).
+	kindBinary, kindIf uint16
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -119,7 +120,7 @@ func compile(l *Language) (*compiled, error) {
 		for i, r := range c.roles {
 			switch r {
 			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
-				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver:
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleScope:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
@@ -141,6 +142,7 @@ func compile(l *Language) (*compiled, error) {
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
 	c.kindBinary = lang.IdForNodeKind("binary_expression", true)
+	c.kindIf = lang.IdForNodeKind("if_expression", true)
 	return c, nil
 }
 
