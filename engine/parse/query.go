@@ -46,6 +46,12 @@ import (
 //	                    start a local definition, an #include); else one
 //	                    level deep when its subtree has a syntax error; else
 //	                    not at all
+//	@container.items    like @container.body, but what is scanned at every
+//	                    depth is, for each mark inside it, the node whose
+//	                    token starts at the mark (Rust's fn, impl, use, ...
+//	                    make their item), not the whole body: nested
+//	                    definitions are common in Rust (a use in a body),
+//	                    and the rest of the body holds none
 //	@container.deep     a node always scanned at every depth: code outside any
 //	                    function that is rare but may hold definitions (C++
 //	                    statements at file scope)
@@ -72,6 +78,7 @@ const (
 	roleContainerIfNested
 	roleContainerBody
 	roleContainerDeep
+	roleContainerItems
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -112,14 +119,14 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
-		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep || r == roleContainerItems
 		c.kinds = append(c.kinds, kind)
 		c.cRoles = append(c.cRoles, cRole(r))
 	}
 	if c.shallow {
 		for i, r := range c.roles {
 			switch r {
-			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
+			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep, roleContainerItems,
 				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleScope:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
@@ -176,6 +183,8 @@ func captureRole(name string) (role, string) {
 		return roleContainerBody, ""
 	case name == "container.deep":
 		return roleContainerDeep, ""
+	case name == "container.items":
+		return roleContainerItems, ""
 	}
 	return roleIgnore, ""
 }
