@@ -80,7 +80,8 @@ func lexRust(src []byte, out *cLex) {
 		c := src[i]
 		switch cClass[c] {
 		case clSpace:
-			i++
+			for i++; i < n && cClass[src[i]] == clSpace; i++ {
+			}
 			continue
 		case clIdent:
 			out.hasCode, seen = true, true
