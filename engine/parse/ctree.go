@@ -181,9 +181,10 @@ static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint
 // hive_push_items pushes, for a deep scan, the node of each mark in [a, b)
 // inside body: the parent of the leaf token that starts at the mark (fn's
 // function_item, use's use_declaration), skipping marks inside a node
-// already pushed (its deep scan finds them). If a mark starts no token (a
-// wrong mark, an error region), it pushes the whole body instead. It
-// returns false if memory ran out.
+// already pushed (its deep scan finds them) and the mark of body itself
+// ("pub fn f", captured whole: this scan finds it). If a mark starts no
+// token (a wrong mark, an error region), it pushes the whole body instead.
+// It returns false if memory ran out.
 static bool hive_push_items(hive_scan *s, TSNode body, const uint32_t *marks, uint32_t nmarks, uint32_t a, uint32_t b) {
 	uint32_t lo = 0, hi = nmarks;
 	while (lo < hi) {
@@ -208,6 +209,7 @@ static bool hive_push_items(hive_scan *s, TSNode body, const uint32_t *marks, ui
 		}
 		if (!ok) break;
 		TSNode item = ts_tree_cursor_current_node(&c);
+		if (item.id == body.id) continue;
 		if (!hive_push_node(s, item, true)) {
 			ts_tree_cursor_delete(&c);
 			return false;

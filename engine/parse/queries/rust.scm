@@ -13,21 +13,33 @@
 
 (ERROR) @container
 
-; A name that is a macro's metavariable ($name) makes no symbol, but the
-; body is scanned all the same.
-(function_item name: [(identifier) @name (metavariable)] body: (block) @container.items) @definition.function
-
-; Field types and discriminants may hold blocks ([u8; { ... }]).
-(struct_item name: (type_identifier) @name body: (_)? @container.items) @definition.struct
-(enum_item name: (type_identifier) @name body: (_) @container.items) @definition.enum
-(union_item name: (type_identifier) @name body: (_) @container.items) @definition.union
-(type_item name: (type_identifier) @name type: (_) @container.items) @definition.type
-(trait_item name: (type_identifier) @name body: (declaration_list) @container) @definition.trait
+; An item that holds expressions is captured whole, its header included
+; ("fn f() -> [u8; { fn g() {} 1 }]", "struct S([u8; { ... }])"): the mark
+; of its own keyword ("pub fn") is not scanned. A name that is a macro's
+; metavariable ($name) makes no symbol, but the item is scanned all the
+; same.
+(function_item name: [(identifier) @name (metavariable)]) @definition.function @container.items
+(struct_item name: (type_identifier) @name) @definition.struct @container.items
+(enum_item name: (type_identifier) @name) @definition.enum @container.items
+(union_item name: (type_identifier) @name) @definition.union @container.items
+(type_item name: (type_identifier) @name) @definition.type @container.items
+; Bodies of traits and impls are containers, their headers items: a type
+; may hold a block (Foo<{ ... }>), which a where clause's may too, where
+; this query does not look.
+(trait_item
+  name: (type_identifier) @name
+  type_parameters: (_)? @container.items
+  bounds: (_)? @container.items
+  body: (declaration_list) @container) @definition.trait
 (mod_item name: (identifier) @name body: (declaration_list)? @container) @definition.module
 (macro_definition name: (identifier) @name) @definition.macro
 
 ; An impl block is not a symbol, but functions inside it are methods of its type.
-(impl_item type: (_) @name body: (declaration_list)? @container) @scope
+(impl_item
+  type_parameters: (_)? @container.items
+  trait: (_)? @container.items
+  type: (_) @name @container.items
+  body: (declaration_list)? @container) @scope
 (foreign_mod_item body: (declaration_list) @container)
 
 (use_declaration argument: (_) @import)
