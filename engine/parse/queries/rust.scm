@@ -24,8 +24,9 @@
 (union_item name: (type_identifier) @name) @definition.union @container.items
 (type_item name: (type_identifier) @name) @definition.type @container.items
 ; Bodies of traits and impls are containers, their headers items: a type
-; may hold a block (Foo<{ ... }>), which a where clause's may too, where
-; this query does not look.
+; may hold a block (Foo<{ ... }>), a where clause's too.
+(trait_item (where_clause) @container.items)
+(impl_item (where_clause) @container.items)
 (trait_item
   name: (type_identifier) @name
   type_parameters: (_)? @container.items
