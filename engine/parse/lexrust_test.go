@@ -137,7 +137,7 @@ func TestLexRustMatchesReference(t *testing.T) {
 		{"no final newline", "fn f() { if a {} } /* end */", 1},
 		{"CRLF", "// c\r\nfn f(a: bool) {\r\n\tif a {\r\n\t}\r\n}\r\n", 1},
 		{"closures count for their function", "fn f() { let g = |x: u8| if x > 0 { 1 } else { 2 }; }\n", 1},
-		{"definitions in headers", "fn f(x: [u8; { fn g() {} 1 }]) -> [u8; { fn h() {} 1 }] { [0] }\nstruct S([u8; { fn k() {} 3 }]);\nenum E { A = { fn l() -> isize { 1 } l() } }\ntype T = [u8; { struct U; 1 }];\nimpl Foo<{ fn m() {} 1 }> for X {}\ntrait Tr: Foo<{ fn n() {} 1 }> {}\nimpl<T> X for Y where [u8; { fn o() {} 1 }]: Z {}\ntrait W where [u8; { fn p() {} 1 }]: Z {}\n", 0},
+		{"definitions in headers", "fn f(x: [u8; { fn g() {} 1 }]) -> [u8; { fn h() {} 1 }] { [0] }\nstruct S([u8; { fn k() {} 3 }]);\nenum E { A = { fn l() -> isize { 1 } l() } }\ntype T = [u8; { struct U; 1 }];\nimpl Foo<{ fn m() {} 1 }> for X {}\ntrait Tr: Foo<{ fn n() {} 1 }> {}\nimpl<T> X for Y where [u8; { fn o() {} 1 }]: Z {}\ntrait W where [u8; { fn p() {} 1 }]: Z {}\ntrait V { fn q(x: [u8; { fn r() {} 1 }]); type A: Foo<{ fn s() {} 1 }>; }\n", 0},
 		{"definitions in consts and statics", "const _: () = { impl Foo { fn m() {} } };\nstatic S: fn() = { fn inner() {} inner };\n", 0},
 		{"if after return, break and an attribute", "fn f() -> u8 { #[allow(x)] if a {} loop { break if b { 1 } else { 2 }; } return if c { 1 } else { 2 }; }\n", 3},
 	}

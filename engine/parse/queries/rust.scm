@@ -56,4 +56,6 @@
   (expression_statement)
   (attribute_item)
   (inner_attribute_item)
+  (function_signature_item)
+  (associated_type)
 ] @container.items
