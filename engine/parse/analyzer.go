@@ -215,9 +215,10 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 		an.Lines, an.Code, an.Comments, an.Blanks = classifyLines(src, a.comments)
 	}
 	// Operators only the tree can tell apart (C++'s && is also an rvalue
-	// reference): the lexer's candidates, kept where the tree has a binary
-	// expression.
-	a.lex.logic = operatorOps(root, a.lex.logic, c.kindBinary, c.logicLen)
+	// reference; TypeScript's ? is also an optional member's; Rust's if may
+	// be a match guard): the lexer's candidates, kept where the tree has a
+	// binary (or conditional, or if) expression.
+	a.lex.logic = operatorOps(root, a.lex.logic, c.kindBinary, c.kindIf, c.logicLen)
 	a.branches = append(a.branches, a.lex.logic...)
 	if len(a.imports) > 0 {
 		// In source order: a shallow scan visits containers out of order.
@@ -326,9 +327,10 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 			notRequire = string(src[cp.startByte:cp.endByte]) != "require"
 		case roleImport:
 			a.imports = append(a.imports, located{uint(cp.startByte), importPath(textAt(src, cp.startByte, cp.endByte))})
-		case roleDefinition:
+		case roleDefinition, roleScope:
 			isDef = true
 			d.kind = c.kinds[cp.index]
+			d.scope = c.roles[cp.index] == roleScope
 			d.start, d.end = cp.startByte, cp.endByte
 			d.startLine, d.endLine = int(cp.startRow)+1, int(cp.endRow)+1
 		case roleName:
@@ -348,6 +350,9 @@ func (a *Analyzer) collectMatch(c *compiled, caps []capture, src []byte) {
 		d.kind = cmp.Or(d.bodyKind, "type")
 	}
 	if isDef && d.name != "" {
+		if d.scope {
+			d.name = cleanParent(d.name) // may be "" ("impl T for &[u8]"): still a scope
+		}
 		a.defs = append(a.defs, d)
 	}
 }

@@ -67,6 +67,7 @@ extern TSPoint ts_node_end_point(TSNode) __attribute__((weak));
 
 extern TSTreeCursor ts_tree_cursor_new(TSNode) __attribute__((weak));
 extern void ts_tree_cursor_delete(TSTreeCursor *) __attribute__((weak));
+extern void ts_tree_cursor_reset(TSTreeCursor *, TSNode) __attribute__((weak));
 extern TSNode ts_tree_cursor_current_node(const TSTreeCursor *) __attribute__((weak));
 extern int64_t ts_tree_cursor_goto_first_child_for_byte(TSTreeCursor *, uint32_t) __attribute__((weak));
 extern uint32_t ts_node_child_count(TSNode) __attribute__((weak));
@@ -132,7 +133,7 @@ typedef struct hive_scan {
 } hive_scan;
 
 // What hive_shallow does with a capture (cRole maps query.go's roles).
-enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6 };
+enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6, HIVE_ROLE_CONTAINER_ITEMS = 7 };
 
 static bool hive_push_node(hive_scan *s, TSNode n, bool deep) {
 	if (s->nstack == s->stackcap) {
@@ -175,6 +176,50 @@ static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint
 		if (marks[mid] < a) lo = mid + 1; else hi = mid;
 	}
 	return lo < nmarks && marks[lo] < b;
+}
+
+// hive_push_items pushes, for a deep scan, the node of each mark in [a, b)
+// inside body: the parent of the leaf token that starts at the mark (fn's
+// function_item, use's use_declaration), skipping marks inside a node
+// already pushed (its deep scan finds them) and the mark of body itself
+// ("pub fn f", captured whole: this scan finds it). If a mark starts no
+// token (a wrong mark, an error region), it pushes the whole body instead.
+// It returns false if memory ran out.
+static bool hive_push_items(hive_scan *s, TSNode body, const uint32_t *marks, uint32_t nmarks, uint32_t a, uint32_t b) {
+	uint32_t lo = 0, hi = nmarks;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (marks[mid] < a) lo = mid + 1; else hi = mid;
+	}
+	uint32_t base = s->nstack, next = a;
+	bool ok = true;
+	TSTreeCursor c = ts_tree_cursor_new(body);
+	for (uint32_t i = lo; i < nmarks && marks[i] < b && ok; i++) {
+		uint32_t off = marks[i];
+		if (off < next) continue;
+		ts_tree_cursor_reset(&c, body);
+		ok = false;
+		while (ts_tree_cursor_goto_first_child_for_byte(&c, off) >= 0) {
+			TSNode cur = ts_tree_cursor_current_node(&c);
+			if (ts_node_start_byte(cur) > off) break;
+			if (ts_node_child_count(cur) == 0) {
+				ok = ts_node_start_byte(cur) == off && ts_tree_cursor_goto_parent(&c);
+				break;
+			}
+		}
+		if (!ok) break;
+		TSNode item = ts_tree_cursor_current_node(&c);
+		if (item.id == body.id) continue;
+		if (!hive_push_node(s, item, true)) {
+			ts_tree_cursor_delete(&c);
+			return false;
+		}
+		next = ts_node_end_byte(item);
+	}
+	ts_tree_cursor_delete(&c);
+	if (ok) return true;
+	s->nstack = base;
+	return hive_push_node(s, body, true);
 }
 
 // hive_shallow runs query one level deep (max start depth 1) on root and
@@ -225,6 +270,14 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, const
 						if (!hive_push_node(s, c.node, false)) return -1;
 					}
 					break;
+				case HIVE_ROLE_CONTAINER_ITEMS:
+					if (c.node.id == n.id) break;
+					if (nmarks && hive_marked(marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) {
+						if (!hive_push_items(s, c.node, marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) return -1;
+					} else if (ts_node_has_error(c.node)) {
+						if (!hive_push_node(s, c.node, false)) return -1;
+					}
+					break;
 				case HIVE_ROLE_CONTAINER_DEEP:
 					if (c.node.id != n.id && !hive_push_node(s, c.node, true)) return -1;
 					break;
@@ -246,10 +299,10 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, const
 
 // hive_binary_ops keeps, of the n ascending offsets in offs (each the
 // start of an operator token len bytes long), those whose token is a child of a
-// node of symbol kind, compacting offs in place; it returns how many it
-// kept. An offset where the tree has no such token (inside an ERROR node's
-// text, say) is dropped.
-static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind, uint32_t len) {
+// node of symbol kind or kind2 (0: none), compacting offs in place; it
+// returns how many it kept. An offset where the tree has no such token
+// (inside an ERROR node's text, say) is dropped.
+static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind, uint16_t kind2, uint32_t len) {
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -267,7 +320,8 @@ static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_
 			if (ts_node_start_byte(cur) > off) break; // no token starts at off
 			if (ts_node_child_count(cur) == 0) {
 				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + len && ts_tree_cursor_goto_parent(&c)) {
-					if (ts_node_symbol(ts_tree_cursor_current_node(&c)) == kind) offs[kept++] = off;
+					uint16_t sym = ts_node_symbol(ts_tree_cursor_current_node(&c));
+					if (sym == kind || (kind2 && sym == kind2)) offs[kept++] = off;
 					ts_tree_cursor_goto_first_child_for_byte(&c, off);
 				}
 				break;
@@ -314,6 +368,8 @@ func cRole(r role) uint8 {
 		return C.HIVE_ROLE_CONTAINER_BODY
 	case roleContainerDeep:
 		return C.HIVE_ROLE_CONTAINER_DEEP
+	case roleContainerItems:
+		return C.HIVE_ROLE_CONTAINER_ITEMS
 	}
 	return C.HIVE_ROLE_KEEP
 }
@@ -372,16 +428,19 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q, deep *ts.Query, root *ts.Node
 // two-byte operator) whose token is an operator of a node of kind kind,
 // reusing offs.
 func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
-	return operatorOps(root, offs, kind, 2)
+	return operatorOps(root, offs, kind, 0, 2)
 }
 
-// operatorOps is binaryOps for operator tokens of size bytes (TypeScript's
-// '?', which the tree tells from an optional member's).
-func operatorOps(root *ts.Node, offs []uint32, kind uint16, size uint32) []uint32 {
+// operatorOps returns the offsets in offs (ascending, each the start of a
+// token size bytes long) whose token is a child of a node of kind kind or
+// kind2 (0 is no kind), reusing offs: TypeScript's '?', which the tree
+// tells from an optional member's, and Rust's if, which may be a match
+// guard's.
+func operatorOps(root *ts.Node, offs []uint32, kind, kind2 uint16, size uint32) []uint32 {
 	if len(offs) == 0 {
 		return offs
 	}
-	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind), C.uint32_t(size))
+	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind), C.uint16_t(kind2), C.uint32_t(size))
 	return offs[:n]
 }
 

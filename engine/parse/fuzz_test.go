@@ -67,6 +67,8 @@ func FuzzAnalyze(f *testing.F) {
 			checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
 		case Java:
 			checkAgainstReference(t, ra, javaReference, src, analysed{an, a.spans})
+		case Rust:
+			checkAgainstReference(t, ra, rustReference, src, analysed{an, a.spans})
 		}
 		assert.GreaterOrEqual(t, an.Complexity, functions)
 	})
@@ -164,6 +166,8 @@ var keywordQuery = map[string]string{
 	"javascript": jsKeywordQuery,
 	"typescript": jsKeywordQuery,
 	"tsx":        jsKeywordQuery,
+	"rust": `([(identifier) (type_identifier) (field_identifier) (shorthand_field_identifier)] @id
+		(#match? @id "^(if|for|while|else|match|loop|return|break|continue|yield|as|in|let|mut|ref|move|self|super|crate|true|false|await|async|const|dyn|pub|static|try|unsafe|where|fn|struct|enum|trait|type|mod|impl|use|extern|macro_rules)$"))`,
 }
 
 const jsKeywordQuery = `((object (method_definition name: (property_identifier) @id))
@@ -198,4 +202,14 @@ func FuzzJava(f *testing.F) {
 		"class A {\n  String t = \"\"\"\n    // c \"\n    \\{ a ? b : c } /* d */\"\"\";\n  List<? super T> l = x ? super.y : z;\n}\n",
 		"class A { void f() { Object o = new Object() { int g() { return a && b ? 1 : 2; } }; record R(int x) {} } }\n",
 		"enum E { A(1) { void f() { class L {} } }; }\n@interface N { int v() default 1; }\nvoid top() {}\n")
+}
+
+// FuzzRust does for Rust what FuzzCPP does for C++, from tree-sitter-rust's
+// corpus and the lexer's tricky tokens.
+func FuzzRust(f *testing.F) {
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-rust", Rust, rustReference,
+		"/* a /* b */ */ fn f<'a>(x: &'a str) -> char { let s = r#\"\"// \"#; if let Some(c) = x.chars().next() && c != '\\'' { c } else { '\\u{1F600}' } }\n",
+		"fn outer() { fn inner() { if a && b {} } impl S { fn m(&self) {} } use a::b; m! { fn not_one() {} } }\n",
+		"#![allow(x)]\n#[cfg(test)]\nmod tests { #[test] fn t() { match x { S { .. } if a => {} _ => {} } } }\nmacro_rules! m { ($x:expr) => { if $x {} }; }\n",
+		"impl<T> Tr for Vec<T> where for<'b> T: Fn(&'b u8) { fn f(&self) -> bool { let g = || &&x; g() || h() } }\n")
 }

@@ -58,7 +58,7 @@ var (
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm", lex: lexTS, logicKind: "ternary_expression", logicLen: 1}
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "tsx.scm", lex: lexTSX, logicKind: "ternary_expression", logicLen: 1}
 	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm"}
-	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm"}
+	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm", lex: lexRust}
 	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm", lex: lexJava}
 )
 

@@ -49,6 +49,12 @@ import (
 //	                    start a local definition, an #include); else one
 //	                    level deep when its subtree has a syntax error; else
 //	                    not at all
+//	@container.items    like @container.body, but what is scanned at every
+//	                    depth is, for each mark inside it, the node whose
+//	                    token starts at the mark (Rust's fn, impl, use, ...
+//	                    make their item), not the whole body: nested
+//	                    definitions are common in Rust (a use in a body),
+//	                    and the rest of the body holds none
 //	@container.deep     a node always scanned at every depth: code outside any
 //	                    function that is rare but may hold definitions (C++
 //	                    statements at file scope)
@@ -76,6 +82,7 @@ const (
 	roleContainerBody
 	roleContainerDeep
 	roleCallee
+	roleContainerItems
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -103,9 +110,10 @@ type compiled struct {
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
 	// kindBinary is the node kind whose && and || operators are decision
 	// points, for a lexer that leaves them to the tree (cLex.logic), and
-	// logicLen their tokens' length (Language.logicKind).
-	kindBinary uint16
-	logicLen   uint32
+	// logicLen their tokens' length (Language.logicKind); kindIf the kind
+	// whose if token is one (Rust: not a match guard's).
+	kindBinary, kindIf uint16
+	logicLen           uint32
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -122,15 +130,15 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
-		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep || r == roleContainerItems
 		c.kinds = append(c.kinds, kind)
 		c.cRoles = append(c.cRoles, cRole(r))
 	}
 	if c.shallow {
 		for i, r := range c.roles {
 			switch r {
-			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep,
-				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleCallee:
+			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep, roleContainerItems,
+				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleScope, roleCallee:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
 			}
@@ -169,6 +177,7 @@ func compile(l *Language) (*compiled, error) {
 	if l.logicKind != "" {
 		c.kindBinary, c.logicLen = lang.IdForNodeKind(l.logicKind, true), l.logicLen
 	}
+	c.kindIf = lang.IdForNodeKind("if_expression", true)
 	return c, nil
 }
 
@@ -204,6 +213,8 @@ func captureRole(name string) (role, string) {
 		return roleContainerDeep, ""
 	case name == "callee":
 		return roleCallee, ""
+	case name == "container.items":
+		return roleContainerItems, ""
 	}
 	return roleIgnore, ""
 }
