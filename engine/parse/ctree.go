@@ -132,7 +132,7 @@ typedef struct hive_scan {
 } hive_scan;
 
 // What hive_shallow does with a capture (cRole maps query.go's roles).
-enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6 };
+enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6, HIVE_ROLE_CONTAINER_IF_MARKED = 7 };
 
 static bool hive_push_node(hive_scan *s, TSNode n, bool deep) {
 	if (s->nstack == s->stackcap) {
@@ -184,6 +184,8 @@ static bool hive_marked(const uint32_t *marks, uint32_t nmarks, uint32_t a, uint
 // no nested braces cannot define a type. A container.body capture is
 // scanned at every depth if one of the sorted marks lies inside it after
 // its first byte, else one level deep if it has a syntax error; a
+// container.if_marked capture one level deep if a mark lies anywhere
+// inside it or it has a syntax error; a
 // container.deep capture always at every depth. A deep scan finds
 // everything below its node, so it pushes no containers. It returns 0, or -1 if memory
 // ran out.
@@ -221,6 +223,14 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 					if (nmarks && hive_marked(marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) {
 						if (!hive_push_node(s, c.node, true)) return -1;
 					} else if (ts_node_has_error(c.node)) {
+						if (!hive_push_node(s, c.node, false)) return -1;
+					}
+					break;
+				case HIVE_ROLE_CONTAINER_IF_MARKED:
+					// From its first byte: a Python block's first
+					// statement may be the def or import that marks it.
+					if (c.node.id == n.id) break;
+					if (hive_marked(marks, nmarks, ts_node_start_byte(c.node), ts_node_end_byte(c.node)) || ts_node_has_error(c.node)) {
 						if (!hive_push_node(s, c.node, false)) return -1;
 					}
 					break;
@@ -313,6 +323,8 @@ func cRole(r role) uint8 {
 		return C.HIVE_ROLE_CONTAINER_BODY
 	case roleContainerDeep:
 		return C.HIVE_ROLE_CONTAINER_DEEP
+	case roleContainerIfMarked:
+		return C.HIVE_ROLE_CONTAINER_IF_MARKED
 	}
 	return C.HIVE_ROLE_KEEP
 }

@@ -52,7 +52,7 @@ var (
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm"}
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "typescript.scm"}
-	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm"}
+	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm", lex: lexPython}
 	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm"}
 	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm"}
 )

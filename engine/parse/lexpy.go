@@ -1,0 +1,691 @@
+package parse
+
+import (
+	"bytes"
+	"strings"
+)
+
+// The Python lexer does for Python what the C and Go lexers (lexc.go,
+// lexgo.go) do for theirs: it finds comments (for line classes) and
+// decision points with one byte scan, and marks what may start a
+// definition or an import, so that the query walks the statements on the
+// way to those and never an expression. Over 3,000 files of Chromium's
+// Python the whole-tree query cost as much as a third of the parse.
+//
+// The tokens that hide others are tree-sitter-python's, and where the
+// grammar's external scanner (src/scanner.c) parts from Python the lexer
+// follows the scanner, since the whole-tree query saw its tree:
+//   - comments, "#" to the end of the line (a backslash does not continue
+//     one);
+//   - strings, with any run of the prefix letters r, b, u and f in either
+//     case, quoted with ', ", their triples, or a backquote (Python 2's
+//     repr, never triple). A backslash escapes what the grammar's
+//     escape_sequence says, \N{...} up to its brace wherever that is; in a
+//     raw string it steps over a following quote or backslash and then a
+//     line break; in a bytes string \N, \u and \U take the byte after them
+//     too, a quote included. A single-quoted string may not hold a line
+//     break, except as the first byte after its opening, an escape or an
+//     interpolation (the scanner accepts that, Python does not);
+//   - f-strings: "{{" and "}}" are text; "{" opens an interpolation that is
+//     code (its conditional expressions, boolean operators, comprehensions
+//     and nested strings count as anywhere else) up to its "}" at bracket
+//     depth 0; a ":" there, not of a lambda or ":=", starts a format
+//     specifier, text up to "{" (a nested interpolation), "}" or a line
+//     break, in which "#" and quotes are text;
+//   - numbers, which end where the grammar's integer and float end, so
+//     that "1if x else 2" holds an if;
+//   - U+200B, U+2060 and U+FEFF, which the grammar takes for blanks (they
+//     split words, and are code to the line classes like any byte that is
+//     not ASCII).
+//
+// The decision points are python_reference.scm's: the keywords if (a
+// statement, a conditional expression, a comprehension's or a case's
+// guard), elif, for (a statement or a comprehension's clause), while,
+// except (except* too), and and or, each one node of the tree; and case,
+// which is a keyword only where a case clause may start: as the first
+// token of a line at the first level of a match statement's block. Where
+// match is a statement follows from the lines: one that starts with the
+// word match and ends with a ':' outside brackets. Elsewhere match and case
+// are names ("case = 1"), as the grammar takes them.
+//
+// The keywords def, class and import are marks: a block, class body or
+// compound statement that holds one is scanned (see python.scm), and no
+// other. "from m import x" is found by its import.
+
+// lexPython scans src as Python into out (whose counts, branches and marks
+// the caller has reset).
+func lexPython(src []byte, out *cLex) {
+	l := pyLex{src: src, out: out, noBrace: -1}
+	l.run()
+}
+
+// pyDelim is a string's opening, as the scanner's Delimiter records it.
+type pyDelim struct {
+	quote                      byte
+	raw, bytes, format, triple bool
+}
+
+// pyFrame is an open f-string interpolation.
+type pyFrame struct {
+	d      pyDelim // the string it is in, resumed at its "}"
+	depth  int     // brackets open inside it
+	lambda int     // lambdas inside it whose ':' is still to come
+	spec   bool    // in its format specifier
+}
+
+// pyMatch is an open match statement's block.
+type pyMatch struct {
+	indent int // the match line's
+	cases  int // its case clauses', -1 until the block's first line
+}
+
+type pyLex struct {
+	src    []byte
+	out    *cLex
+	frames []pyFrame
+	// noBrace, when not -1, is an offset after which src holds no '}'.
+	noBrace int
+
+	// Logical lines, for match statements: depth counts the brackets open
+	// outside strings; inLine is set from a line's first token to its end.
+	depth         int
+	inLine        bool
+	matchLine     bool // the line's first token is the word match
+	matchIndent   int
+	colonLast     bool // the line's last token so far is a ':' outside brackets
+	matches       []pyMatch
+	frameBuf      [4]pyFrame
+	matchBuf      [2]pyMatch
+	pendingIndent bool
+}
+
+func (l *pyLex) run() {
+	l.frames, l.matches = l.frameBuf[:0], l.matchBuf[:0]
+	src, out := l.src, l.out
+	n := len(src)
+	for i := 0; i < n; {
+		if k := len(l.frames); k > 0 && l.frames[k-1].spec {
+			i = l.spec(i)
+			continue
+		}
+		c := src[i]
+		switch pyClass[c] {
+		case clSpace:
+			i++
+			continue
+		case clIdent:
+			out.hasCode = true
+			start := i
+			i = l.word(i)
+			if i == start { // a blank that is not ASCII
+				i += pyUnicodeBlank(src, i)
+				continue
+			}
+			w := src[start:i]
+			if i < n && (src[i] == '"' || src[i] == '\'' || src[i] == '`') && isStringPrefix(w) {
+				l.token(start, nil)
+				i = l.stringStart(start, i)
+				continue
+			}
+			l.token(start, w)
+			l.keyword(start, w)
+			continue
+		case clDigit:
+			out.hasCode = true
+			l.token(i, nil)
+			i = pyNumber(src, i)
+			continue
+		}
+		switch c {
+		case '\n':
+			out.endLine()
+			i++
+			if len(l.frames) == 0 && l.depth == 0 {
+				l.endLogicalLine()
+			}
+			continue
+		case '#':
+			out.hasComment = true
+			if k := bytes.IndexByte(src[i:], '\n'); k >= 0 {
+				i += k
+			} else {
+				i = n
+			}
+			continue
+		}
+		out.hasCode = true
+		switch c {
+		case '"', '\'', '`':
+			l.token(i, nil)
+			i = l.stringStart(i, i)
+			continue
+		case '\\':
+			// A line continuation, or an error.
+			if i+1 < n && src[i+1] == '\n' {
+				out.endLine()
+				i += 2
+				continue
+			}
+			if i+2 < n && src[i+1] == '\r' && src[i+2] == '\n' {
+				out.endLine()
+				i += 3
+				continue
+			}
+			i++
+			continue
+		case '.':
+			if i+1 < n && pyClass[src[i+1]] == clDigit {
+				l.token(i, nil)
+				i = pyNumber(src, i)
+				continue
+			}
+		}
+		l.token(i, nil)
+		if k := len(l.frames); k > 0 {
+			f := &l.frames[k-1]
+			switch c {
+			case '(', '[', '{':
+				f.depth++
+			case ')', ']':
+				if f.depth > 0 {
+					f.depth--
+				}
+			case '}':
+				if f.depth > 0 {
+					f.depth--
+					break
+				}
+				d := f.d
+				l.frames = l.frames[:k-1]
+				i = l.stringBody(i+1, d)
+				continue
+			case ':':
+				if f.depth > 0 || i+1 < n && src[i+1] == '=' {
+					break
+				}
+				if f.lambda > 0 {
+					f.lambda--
+					break
+				}
+				f.spec = true
+			case '!':
+				// A conversion, !r; not !=.
+				if f.depth == 0 && i+1 < n && src[i+1] >= 'a' && src[i+1] <= 'z' {
+					i += 2
+					continue
+				}
+			}
+			i++
+			continue
+		}
+		switch c {
+		case '(', '[', '{':
+			l.depth++
+		case ')', ']', '}':
+			if l.depth > 0 {
+				l.depth--
+			}
+		case ':':
+			if l.depth == 0 && (i+1 >= n || src[i+1] != '=') {
+				l.colonLast = true
+			}
+		}
+		i++
+	}
+	if n > 0 && src[n-1] != '\n' {
+		out.endLine()
+	}
+}
+
+// word returns the index after the identifier at src[i], which stops
+// before a blank that is not ASCII.
+func (l *pyLex) word(i int) int {
+	src := l.src
+	for ; i < len(src); i++ {
+		b := src[i]
+		if b < 0x80 {
+			if pyClass[b] != clIdent && pyClass[b] != clDigit {
+				return i
+			}
+			continue
+		}
+		if pyUnicodeBlank(src, i) > 0 {
+			return i
+		}
+	}
+	return i
+}
+
+// keyword handles the word w at src[start]: a decision point, a mark, or
+// a lambda inside an interpolation.
+func (l *pyLex) keyword(start int, w []byte) {
+	if len(w) < 2 || len(w) > 6 {
+		return
+	}
+	out := l.out
+	switch string(w) {
+	case "if", "elif", "for", "while", "except", "and", "or":
+		out.branches = append(out.branches, uint32(start))
+	case "def", "class", "import":
+		out.marks = append(out.marks, uint32(start))
+	case "lambda":
+		if k := len(l.frames); k > 0 && l.frames[k-1].depth == 0 {
+			l.frames[k-1].lambda++
+		}
+	}
+}
+
+// token notes a token at src[start] (w, if it is a word) for the logical
+// line around it, which tells match statements and case clauses.
+func (l *pyLex) token(start int, w []byte) {
+	if len(l.frames) > 0 {
+		return // inside a string
+	}
+	l.colonLast = false
+	if l.inLine {
+		return
+	}
+	l.inLine = true
+	isMatch := string(w) == "match"
+	if !isMatch && len(l.matches) == 0 {
+		return
+	}
+	indent := l.indent(start)
+	for len(l.matches) > 0 && indent <= l.matches[len(l.matches)-1].indent {
+		l.matches = l.matches[:len(l.matches)-1]
+	}
+	if k := len(l.matches); k > 0 {
+		m := &l.matches[k-1]
+		if m.cases < 0 {
+			m.cases = indent
+		}
+		if indent == m.cases && string(w) == "case" {
+			l.out.branches = append(l.out.branches, uint32(start))
+		}
+	}
+	if isMatch {
+		l.matchLine, l.matchIndent = true, indent
+	}
+}
+
+// endLogicalLine ends the logical line at a line break outside brackets
+// and strings: a match line that ended with ':' opens a match block.
+func (l *pyLex) endLogicalLine() {
+	if l.matchLine && l.colonLast {
+		l.matches = append(l.matches, pyMatch{indent: l.matchIndent, cases: -1})
+	}
+	l.inLine, l.matchLine, l.colonLast = false, false, false
+}
+
+// indent measures the indentation before src[i], the first token of its
+// line, as the grammar's scanner does: a space is 1, a tab 8, and a form
+// feed or carriage return starts again from 0.
+func (l *pyLex) indent(i int) int {
+	j := bytes.LastIndexByte(l.src[:i], '\n') + 1
+	w := 0
+	for ; j < i; j++ {
+		switch l.src[j] {
+		case ' ':
+			w++
+		case '\t':
+			w += 8
+		case '\f', '\r':
+			w = 0
+		default:
+			return w
+		}
+	}
+	return w
+}
+
+// isStringPrefix reports whether w, directly followed by a quote, opens a
+// string: the scanner takes any run of these letters.
+func isStringPrefix(w []byte) bool {
+	for _, b := range w {
+		switch b | 0x20 {
+		case 'r', 'b', 'u', 'f':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// stringStart reads the string whose prefix starts at src[start] and whose
+// quote is at src[q], and returns the index after it (or after the "{" of
+// its first interpolation, with the frame pushed).
+func (l *pyLex) stringStart(start, q int) int {
+	src := l.src
+	var d pyDelim
+	for _, b := range src[start:q] {
+		switch b | 0x20 {
+		case 'r':
+			d.raw = true
+		case 'b':
+			d.bytes = true
+		case 'f':
+			d.format = true
+		}
+	}
+	d.quote = src[q]
+	i := q + 1
+	if d.quote != '`' && i+1 < len(src) && src[i] == d.quote && src[i+1] == d.quote {
+		d.triple = true
+		i += 2
+	}
+	return l.stringBody(i, d)
+}
+
+// stringBody reads a string's text from src[i] as the grammar's scanner
+// does, tallying the lines it spans, and returns the index after its
+// closing quote, or after the "{" of an interpolation (with its frame
+// pushed), or where the string breaks off (the tree has an error there).
+func (l *pyLex) stringBody(i int, d pyDelim) int {
+	src, out := l.src, l.out
+	n := len(src)
+	out.hasCode = true
+	content := false // the scanner's has_content, for line breaks
+	for i < n {
+		b := src[i]
+		if b != '\n' && pyClass[b] != clSpace {
+			out.hasCode = true
+		}
+		switch {
+		case d.format && (b == '{' || b == '}'):
+			if i+1 < n && src[i+1] == b {
+				i += 2 // {{ or }}
+				content = false
+				continue
+			}
+			if b == '}' {
+				return i // an error
+			}
+			l.frames = append(l.frames, pyFrame{d: d})
+			return i + 1
+		case b == '\\':
+			switch {
+			case d.raw:
+				// The scanner steps over the backslash, a quote or a
+				// backslash after it, and then a line break.
+				i++
+				if i < n && (src[i] == d.quote || src[i] == '\\') {
+					i++
+				}
+				if i < n && src[i] == '\r' {
+					i++
+					if i < n && src[i] == '\n' {
+						out.endLine()
+						i++
+					}
+				} else if i < n && src[i] == '\n' {
+					out.endLine()
+					i++
+				}
+				continue
+			case d.bytes && i+1 < n && (src[i+1] == 'N' || src[i+1] == 'u' || src[i+1] == 'U'):
+				// The scanner steps over the letter and the byte after it.
+				i += 2
+				if i < n {
+					l.text(src[i])
+					i++
+				}
+				content = true
+				continue
+			}
+			i = l.escape(i)
+			content = false
+			continue
+		case b == d.quote:
+			if !d.triple {
+				return i + 1
+			}
+			if i+2 < n && src[i+1] == b && src[i+2] == b {
+				return i + 3
+			}
+			i++
+			content = false
+			if i < n && src[i] == b {
+				i++
+			}
+			continue
+		case b == '\n':
+			if content && !d.triple {
+				return i // an error: the line break is the code's
+			}
+			out.endLine()
+			i++
+			content = true
+			continue
+		case b == 0:
+			return i // the scanner stops at a NUL
+		}
+		i++
+		content = true
+	}
+	return n
+}
+
+// text tallies a byte of a string's text for the line classes.
+func (l *pyLex) text(b byte) {
+	if b == '\n' {
+		l.out.endLine()
+	} else if pyClass[b] != clSpace {
+		l.out.hasCode = true
+	}
+}
+
+// escape returns the index after the escape sequence (or lone backslash)
+// at src[i] in a string that is not raw: the grammar's escape_sequence
+// token.
+func (l *pyLex) escape(i int) int {
+	src := l.src
+	n := len(src)
+	if i+1 >= n {
+		return n
+	}
+	hex := func(j, k int) int { // the index after k hex digits at j, or -1
+		if j+k > n {
+			return -1
+		}
+		for _, b := range src[j : j+k] {
+			if !isHexDigit(b) {
+				return -1
+			}
+		}
+		return j + k
+	}
+	switch c := src[i+1]; {
+	case c == '\n':
+		l.out.endLine()
+		return i + 2
+	case c == '\r' && i+2 < n && src[i+2] == '\n':
+		l.out.endLine()
+		return i + 3
+	case c == 'u':
+		if e := hex(i+2, 4); e > 0 {
+			return e
+		}
+	case c == 'U':
+		if e := hex(i+2, 8); e > 0 {
+			return e
+		}
+	case c == 'x':
+		if e := hex(i+2, 2); e > 0 {
+			return e
+		}
+	case c >= '0' && c <= '9':
+		j := i + 2
+		for j < n && j < i+4 && src[j] >= '0' && src[j] <= '9' {
+			j++
+		}
+		return j
+	case c == 'N' && i+3 < n && src[i+2] == '{' && src[i+3] != '}':
+		// \N{[^}]+}: up to the next brace, wherever it is.
+		if l.noBrace < 0 || i+3 < l.noBrace {
+			if k := bytes.IndexByte(src[i+3:], '}'); k >= 0 {
+				end := i + 3 + k + 1
+				for _, b := range src[i+3 : end] {
+					l.text(b)
+				}
+				return end
+			}
+			l.noBrace = i + 3
+		}
+	case strings.IndexByte(`'"abfrntv\`, c) >= 0:
+		return i + 2
+	}
+	return i + 1 // a lone backslash
+}
+
+// spec reads a format specifier's text from src[i] up to "{" (a nested
+// interpolation, whose frame it pushes), "}" (which closes the
+// interpolation and resumes its string) or a line break (an error).
+func (l *pyLex) spec(i int) int {
+	src, out := l.src, l.out
+	for ; i < len(src); i++ {
+		switch b := src[i]; b {
+		case '{':
+			l.frames = append(l.frames, pyFrame{d: l.frames[len(l.frames)-1].d})
+			return i + 1
+		case '}':
+			d := l.frames[len(l.frames)-1].d
+			l.frames = l.frames[:len(l.frames)-1]
+			return l.stringBody(i+1, d)
+		case '\n':
+			// An error; the interpolation goes on as code.
+			l.frames[len(l.frames)-1].spec = false
+			return i
+		default:
+			if !isBlank(b) {
+				out.hasCode = true
+			}
+		}
+	}
+	return len(src)
+}
+
+func isHexDigit(b byte) bool {
+	return b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'f'
+}
+
+// pyUnicodeBlank returns the length of the blank at src[i] that is not
+// ASCII (U+200B, U+2060, U+FEFF: the grammar's extras), or 0.
+func pyUnicodeBlank(src []byte, i int) int {
+	if i+2 >= len(src) {
+		return 0
+	}
+	switch {
+	case src[i] == 0xe2 && src[i+1] == 0x80 && src[i+2] == 0x8b,
+		src[i] == 0xe2 && src[i+1] == 0x81 && src[i+2] == 0xa0,
+		src[i] == 0xef && src[i+1] == 0xbb && src[i+2] == 0xbf:
+		return 3
+	}
+	return 0
+}
+
+// pyNumber returns the index after the number at src[i] (a digit, or a
+// '.' before one): the longest prefix that the grammar's integer or float
+// matches, as tree-sitter's lexer takes it.
+func pyNumber(src []byte, i int) int {
+	n := len(src)
+	at := func(j int) byte {
+		if j < n {
+			return src[j]
+		}
+		return 0
+	}
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	// digits: repeat1(/[0-9]+_?/)
+	digits := func(j int) int {
+		for isDigit(at(j)) {
+			for isDigit(at(j)) {
+				j++
+			}
+			if at(j) == '_' {
+				j++
+			}
+		}
+		return j
+	}
+	if src[i] == '0' {
+		var in func(byte) bool
+		switch at(i+1) | 0x20 {
+		case 'x':
+			in = isHexDigit
+		case 'o':
+			in = func(b byte) bool { return b >= '0' && b <= '7' }
+		case 'b':
+			in = func(b byte) bool { return b == '0' || b == '1' }
+		}
+		if in != nil {
+			// repeat1(/_?[set]+/), then [Ll]
+			j := i + 2
+			for {
+				k := j
+				if at(k) == '_' {
+					k++
+				}
+				if !in(at(k)) {
+					break
+				}
+				for in(at(k)) {
+					k++
+				}
+				j = k
+			}
+			if j > i+2 {
+				if at(j)|0x20 == 'l' {
+					j++
+				}
+				return j
+			}
+		}
+	}
+	best := i + 1
+	d := digits(i)
+	if d > i {
+		best = d
+		if b := at(d) | 0x20; b == 'l' || b == 'j' {
+			best = d + 1
+		}
+	}
+	exponent := func(j int) int {
+		if at(j)|0x20 != 'e' {
+			return j
+		}
+		k := j + 1
+		if at(k) == '+' || at(k) == '-' {
+			k++
+		}
+		if e := digits(k); e > k {
+			return e
+		}
+		return j
+	}
+	f := -1
+	switch {
+	case at(d) == '.':
+		e := digits(d + 1)
+		if d > i || e > d+1 {
+			f = exponent(e)
+		}
+	case d > i:
+		if e := exponent(d); e > d {
+			f = e
+		}
+	}
+	if f > 0 {
+		if at(f)|0x20 == 'j' {
+			f++
+		}
+		best = max(best, f)
+	}
+	return best
+}
+
+// pyClass is cClass without '$', which is no part of a Python name.
+var pyClass = func() [256]uint8 {
+	t := cClass
+	t['$'] = clOther
+	return t
+}()
