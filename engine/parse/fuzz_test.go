@@ -154,4 +154,17 @@ var keywordQuery = map[string]string{
 		(#match? @id "^(if|for|while|do|case|catch|else|return|goto|sizeof|alignof|typeof)$"))`,
 	"go": `([(identifier) (type_identifier) (field_identifier) (package_identifier) (label_name)] @id
 		(#match? @id "^(if|for|case|type)$"))`,
+	// match and case are names in Python, and the lexer must tell them.
+	"python": `((identifier) @id (#match? @id "^(if|elif|for|while|except|and|or|lambda)$"))`,
+}
+
+// FuzzPython does for Python what FuzzCPP does for C++, from
+// tree-sitter-python's corpus and the strings, f-strings, numbers and
+// match statements that the lexer must read as the grammar does.
+func FuzzPython(f *testing.F) {
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-python", Python, pythonReference,
+		"s = rb'\\\\' if x else Rb\"\\\"\" # c\nt = f\"{a if b else c:#x} {{if}} {d!r:>{w}}\"\n",
+		"x = \"\"\"\n\n# not\n\"\"\" + r\"\\\n\" and \"\\N{a}\" or `b`\ny = 1if a else 0x1for z in w\n",
+		"match x:\n    case 1 if y:\n        case = 2\n    case [a, b]:\n        def f(): import os\ncase = 3\n",
+		"def f():\n    @d\n    class C:\n        def m(self): return lambda: 1 if a else 2\n    try:\n        import x\n    except* E:\n        pass\n")
 }

@@ -91,6 +91,7 @@ type pyLex struct {
 	depth         int
 	inLine        bool
 	matchLine     bool // the line's first token is the word match
+	after         int  // tokens after the line's first (a subject and the ':')
 	matchIndent   int
 	colonLast     bool // the line's last token so far is a ':' outside brackets
 	matches       []pyMatch
@@ -281,8 +282,9 @@ func (l *pyLex) token(start int, w []byte) {
 	if len(l.frames) > 0 {
 		return // inside a string
 	}
-	l.colonLast = false
 	if l.inLine {
+		l.after++
+		l.colonLast = false
 		return
 	}
 	l.inLine = true
@@ -311,10 +313,10 @@ func (l *pyLex) token(start int, w []byte) {
 // endLogicalLine ends the logical line at a line break outside brackets
 // and strings: a match line that ended with ':' opens a match block.
 func (l *pyLex) endLogicalLine() {
-	if l.matchLine && l.colonLast {
+	if l.matchLine && l.after >= 2 && l.colonLast {
 		l.matches = append(l.matches, pyMatch{indent: l.matchIndent, cases: -1})
 	}
-	l.inLine, l.matchLine, l.colonLast = false, false, false
+	l.inLine, l.matchLine, l.colonLast, l.after = false, false, false, 0
 }
 
 // indent measures the indentation before src[i], the first token of its
