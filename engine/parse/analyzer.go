@@ -215,9 +215,9 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 		an.Lines, an.Code, an.Comments, an.Blanks = classifyLines(src, a.comments)
 	}
 	// Operators only the tree can tell apart (C++'s && is also an rvalue
-	// reference): the lexer's candidates, kept where the tree has a binary
-	// expression.
-	a.lex.logic = binaryOps(root, a.lex.logic, c.kindBinary)
+	// reference; Python's case is also a name): the lexer's candidates,
+	// kept where the tree has a binary expression (a case clause).
+	a.lex.logic = treeTokens(root, a.lex.logic, c.kindBinary, c.logicWidth)
 	a.branches = append(a.branches, a.lex.logic...)
 	if len(a.imports) > 0 {
 		// In source order: a shallow scan visits containers out of order.

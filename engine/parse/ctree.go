@@ -41,6 +41,11 @@ package parse
 // offsets, stepping over every subtree that ends before the next one, so
 // it visits the spine down to each operator and the siblings between,
 // never a whole function body.
+//
+// Python's case is a keyword where a case clause may start and a name
+// anywhere else ("case = 1"), which tree-sitter decides with the rest of
+// the line; hive_binary_ops keeps the lexer's case words that are a case
+// clause's first token the same way.
 
 /*
 #include <stdint.h>
@@ -254,11 +259,11 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, TSNod
 }
 
 // hive_binary_ops keeps, of the n ascending offsets in offs (each the
-// start of a two-byte operator token), those whose token is a child of a
-// node of symbol kind, compacting offs in place; it returns how many it
-// kept. An offset where the tree has no such token (inside an ERROR node's
+// start of a token width bytes long: a two-byte operator in C++), those
+// whose token is a child of a node of symbol kind, compacting offs in
+// place; it returns how many it kept. An offset where the tree has no such token (inside an ERROR node's
 // text, say) is dropped.
-static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind) {
+static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_t kind, uint32_t width) {
 	TSTreeCursor c = ts_tree_cursor_new(root);
 	uint32_t kept = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -275,7 +280,7 @@ static uint32_t hive_binary_ops(TSNode root, uint32_t *offs, uint32_t n, uint16_
 			TSNode cur = ts_tree_cursor_current_node(&c);
 			if (ts_node_start_byte(cur) > off) break; // no token starts at off
 			if (ts_node_child_count(cur) == 0) {
-				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + 2 && ts_tree_cursor_goto_parent(&c)) {
+				if (ts_node_start_byte(cur) == off && ts_node_end_byte(cur) == off + width && ts_tree_cursor_goto_parent(&c)) {
 					if (ts_node_symbol(ts_tree_cursor_current_node(&c)) == kind) offs[kept++] = off;
 					ts_tree_cursor_goto_first_child_for_byte(&c, off);
 				}
@@ -382,10 +387,17 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q *ts.Query, root *ts.Node, cRol
 // two-byte operator) whose token is an operator of a node of kind kind,
 // reusing offs.
 func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
+	return treeTokens(root, offs, kind, 2)
+}
+
+// treeTokens returns the offsets in offs (ascending, each the start of a
+// token width bytes long) whose token is a child of a node of kind kind,
+// reusing offs: C++'s && and || operators, Python's case keywords.
+func treeTokens(root *ts.Node, offs []uint32, kind uint16, width uint32) []uint32 {
 	if len(offs) == 0 {
 		return offs
 	}
-	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind))
+	n := C.hive_binary_ops(*(*C.TSNode)(unsafe.Pointer(root)), (*C.uint32_t)(unsafe.Pointer(&offs[0])), C.uint32_t(len(offs)), C.uint16_t(kind), C.uint32_t(width))
 	return offs[:n]
 }
 

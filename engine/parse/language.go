@@ -37,6 +37,12 @@ type Language struct {
 	// the source, and the query has no @comment or @branch captures (see
 	// lexc.go for why C does this).
 	lex func(src []byte, out *cLex)
+	// logicKind and logicWidth say which of the lexer's cLex.logic offsets
+	// are decision points: those where the tree has a token of logicWidth
+	// bytes whose parent is a logicKind node (see treeTokens). Unset, they
+	// are C++'s: an && or || of a binary_expression.
+	logicKind  string
+	logicWidth uint32
 
 	once     sync.Once
 	compiled *compiled
@@ -52,7 +58,7 @@ var (
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm"}
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm"}
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "typescript.scm"}
-	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm", lex: lexPython}
+	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm", lex: lexPython, logicKind: "case_clause", logicWidth: 4}
 	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm"}
 	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm"}
 )

@@ -42,11 +42,15 @@ import (
 // statement, a conditional expression, a comprehension's or a case's
 // guard), elif, for (a statement or a comprehension's clause), while,
 // except (except* too), and and or, each one node of the tree; and case,
-// which is a keyword only where a case clause may start: as the first
-// token of a line at the first level of a match statement's block. Where
-// match is a statement follows from the lines: one that starts with the
-// word match and ends with a ':' outside brackets. Elsewhere match and case
-// are names ("case = 1"), as the grammar takes them.
+// which is a keyword only where the grammar can start a case clause, a
+// name anywhere else ("case = 1"). Which it is, tokens do not tell: valid
+// Python's case clauses are the lines at the first level of a match
+// statement's block, but on invalid Python tree-sitter may take
+// "match x[y]:" for an annotated assignment whose type is on the next
+// line (it skips a line break where no statement may end). So the lexer
+// hands the tree every case outside strings (cLex.logic), and the tree
+// keeps those whose parent is a case clause (treeTokens): a cursor's walk
+// down to each, in a file that holds any.
 //
 // The keywords def, class and import are marks: a block, class body or
 // compound statement that holds one is scanned (see python.scm), and no
@@ -73,35 +77,17 @@ type pyFrame struct {
 	spec   bool    // in its format specifier
 }
 
-// pyMatch is an open match statement's block.
-type pyMatch struct {
-	indent int // the match line's
-	cases  int // its case clauses', -1 until the block's first line
-}
-
 type pyLex struct {
 	src    []byte
 	out    *cLex
 	frames []pyFrame
 	// noBrace, when not -1, is an offset after which src holds no '}'.
-	noBrace int
-
-	// Logical lines, for match statements: depth counts the brackets open
-	// outside strings; inLine is set from a line's first token to its end.
-	depth         int
-	inLine        bool
-	matchLine     bool // the line's first token is the word match
-	after         int  // tokens after the line's first (a subject and the ':')
-	matchIndent   int
-	colonLast     bool // the line's last token so far is a ':' outside brackets
-	matches       []pyMatch
-	frameBuf      [4]pyFrame
-	matchBuf      [2]pyMatch
-	pendingIndent bool
+	noBrace  int
+	frameBuf [4]pyFrame
 }
 
 func (l *pyLex) run() {
-	l.frames, l.matches = l.frameBuf[:0], l.matchBuf[:0]
+	l.frames = l.frameBuf[:0]
 	src, out := l.src, l.out
 	n := len(src)
 	for i := 0; i < n; {
@@ -124,16 +110,13 @@ func (l *pyLex) run() {
 			}
 			w := src[start:i]
 			if i < n && (src[i] == '"' || src[i] == '\'' || src[i] == '`') && isStringPrefix(w) {
-				l.token(start, nil)
 				i = l.stringStart(start, i)
 				continue
 			}
-			l.token(start, w)
 			l.keyword(start, w)
 			continue
 		case clDigit:
 			out.hasCode = true
-			l.token(i, nil)
 			i = pyNumber(src, i)
 			continue
 		}
@@ -141,9 +124,6 @@ func (l *pyLex) run() {
 		case '\n':
 			out.endLine()
 			i++
-			if len(l.frames) == 0 && l.depth == 0 {
-				l.endLogicalLine()
-			}
 			continue
 		case '#':
 			out.hasComment = true
@@ -157,7 +137,6 @@ func (l *pyLex) run() {
 		out.hasCode = true
 		switch c {
 		case '"', '\'', '`':
-			l.token(i, nil)
 			i = l.stringStart(i, i)
 			continue
 		case '\\':
@@ -176,12 +155,10 @@ func (l *pyLex) run() {
 			continue
 		case '.':
 			if i+1 < n && pyClass[src[i+1]] == clDigit {
-				l.token(i, nil)
 				i = pyNumber(src, i)
 				continue
 			}
 		}
-		l.token(i, nil)
 		if k := len(l.frames); k > 0 {
 			f := &l.frames[k-1]
 			switch c {
@@ -219,18 +196,6 @@ func (l *pyLex) run() {
 			i++
 			continue
 		}
-		switch c {
-		case '(', '[', '{':
-			l.depth++
-		case ')', ']', '}':
-			if l.depth > 0 {
-				l.depth--
-			}
-		case ':':
-			if l.depth == 0 && (i+1 >= n || src[i+1] != '=') {
-				l.colonLast = true
-			}
-		}
 		i++
 	}
 	if n > 0 && src[n-1] != '\n' {
@@ -257,8 +222,8 @@ func (l *pyLex) word(i int) int {
 	return i
 }
 
-// keyword handles the word w at src[start]: a decision point, a mark, or
-// a lambda inside an interpolation.
+// keyword handles the word w at src[start]: a decision point, a mark, a
+// case for the tree to decide, or a lambda inside an interpolation.
 func (l *pyLex) keyword(start int, w []byte) {
 	if len(w) < 2 || len(w) > 6 {
 		return
@@ -269,75 +234,16 @@ func (l *pyLex) keyword(start int, w []byte) {
 		out.branches = append(out.branches, uint32(start))
 	case "def", "class", "import":
 		out.marks = append(out.marks, uint32(start))
+	case "case":
+		// A soft keyword: the tree tells (see lexPython).
+		if len(l.frames) == 0 {
+			out.logic = append(out.logic, uint32(start))
+		}
 	case "lambda":
 		if k := len(l.frames); k > 0 && l.frames[k-1].depth == 0 {
 			l.frames[k-1].lambda++
 		}
 	}
-}
-
-// token notes a token at src[start] (w, if it is a word) for the logical
-// line around it, which tells match statements and case clauses.
-func (l *pyLex) token(start int, w []byte) {
-	if len(l.frames) > 0 {
-		return // inside a string
-	}
-	if l.inLine {
-		l.after++
-		l.colonLast = false
-		return
-	}
-	l.inLine = true
-	isMatch := string(w) == "match"
-	if !isMatch && len(l.matches) == 0 {
-		return
-	}
-	indent := l.indent(start)
-	for len(l.matches) > 0 && indent <= l.matches[len(l.matches)-1].indent {
-		l.matches = l.matches[:len(l.matches)-1]
-	}
-	if k := len(l.matches); k > 0 {
-		m := &l.matches[k-1]
-		if m.cases < 0 {
-			m.cases = indent
-		}
-		if indent == m.cases && string(w) == "case" {
-			l.out.branches = append(l.out.branches, uint32(start))
-		}
-	}
-	if isMatch {
-		l.matchLine, l.matchIndent = true, indent
-	}
-}
-
-// endLogicalLine ends the logical line at a line break outside brackets
-// and strings: a match line that ended with ':' opens a match block.
-func (l *pyLex) endLogicalLine() {
-	if l.matchLine && l.after >= 2 && l.colonLast {
-		l.matches = append(l.matches, pyMatch{indent: l.matchIndent, cases: -1})
-	}
-	l.inLine, l.matchLine, l.colonLast, l.after = false, false, false, 0
-}
-
-// indent measures the indentation before src[i], the first token of its
-// line, as the grammar's scanner does: a space is 1, a tab 8, and a form
-// feed or carriage return starts again from 0.
-func (l *pyLex) indent(i int) int {
-	j := bytes.LastIndexByte(l.src[:i], '\n') + 1
-	w := 0
-	for ; j < i; j++ {
-		switch l.src[j] {
-		case ' ':
-			w++
-		case '\t':
-			w += 8
-		case '\f', '\r':
-			w = 0
-		default:
-			return w
-		}
-	}
-	return w
 }
 
 // isStringPrefix reports whether w, directly followed by a quote, opens a

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"cmp"
 	"embed"
 	"fmt"
 	"strings"
@@ -101,8 +102,11 @@ type compiled struct {
 	kindQualified, kindStruct, kindInterface uint16
 	kindParenDecl, kindRefDecl, kindAttrDecl uint16
 	// kindBinary is the node kind whose && and || operators are decision
-	// points, for a lexer that leaves them to the tree (cLex.logic).
+	// points, for a lexer that leaves them to the tree (cLex.logic), and
+	// logicWidth their width; Python's are a case clause and its case
+	// (Language.logicKind).
 	kindBinary uint16
+	logicWidth uint32
 }
 
 func compile(l *Language) (*compiled, error) {
@@ -148,7 +152,8 @@ func compile(l *Language) (*compiled, error) {
 	c.kindParenDecl = lang.IdForNodeKind("parenthesized_declarator", true)
 	c.kindRefDecl = lang.IdForNodeKind("reference_declarator", true)
 	c.kindAttrDecl = lang.IdForNodeKind("attributed_declarator", true)
-	c.kindBinary = lang.IdForNodeKind("binary_expression", true)
+	c.kindBinary = lang.IdForNodeKind(cmp.Or(l.logicKind, "binary_expression"), true)
+	c.logicWidth = cmp.Or(l.logicWidth, 2)
 	return c, nil
 }
 
