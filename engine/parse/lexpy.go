@@ -9,8 +9,9 @@ import (
 // lexgo.go) do for theirs: it finds comments (for line classes) and
 // decision points with one byte scan, and marks what may start a
 // definition or an import, so that the query walks the statements on the
-// way to those and never an expression. Over 3,000 files of Chromium's
-// Python the whole-tree query cost as much as a third of the parse.
+// way to those and never an expression. On Chromium's Python the
+// whole-tree query, which walked every expression, made an analysis 1.6x
+// a parse.
 //
 // The tokens that hide others are tree-sitter-python's, and where the
 // grammar's external scanner (src/scanner.c) parts from Python the lexer
@@ -55,6 +56,14 @@ import (
 // The keywords def, class and import are marks: a block, class body or
 // compound statement that holds one is scanned (see python.scm), and no
 // other. "from m import x" is found by its import.
+//
+// What differs from the whole-tree query: nothing, on an error-free tree
+// (TestPythonMatchesReference, FuzzPython), unless it takes a keyword for
+// a name, which only invalid Python makes it do ("x.if"). On a tree with
+// errors the lexer's tokens may not be the tree's (an unterminated string
+// is text to the end of its line for the lexer, where the tree may resume
+// code), and a definition is found only where the lexer's marks, or the
+// error, lead the scan to it.
 
 // lexPython scans src as Python into out (whose counts, branches and marks
 // the caller has reset).
@@ -208,19 +217,31 @@ func (l *pyLex) run() {
 func (l *pyLex) word(i int) int {
 	src := l.src
 	for ; i < len(src); i++ {
-		b := src[i]
-		if b < 0x80 {
-			if pyClass[b] != clIdent && pyClass[b] != clDigit {
+		switch pyWord[src[i]] {
+		case 0:
+			return i
+		case 2:
+			if pyUnicodeBlank(src, i) > 0 {
 				return i
 			}
-			continue
-		}
-		if pyUnicodeBlank(src, i) > 0 {
-			return i
 		}
 	}
 	return i
 }
+
+// pyWord is 1 for the ASCII bytes of a name, 2 for those not ASCII (which
+// may start a blank, see pyUnicodeBlank), else 0.
+var pyWord = func() (t [256]uint8) {
+	for b := range 256 {
+		switch {
+		case b >= 0x80:
+			t[b] = 2
+		case pyClass[b] == clIdent || pyClass[b] == clDigit:
+			t[b] = 1
+		}
+	}
+	return t
+}()
 
 // keyword handles the word w at src[start]: a decision point, a mark, a
 // case for the tree to decide, or a lambda inside an interpolation.
@@ -293,9 +314,29 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 	n := len(src)
 	out.hasCode = true
 	content := false // the scanner's has_content, for line breaks
+	stop := pyStopAny | pyStopBit(d.quote)
+	if d.format {
+		stop |= pyStopBrace
+	}
 	for i < n {
+		// A run of plain text, then the byte that ends it.
+		start := i
+		for ; !out.hasCode && i < n && pyStop[src[i]]&stop == 0; i++ {
+			if pyClass[src[i]] != clSpace {
+				out.hasCode = true
+			}
+		}
+		for i < n && pyStop[src[i]]&stop == 0 {
+			i++
+		}
+		if i > start {
+			content = true
+		}
+		if i >= n {
+			break
+		}
 		b := src[i]
-		if b != '\n' && pyClass[b] != clSpace {
+		if b != '\n' {
 			out.hasCode = true
 		}
 		switch {
@@ -367,10 +408,38 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 		case b == 0:
 			return i // the scanner stops at a NUL
 		}
-		i++
-		content = true
 	}
 	return n
+}
+
+// pyStop classes the bytes that end a run of a string's text: its quote,
+// a brace in an f-string, and in any string a backslash, a line break or
+// a NUL.
+var pyStop = func() (t [256]uint8) {
+	for _, q := range []byte("'\"`") {
+		t[q] = pyStopBit(q)
+	}
+	t['{'], t['}'] = pyStopBrace, pyStopBrace
+	t['\\'], t['\n'], t[0] = pyStopAny, pyStopAny, pyStopAny
+	return t
+}()
+
+const (
+	pyStopAny   = 1 << iota // stops every string
+	pyStopBrace             // stops an f-string
+	pyStopSingle
+	pyStopDouble
+	pyStopBack
+)
+
+func pyStopBit(quote byte) uint8 {
+	switch quote {
+	case '\'':
+		return pyStopSingle
+	case '"':
+		return pyStopDouble
+	}
+	return pyStopBack
 }
 
 // text tallies a byte of a string's text for the line classes.
