@@ -313,7 +313,11 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 	src, out := l.src, l.out
 	n := len(src)
 	out.hasCode = true
-	content := false // the scanner's has_content, for line breaks
+	// A run is the text one call of the scanner reads: content is its
+	// has_content, which decides what a line break does; runStart and
+	// lines are where it started, for when it fails.
+	content, runStart, lines := false, i, l.lines()
+	newRun := func() { content, runStart, lines = false, i, l.lines() }
 	stop := pyStopAny | pyStopBit(d.quote)
 	if d.format {
 		stop |= pyStopBrace
@@ -343,7 +347,7 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 		case d.format && (b == '{' || b == '}'):
 			if i+1 < n && src[i+1] == b {
 				i += 2 // {{ or }}
-				content = false
+				newRun()
 				continue
 			}
 			if b == '}' {
@@ -382,7 +386,7 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 				continue
 			}
 			i = l.escape(i)
-			content = false
+			newRun()
 			continue
 		case b == d.quote:
 			if !d.triple {
@@ -392,14 +396,36 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 				return i + 3
 			}
 			i++
-			content = false
 			if i < n && src[i] == b {
 				i++
 			}
+			newRun()
 			continue
 		case b == '\n':
 			if content && !d.triple {
-				return i // an error: the line break is the code's
+				// The scanner fails; tree-sitter's own lexer reads the run
+				// again, skipping blanks and line breaks (extras), and may
+				// take a comment, or a "{" (an interpolation, in any
+				// string), for the string's next token.
+				k := l.extras(runStart, false)
+				if k >= n || src[k] != '#' && src[k] != '{' {
+					return i // an error
+				}
+				l.restoreLines(lines)
+				l.extras(runStart, true)
+				if src[k] == '{' {
+					out.hasCode = true
+					l.frames = append(l.frames, pyFrame{d: d})
+					return k + 1
+				}
+				out.hasComment = true
+				e := bytes.IndexByte(src[k:], '\n')
+				if e < 0 {
+					return n
+				}
+				i = k + e
+				newRun()
+				continue
 			}
 			out.endLine()
 			i++
@@ -440,6 +466,68 @@ func pyStopBit(quote byte) uint8 {
 		return pyStopDouble
 	}
 	return pyStopBack
+}
+
+// pyLines is cLex's line tally at one point of the scan.
+type pyLines struct {
+	lines, code, comments, blanks int
+	hasCode, hasComment           bool
+}
+
+func (l *pyLex) lines() pyLines {
+	o := l.out
+	return pyLines{o.lines, o.code, o.comments, o.blanks, o.hasCode, o.hasComment}
+}
+
+func (l *pyLex) restoreLines(s pyLines) {
+	o := l.out
+	o.lines, o.code, o.comments, o.blanks, o.hasCode, o.hasComment = s.lines, s.code, s.comments, s.blanks, s.hasCode, s.hasComment
+}
+
+// extras returns the index of the first byte from src[i] on that is not
+// one of the grammar's extras other than a comment (a blank, a line break,
+// a line continuation), tallying their lines if tally is set.
+func (l *pyLex) extras(i int, tally bool) int {
+	src := l.src
+	for i < len(src) {
+		b := src[i]
+		switch {
+		case pyClass[b] == clSpace:
+			i++
+			continue
+		case b == '\n':
+			if tally {
+				l.out.endLine()
+			}
+			i++
+			continue
+		case b == '\\' && i+1 < len(src) && (src[i+1] == '\n' || src[i+1] == 0):
+			if tally {
+				l.out.hasCode = true
+				if src[i+1] == '\n' {
+					l.out.endLine()
+				}
+			}
+			i += 2
+			continue
+		case b == '\\' && i+2 < len(src) && src[i+1] == '\r' && src[i+2] == '\n':
+			if tally {
+				l.out.hasCode = true
+				l.out.endLine()
+			}
+			i += 3
+			continue
+		}
+		if k := pyUnicodeBlank(src, i); k > 0 {
+			if tally {
+				l.out.hasCode = true
+			}
+			i += k
+			continue
+		}
+		return i
+	}
+	return i
 }
 
 // text tallies a byte of a string's text for the line classes.
