@@ -84,6 +84,7 @@ type pyFrame struct {
 	depth  int     // brackets open inside it
 	lambda int     // lambdas inside it whose ':' is still to come
 	spec   bool    // in its format specifier
+	inSpec bool    // it is in its parent's format specifier, not a string
 }
 
 type pyLex struct {
@@ -182,12 +183,16 @@ func (l *pyLex) run() {
 					f.depth--
 					break
 				}
-				d := f.d
+				d, inSpec := f.d, f.inSpec
 				l.frames = l.frames[:k-1]
+				if inSpec {
+					i++ // back to the format specifier around it
+					continue
+				}
 				i = l.stringBody(i+1, d)
 				continue
 			case ':':
-				if f.depth > 0 || i+1 < n && src[i+1] == '=' {
+				if f.depth > 0 || i+1 < n && src[i+1] == '=' && l.walrus(i) {
 					break
 				}
 				if f.lambda > 0 {
@@ -468,6 +473,33 @@ func pyStopBit(quote byte) uint8 {
 	return pyStopBack
 }
 
+// walrus reports whether the ":=" at src[i], in an interpolation, is one:
+// tree-sitter's lexer takes it for one only where a named expression may
+// be, after a name ("{x:=1}"); after anything else (an attribute, a
+// literal, a bracket) the ':' starts a format specifier "=...".
+func (l *pyLex) walrus(i int) bool {
+	src := l.src
+	j := i
+	for j > 0 && pyClass[src[j-1]] == clSpace {
+		j--
+	}
+	end := j
+	for j > 0 && pyWord[src[j-1]] != 0 {
+		j--
+	}
+	if j == end || pyClass[src[j]] == clDigit {
+		return false
+	}
+	switch string(src[j:end]) {
+	case "None", "True", "False":
+		return false
+	}
+	for j > 0 && pyClass[src[j-1]] == clSpace {
+		j--
+	}
+	return j == 0 || src[j-1] != '.'
+}
+
 // pyLines is cLex's line tally at one point of the scan.
 type pyLines struct {
 	lines, code, comments, blanks int
@@ -610,7 +642,7 @@ func (l *pyLex) spec(i int) int {
 	for ; i < len(src); i++ {
 		switch b := src[i]; b {
 		case '{':
-			l.frames = append(l.frames, pyFrame{d: l.frames[len(l.frames)-1].d})
+			l.frames = append(l.frames, pyFrame{d: l.frames[len(l.frames)-1].d, inSpec: true})
 			return i + 1
 		case '}':
 			d := l.frames[len(l.frames)-1].d

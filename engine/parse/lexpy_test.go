@@ -137,6 +137,8 @@ func TestLexPythonMatchesReference(t *testing.T) {
 		{"f-string interpolations are code", "s = f\"{a if b else c} {'x' if d and e else \"y\"}\"\n", 3},
 		{"doubled braces are text", "s = f\"{{if a and b}}\" + f'}}{{'\n", 0},
 		{"format specifiers are text", "s = f\"{x:#x} {y:{w if a else 1}.{p}} {z!r:>10} {q=}\"  # c\n", 1},
+		{"a walrus follows a name, else ':' starts a format specifier", "s = f\"{a:=1 if b else 2} {c, d:=e or f} {g.h:=if or} {1:=and} {(i):=or}\"\n", 2},
+		{"a format specifier goes on after an interpolation in it", "s = f\"{x:{w}\"#{y if a else b}}\" if c else 1\nt = f\"{x:{w}{{y if a else b}}}\"\n", 3},
 		{"a format specifier may hold words", "s = f\"{x:if and or}\"\n", 0},
 		{"lambdas and walruses in interpolations", "s = f\"{(lambda: 1 if a else 2)()} {(y:=3)} {d[1:2]} { {'k': v or w}['k'] }\"\n", 2},
 		{"interpolations over lines", "s = f\"\"\"{\n    a  # a comment in code\n    if b else c\n}\"\"\"\nt = f\"{a and\n b}\"\n", 2},
