@@ -156,6 +156,10 @@ func (l *pyLex) run() {
 				i += 2
 				continue
 			}
+			if i+1 < n && src[i+1] == 0 {
+				i += 2
+				continue
+			}
 			if i+2 < n && src[i+1] == '\r' && src[i+2] == '\n' {
 				out.endLine()
 				i += 3
@@ -406,38 +410,47 @@ func (l *pyLex) stringBody(i int, d pyDelim) int {
 			}
 			newRun()
 			continue
-		case b == '\n':
-			if content && !d.triple {
-				// The scanner fails; tree-sitter's own lexer reads the run
-				// again, skipping blanks and line breaks (extras), and may
-				// take a comment, or a "{" (an interpolation, in any
-				// string), for the string's next token.
-				k := l.extras(runStart, false)
-				if k >= n || src[k] != '#' && src[k] != '{' {
-					return i // an error
-				}
-				l.restoreLines(lines)
-				l.extras(runStart, true)
-				if src[k] == '{' {
-					out.hasCode = true
-					l.frames = append(l.frames, pyFrame{d: d})
-					return k + 1
-				}
-				out.hasComment = true
-				e := bytes.IndexByte(src[k:], '\n')
-				if e < 0 {
-					return n
-				}
-				i = k + e
-				newRun()
-				continue
-			}
+		case b == '\n' && (!content || d.triple):
 			out.endLine()
 			i++
 			content = true
-			continue
-		case b == 0:
-			return i // the scanner stops at a NUL
+		default: // a line break in a single-quoted string's text, or a NUL
+			// The scanner fails; tree-sitter's own lexer reads the run
+			// again, skipping blanks and line breaks, and may find there
+			// a comment or a line continuation (extras), or a "{" (an
+			// interpolation, in any string), the string going on.
+			k := l.blanks(runStart, false)
+			e := k
+			switch {
+			case k >= n:
+				return i // an error
+			case src[k] == '#':
+				e = pyLineEnd(src, k)
+			case src[k] == '{':
+			case src[k] == '\\' && k+1 < n && (src[k+1] == '\n' || src[k+1] == 0):
+				e = k + 2
+			case src[k] == '\\' && k+2 < n && src[k+1] == '\r' && src[k+2] == '\n':
+				e = k + 3
+			default:
+				return i // an error
+			}
+			l.restoreLines(lines)
+			l.blanks(runStart, true)
+			switch src[k] {
+			case '{':
+				out.hasCode = true
+				l.frames = append(l.frames, pyFrame{d: d})
+				return k + 1
+			case '#':
+				out.hasComment = true
+			default:
+				out.hasCode = true
+				if src[e-1] == '\n' {
+					out.endLine()
+				}
+			}
+			i = e
+			newRun()
 		}
 	}
 	return n
@@ -516,48 +529,41 @@ func (l *pyLex) restoreLines(s pyLines) {
 	o.lines, o.code, o.comments, o.blanks, o.hasCode, o.hasComment = s.lines, s.code, s.comments, s.blanks, s.hasCode, s.hasComment
 }
 
-// extras returns the index of the first byte from src[i] on that is not
-// one of the grammar's extras other than a comment (a blank, a line break,
-// a line continuation), tallying their lines if tally is set.
-func (l *pyLex) extras(i int, tally bool) int {
+// blanks returns the index of the first byte from src[i] on that
+// tree-sitter's lexer does not skip as blank (a line break included),
+// tallying their lines if tally is set.
+func (l *pyLex) blanks(i int, tally bool) int {
 	src := l.src
 	for i < len(src) {
-		b := src[i]
-		switch {
+		switch b := src[i]; {
 		case pyClass[b] == clSpace:
 			i++
-			continue
 		case b == '\n':
 			if tally {
 				l.out.endLine()
 			}
 			i++
-			continue
-		case b == '\\' && i+1 < len(src) && (src[i+1] == '\n' || src[i+1] == 0):
-			if tally {
-				l.out.hasCode = true
-				if src[i+1] == '\n' {
-					l.out.endLine()
-				}
+		default:
+			k := pyUnicodeBlank(src, i)
+			if k == 0 {
+				return i
 			}
-			i += 2
-			continue
-		case b == '\\' && i+2 < len(src) && src[i+1] == '\r' && src[i+2] == '\n':
-			if tally {
-				l.out.hasCode = true
-				l.out.endLine()
-			}
-			i += 3
-			continue
-		}
-		if k := pyUnicodeBlank(src, i); k > 0 {
 			if tally {
 				l.out.hasCode = true
 			}
 			i += k
-			continue
 		}
-		return i
+	}
+	return i
+}
+
+// pyLineEnd returns the index where the comment at src[i] ends: the line
+// break, a NUL (tree-sitter's lexer stops there) or the end of src.
+func pyLineEnd(src []byte, i int) int {
+	for ; i < len(src); i++ {
+		if src[i] == '\n' || src[i] == 0 {
+			return i
+		}
 	}
 	return i
 }
@@ -594,6 +600,8 @@ func (l *pyLex) escape(i int) int {
 	switch c := src[i+1]; {
 	case c == '\n':
 		l.out.endLine()
+		return i + 2
+	case c == 0: // a line continuation, the longer token
 		return i + 2
 	case c == '\r' && i+2 < n && src[i+2] == '\n':
 		l.out.endLine()

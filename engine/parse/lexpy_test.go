@@ -131,6 +131,7 @@ func TestLexPythonMatchesReference(t *testing.T) {
 		{"a raw string goes on after a backslash and a line break", "s = r\"a\\\nb # not a comment\" or 1\n", 1},
 		{"a line break right after the quote is the string's", "s = \"\n# not a comment\" or 1\n", 1},
 		{"where a single-quoted string breaks off, tree-sitter's lexer may find a comment or an interpolation", "x = \"#00\n#0\" or \"\\t  # c\n\" or \"  \n  # d\n  e\"\ny = \"{a if b else c}\n\"\n", 3},
+		{"a backslash and a NUL are a line continuation", "x = \"\\\x00\"or r\"\\\x00\" or \\\x00 1\n", 2},
 		{"\\N{...} runs to its brace", "s = \"\\N{a\nif b}\" or 1\n", 1},
 		{"line continuation", "x = 1 + \\\n    2 if a else 3\n", 1},
 		{"backquotes are strings", "x = `# not a comment` or `a if b else c`\n", 1},
