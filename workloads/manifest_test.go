@@ -182,8 +182,9 @@ func TestParseSize(t *testing.T) {
 func TestBuiltinManifests(t *testing.T) {
 	s, err := Builtin()
 	require.NoError(t, err)
-	assert.Equal(t, []string{"chromium-150", "go-stdlib", "linux-6.12", "react", "typescript"}, s.Names())
-	want := map[string]SourceType{"chromium-150": DebianSource, "go-stdlib": Goroot, "linux-6.12": DebianBinary, "react": NPM, "typescript": NPM}
+	assert.Equal(t, []string{"chromium-150", "go-stdlib", "linux-6.12", "react", "tomcat-10", "typescript"}, s.Names())
+	want := map[string]SourceType{"chromium-150": DebianSource, "go-stdlib": Goroot, "linux-6.12": DebianBinary, "react": NPM,
+		"tomcat-10": DebianSource, "typescript": NPM}
 	for _, m := range s.All() {
 		assert.Equal(t, want[m.Name], m.Source.Type, m.Name)
 		assert.NotEmpty(t, m.Description, m.Name)
@@ -196,6 +197,9 @@ func TestBuiltinManifests(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "150.0.7871.100-1~deb12u1", chromium.Source.Version)
 	assert.Equal(t, "chromium_150.0.7871.100.orig.tar.xz", chromium.Source.Tarball)
+	tomcat, err := s.Get("tomcat-10")
+	require.NoError(t, err)
+	assert.Equal(t, 1.15, tomcat.Targets.ParseOnlyRatioMax, "the performance issue's bound for every language")
 }
 
 func TestLoadUserManifests(t *testing.T) {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -15,8 +16,9 @@ import (
 // language. It must never fail or crash, and what it reports must be
 // consistent: line classes add up, symbols lie within the file, and the
 // syntax-error count is what a walk of every node finds. For C, the lexer
-// finds the lines and decision points the reference query does; for C++
-// and Go, the analysis is the whole-tree reference's (diffReference).
+// finds the lines and decision points the reference query does; for C++,
+// Go, Java and Python, the analysis is the whole-tree reference's
+// (diffReference).
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc (s *S[T]) M() { if a && b {} }\n"))
 	f.Add(uint8(1), []byte("int main(void) { if (x) { return 1;\n"))
@@ -64,6 +66,10 @@ func FuzzAnalyze(f *testing.F) {
 			checkAgainstReference(t, ra, cppReference, src, analysed{an, a.spans})
 		case Go:
 			checkAgainstReference(t, ra, goReference, src, analysed{an, a.spans})
+		case Java:
+			checkAgainstReference(t, ra, javaReference, src, analysed{an, a.spans})
+		case Python:
+			checkAgainstReference(t, ra, pythonReference, src, analysed{an, a.spans})
 		}
 		assert.GreaterOrEqual(t, an.Complexity, functions)
 	})
@@ -123,7 +129,7 @@ func checkAgainstReference(t *testing.T, ra *Analyzer, ref *Language, src []byte
 		return
 	}
 	want, hasError := referenceAnalysis(t, ra, ref, src)
-	d, _ := diffReference(got, want, hasError)
+	d := diffReferenceFor(ref.Name, got, want, hasError)
 	assert.Empty(t, d, "against the whole-tree reference")
 }
 
@@ -154,13 +160,28 @@ var keywordQuery = map[string]string{
 		(#match? @id "^(if|for|while|do|case|catch|else|return|goto|sizeof|alignof|typeof)$"))`,
 	"go": `([(identifier) (type_identifier) (field_identifier) (package_identifier) (label_name)] @id
 		(#match? @id "^(if|for|case|type)$"))`,
+	"java": `([(identifier) (type_identifier)] @id
+		(#match? @id "^(if|for|while|case|catch|switch|synchronized|try|class|interface|enum|import|extends)$"))`,
 	// match and case are names in Python, and the lexer must tell them.
 	"python": `((identifier) @id (#match? @id "^(if|elif|for|while|except|and|or|lambda)$"))`,
 }
 
-// FuzzPython does for Python what FuzzCPP does for C++, from
-// tree-sitter-python's corpus and the strings, f-strings, numbers and
-// match statements that the lexer must read as the grammar does.
+// FuzzJava does for Java what FuzzCPP does for C++, from tree-sitter-java's
+// corpus, and strictly: a method nested in a method (of a local or an
+// anonymous class) is real, so none may go unreported (diffReferenceFor).
+func FuzzJava(f *testing.F) {
+	nested, err := os.ReadFile("testdata/java/nested.java")
+	require.NoError(f, err)
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-java", Java, javaReference, string(nested),
+		"class A {\n  String t = \"\"\"\n    // c \"\n    \\{ a ? b : c } /* d */\"\"\";\n  List<? super T> l = x ? super.y : z;\n}\n",
+		"class A { void f() { Object o = new Object() { int g() { return a && b ? 1 : 2; } }; record R(int x) {} } }\n",
+		"enum E { A(1) { void f() { class L {} } }; }\n@interface N { int v() default 1; }\nvoid top() {}\n")
+}
+
+// FuzzPython does for Python what FuzzJava does for Java, strictly (a
+// function nested in a function is real), from tree-sitter-python's
+// corpus and the strings, f-strings, numbers and match statements that
+// the lexer must read as the grammar does.
 func FuzzPython(f *testing.F) {
 	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-python", Python, pythonReference,
 		"s = rb'\\\\' if x else Rb\"\\\"\" # c\nt = f\"{a if b else c:#x} {{if}} {d!r:>{w}}\"\n",

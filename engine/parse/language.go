@@ -60,7 +60,7 @@ var (
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "typescript.scm"}
 	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm", lex: lexPython, logicKind: "case_clause", logicWidth: 4}
 	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm"}
-	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm"}
+	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm", lex: lexJava}
 )
 
 // Languages lists every supported language in a stable order.

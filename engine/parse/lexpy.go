@@ -669,10 +669,6 @@ func (l *pyLex) spec(i int) int {
 	return len(src)
 }
 
-func isHexDigit(b byte) bool {
-	return b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'f'
-}
-
 // pyUnicodeBlank returns the length of the blank at src[i] that is not
 // ASCII (U+200B, U+2060, U+FEFF: the grammar's extras), or 0.
 func pyUnicodeBlank(src []byte, i int) int {

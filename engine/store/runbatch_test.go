@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -256,4 +258,143 @@ func TestRunRecorderIDHonoursContext(t *testing.T) {
 	id, err := w.ID(context.Background())
 	require.NoError(t, err, "the insert goes on once the writer is free")
 	assert.Positive(t, id)
+}
+
+// A BeginAfter run that ends before its insert is due is recorded whole in
+// one transaction: row with its outcome, messages, cache entry whose value
+// knows the id. A longer one gets its "running" row while it goes on, and
+// ends as a Begin run does.
+func TestRunRecorderBeginAfter(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		after       time.Duration
+		runFor      time.Duration
+		wantRecord  bool  // Record takes the whole run
+		wantCommits int64 // transactions for the run
+	}{
+		{"short run: one commit", time.Hour, 0, true, 1},
+		{"long run: running row first", time.Millisecond, 0, false, 2},
+		{"no delay is Begin", 0, 0, false, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTemp(t)
+			r := s.NewRunRecorder()
+			ctx := context.Background()
+			w := r.BeginAfter(&Conversation{Question: "q?", Profile: "balanced", CacheKey: "key"}, tc.after)
+			if !tc.wantRecord {
+				// The row appears while the run goes on: ID waits for it.
+				id, err := w.ID(ctx)
+				require.NoError(t, err)
+				c, _, err := s.Conversation(ctx, id)
+				require.NoError(t, err)
+				assert.Equal(t, "running", c.Status)
+			}
+			out := &Conversation{Status: "ok", Final: "a.", TotalCost: 0.25, Latency: time.Second}
+			valueFor := func(id int64) []byte { return fmt.Appendf(nil, "answer of %d", id) }
+			recorded := w.Record(out, fourStages("r"), "key", valueFor, 0, nil)
+			require.Equal(t, tc.wantRecord, recorded)
+			if !recorded {
+				id, err := w.ID(ctx)
+				require.NoError(t, err)
+				w.FinishCached(out, fourStages("r"), "key", valueFor(id), 0, nil)
+			}
+			require.NoError(t, w.Wait(ctx))
+			id, err := w.ID(ctx)
+			require.NoError(t, err)
+			require.Positive(t, id)
+			c, msgs, err := s.Conversation(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, "ok", c.Status)
+			assert.Equal(t, "a.", c.Final)
+			assert.Equal(t, "q?", c.Question)
+			assert.Equal(t, time.Second, c.Latency)
+			require.Len(t, msgs, 4)
+			for _, m := range msgs {
+				assert.Equal(t, id, m.ConversationID)
+			}
+			v, ok, err := s.CacheGet(ctx, "key")
+			require.NoError(t, err)
+			require.True(t, ok)
+			assert.Equal(t, fmt.Sprintf("answer of %d", id), string(v))
+			assert.Equal(t, tc.wantCommits, r.commits.Load())
+			require.NoError(t, r.Close())
+		})
+	}
+}
+
+// A failed whole record leaves nothing: no row, no messages, no cache
+// entry, and the error in Wait and onErr.
+func TestRunRecorderRecordFailureLeavesNothing(t *testing.T) {
+	s := openTemp(t)
+	r := s.NewRunRecorder()
+	ctx := context.Background()
+	_, err := s.w.Exec(`CREATE TRIGGER no_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+	require.NoError(t, err)
+	var got error
+	w := r.BeginAfter(&Conversation{Question: "q?", Profile: "balanced", CacheKey: "key"}, time.Hour)
+	require.True(t, w.Record(&Conversation{Status: "ok", Final: "a."}, fourStages("r"), "key",
+		func(int64) []byte { return []byte("v") }, 0, func(err error) { got = err }))
+	err = w.Wait(ctx)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "refused")
+	assert.Equal(t, err, got, "onErr gets Wait's error")
+	_, err = w.ID(ctx)
+	assert.Error(t, err, "no id: the row was rolled back")
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.Rows["conversations"])
+	assert.Zero(t, st.Rows["messages"])
+	assert.Zero(t, st.Rows["response_cache"])
+	require.NoError(t, r.Close())
+}
+
+// Record racing the insert's timer: whichever comes first, each run is
+// recorded exactly once, complete, with its own id in its cache value.
+// Run with -race and a high -count.
+func TestRunRecorderBeginAfterRacesRecord(t *testing.T) {
+	s := openTemp(t)
+	r := s.NewRunRecorder()
+	ctx := context.Background()
+	const runs = 64
+	var wg sync.WaitGroup
+	var whole atomic.Int64
+	for i := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := fmt.Sprintf("k%d", i)
+			// Delays around the time a run takes here, so both orders occur.
+			w := r.BeginAfter(&Conversation{Question: key, Profile: "balanced", CacheKey: key}, time.Duration(i%8)*50*time.Microsecond)
+			out := &Conversation{Status: "ok", Final: "a " + key}
+			valueFor := func(id int64) []byte { return fmt.Appendf(nil, "%d", id) }
+			time.Sleep(time.Duration(i%5) * 100 * time.Microsecond) // the run's stages
+			if w.Record(out, fourStages(key), key, valueFor, 0, nil) {
+				whole.Add(1)
+			} else {
+				id, err := w.ID(ctx)
+				assert.NoError(t, err)
+				w.FinishCached(out, fourStages(key), key, valueFor(id), 0, nil)
+			}
+			assert.NoError(t, w.Wait(ctx))
+			id, err := w.ID(ctx)
+			assert.NoError(t, err)
+			c, msgs, err := s.Conversation(ctx, id)
+			if assert.NoError(t, err) {
+				assert.Equal(t, "a "+key, c.Final)
+				assert.Len(t, msgs, 4)
+			}
+			v, ok, err := s.CacheGet(ctx, key)
+			assert.NoError(t, err)
+			assert.True(t, ok)
+			assert.Equal(t, strconv.FormatInt(id, 10), string(v))
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, r.Close())
+	st, err := s.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(runs), st.Rows["conversations"], "each run once")
+	assert.Equal(t, int64(runs*4), st.Rows["messages"])
+	assert.Zero(t, st.Runs["running"])
+	t.Logf("%d of %d runs recorded whole", whole.Load(), runs)
 }
