@@ -216,8 +216,9 @@ func (a *Analyzer) Analyze(lang *Language, src []byte) (Analysis, error) {
 	}
 	// Operators only the tree can tell apart (C++'s && is also an rvalue
 	// reference; TypeScript's ? is also an optional member's; Rust's if may
-	// be a match guard): the lexer's candidates, kept where the tree has a
-	// binary (or conditional, or if) expression.
+	// be a match guard; Python's case is also a name): the lexer's
+	// candidates, kept where the tree has a binary (or conditional, or if)
+	// expression, or a case clause.
 	a.lex.logic = operatorOps(root, a.lex.logic, c.kindBinary, c.kindIf, c.logicLen)
 	a.branches = append(a.branches, a.lex.logic...)
 	if len(a.imports) > 0 {

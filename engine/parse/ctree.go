@@ -41,6 +41,11 @@ package parse
 // offsets, stepping over every subtree that ends before the next one, so
 // it visits the spine down to each operator and the siblings between,
 // never a whole function body.
+//
+// Python's case is a keyword where a case clause may start and a name
+// anywhere else ("case = 1"), which tree-sitter decides with the rest of
+// the line; hive_binary_ops keeps the lexer's case words that are a case
+// clause's first token the same way.
 
 /*
 #include <stdint.h>
@@ -133,7 +138,7 @@ typedef struct hive_scan {
 } hive_scan;
 
 // What hive_shallow does with a capture (cRole maps query.go's roles).
-enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6, HIVE_ROLE_CONTAINER_ITEMS = 7 };
+enum { HIVE_ROLE_IGNORE = 0, HIVE_ROLE_CONTAINER = 1, HIVE_ROLE_CONTAINER_IF_ERROR = 2, HIVE_ROLE_KEEP = 3, HIVE_ROLE_CONTAINER_IF_NESTED = 4, HIVE_ROLE_CONTAINER_BODY = 5, HIVE_ROLE_CONTAINER_DEEP = 6, HIVE_ROLE_CONTAINER_ITEMS = 7, HIVE_ROLE_CONTAINER_IF_MARKED = 8 };
 
 static bool hive_push_node(hive_scan *s, TSNode n, bool deep) {
 	if (s->nstack == s->stackcap) {
@@ -229,6 +234,8 @@ static bool hive_push_items(hive_scan *s, TSNode body, const uint32_t *marks, ui
 // no nested braces cannot define a type. A container.body capture is
 // scanned at every depth if one of the sorted marks lies inside it after
 // its first byte, else one level deep if it has a syntax error; a
+// container.if_marked capture one level deep if a mark lies anywhere
+// inside it or it has a syntax error; a
 // container.deep capture always at every depth. A deep scan runs deepq,
 // the query without its patterns that capture only containers. It finds
 // everything below its node, so it pushes no containers. It returns 0, or
@@ -275,6 +282,14 @@ static int hive_shallow(hive_scan *s, TSQueryCursor *qc, const TSQuery *q, const
 					if (nmarks && hive_marked(marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) {
 						if (!hive_push_items(s, c.node, marks, nmarks, ts_node_start_byte(c.node) + 1, ts_node_end_byte(c.node))) return -1;
 					} else if (ts_node_has_error(c.node)) {
+						if (!hive_push_node(s, c.node, false)) return -1;
+					}
+					break;
+				case HIVE_ROLE_CONTAINER_IF_MARKED:
+					// From its first byte: a Python block's first
+					// statement may be the def or import that marks it.
+					if (c.node.id == n.id) break;
+					if (hive_marked(marks, nmarks, ts_node_start_byte(c.node), ts_node_end_byte(c.node)) || ts_node_has_error(c.node)) {
 						if (!hive_push_node(s, c.node, false)) return -1;
 					}
 					break;
@@ -370,6 +385,8 @@ func cRole(r role) uint8 {
 		return C.HIVE_ROLE_CONTAINER_DEEP
 	case roleContainerItems:
 		return C.HIVE_ROLE_CONTAINER_ITEMS
+	case roleContainerIfMarked:
+		return C.HIVE_ROLE_CONTAINER_IF_MARKED
 	}
 	return C.HIVE_ROLE_KEEP
 }

@@ -17,7 +17,8 @@ import (
 // consistent: line classes add up, symbols lie within the file, and the
 // syntax-error count is what a walk of every node finds. For C, the lexer
 // finds the lines and decision points the reference query does; for C++,
-// Go and Java, the analysis is the whole-tree reference's (diffReference).
+// Go, Java and Python, the analysis is the whole-tree reference's
+// (diffReference).
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint8(0), []byte("package a\nfunc (s *S[T]) M() { if a && b {} }\n"))
 	f.Add(uint8(1), []byte("int main(void) { if (x) { return 1;\n"))
@@ -69,6 +70,8 @@ func FuzzAnalyze(f *testing.F) {
 			checkAgainstReference(t, ra, javaReference, src, analysed{an, a.spans})
 		case Rust:
 			checkAgainstReference(t, ra, rustReference, src, analysed{an, a.spans})
+		case Python:
+			checkAgainstReference(t, ra, pythonReference, src, analysed{an, a.spans})
 		}
 		assert.GreaterOrEqual(t, an.Complexity, functions)
 	})
@@ -168,6 +171,8 @@ var keywordQuery = map[string]string{
 	"tsx":        jsKeywordQuery,
 	"rust": `([(identifier) (type_identifier) (field_identifier) (shorthand_field_identifier)] @id
 		(#match? @id "^(if|for|while|else|match|loop|return|break|continue|yield|as|in|let|mut|ref|move|self|super|crate|true|false|await|async|const|dyn|pub|static|try|unsafe|where|fn|struct|enum|trait|type|mod|impl|use|extern|macro_rules)$"))`,
+	// match and case are names in Python, and the lexer must tell them.
+	"python": `((identifier) @id (#match? @id "^(if|elif|for|while|except|and|or|lambda)$"))`,
 }
 
 const jsKeywordQuery = `((object (method_definition name: (property_identifier) @id))
@@ -212,4 +217,16 @@ func FuzzRust(f *testing.F) {
 		"fn outer() { fn inner() { if a && b {} } impl S { fn m(&self) {} } use a::b; m! { fn not_one() {} } }\n",
 		"#![allow(x)]\n#[cfg(test)]\nmod tests { #[test] fn t() { match x { S { .. } if a => {} _ => {} } } }\nmacro_rules! m { ($x:expr) => { if $x {} }; }\n",
 		"impl<T> Tr for Vec<T> where for<'b> T: Fn(&'b u8) { fn f(&self) -> bool { let g = || &&x; g() || h() } }\n")
+}
+
+// FuzzPython does for Python what FuzzJava does for Java, strictly (a
+// function nested in a function is real), from tree-sitter-python's
+// corpus and the strings, f-strings, numbers and match statements that
+// the lexer must read as the grammar does.
+func FuzzPython(f *testing.F) {
+	fuzzAgainstReference(f, "github.com/tree-sitter/tree-sitter-python", Python, pythonReference,
+		"s = rb'\\\\' if x else Rb\"\\\"\" # c\nt = f\"{a if b else c:#x} {{if}} {d!r:>{w}}\"\n",
+		"x = \"\"\"\n\n# not\n\"\"\" + r\"\\\n\" and \"\\N{a}\" or `b`\ny = 1if a else 0x1for z in w\n",
+		"match x:\n    case 1 if y:\n        case = 2\n    case [a, b]:\n        def f(): import os\ncase = 3\n",
+		"def f():\n    @d\n    class C:\n        def m(self): return lambda: 1 if a else 2\n    try:\n        import x\n    except* E:\n        pass\n")
 }

@@ -38,8 +38,9 @@ type Language struct {
 	// lexc.go for why C does this).
 	lex func(src []byte, out *cLex)
 	// logicKind, when set, is the node kind of which the lexer's
-	// cLex.logic tokens (logicLen bytes each) must be the operator to count
-	// (TypeScript's '?', a ternary's or not); unset, binary_expression and 2.
+	// cLex.logic tokens (logicLen bytes each) must be a child to count
+	// (TypeScript's '?', a ternary's or not; Python's case, a case
+	// clause's or a name); unset, binary_expression and 2.
 	logicKind string
 	logicLen  uint32
 
@@ -57,7 +58,7 @@ var (
 	JavaScript = &Language{Name: "javascript", Extensions: []string{".js", ".mjs", ".cjs", ".jsx"}, Interpreters: []string{"node", "nodejs"}, grammar: tsjs.Language, query: "javascript.scm", lex: lexJS}
 	TypeScript = &Language{Name: "typescript", Extensions: []string{".ts", ".mts", ".cts"}, Interpreters: []string{"ts-node", "deno", "bun", "tsx"}, grammar: tsts.LanguageTypescript, query: "typescript.scm", lex: lexTS, logicKind: "ternary_expression", logicLen: 1}
 	TSX        = &Language{Name: "tsx", Extensions: []string{".tsx"}, grammar: tsts.LanguageTSX, query: "tsx.scm", lex: lexTSX, logicKind: "ternary_expression", logicLen: 1}
-	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm"}
+	Python     = &Language{Name: "python", Extensions: []string{".py", ".pyi", ".pyw"}, Interpreters: []string{"python", "pypy"}, grammar: tspython.Language, query: "python.scm", lex: lexPython, logicKind: "case_clause", logicLen: 4}
 	Rust       = &Language{Name: "rust", Extensions: []string{".rs"}, grammar: tsrust.Language, query: "rust.scm", lex: lexRust}
 	Java       = &Language{Name: "java", Extensions: []string{".java"}, grammar: tsjava.Language, query: "java.scm", lex: lexJava}
 )

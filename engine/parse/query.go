@@ -58,6 +58,13 @@ import (
 //	@container.deep     a node always scanned at every depth: code outside any
 //	                    function that is rare but may hold definitions (C++
 //	                    statements at file scope)
+//	@container.if_marked a container (one level deep) only when the lexer
+//	                    marked an offset anywhere inside it, or its subtree
+//	                    has a syntax error: Python's blocks and compound
+//	                    statements, where definitions nest at any depth but
+//	                    only as statements, so the scan follows the
+//	                    statements that lead to a mark and never walks an
+//	                    expression
 //	@_...               helpers for predicates, ignored
 //
 //go:embed queries/*.scm
@@ -83,6 +90,7 @@ const (
 	roleContainerDeep
 	roleCallee
 	roleContainerItems
+	roleContainerIfMarked
 )
 
 // compiled is a language's grammar with its queries, and what the analyzer
@@ -130,14 +138,14 @@ func compile(l *Language) (*compiled, error) {
 	for _, name := range q.CaptureNames() {
 		r, kind := captureRole(name)
 		c.roles = append(c.roles, r)
-		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep || r == roleContainerItems
+		c.shallow = c.shallow || r == roleContainer || r == roleContainerIfError || r == roleContainerIfNested || r == roleContainerBody || r == roleContainerDeep || r == roleContainerItems || r == roleContainerIfMarked
 		c.kinds = append(c.kinds, kind)
 		c.cRoles = append(c.cRoles, cRole(r))
 	}
 	if c.shallow {
 		for i, r := range c.roles {
 			switch r {
-			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep, roleContainerItems,
+			case roleIgnore, roleContainer, roleContainerIfError, roleContainerIfNested, roleContainerBody, roleContainerDeep, roleContainerItems, roleContainerIfMarked,
 				roleDefinition, roleName, roleDeclarator, roleImport, roleTypeBody, roleReceiver, roleScope, roleCallee:
 			default:
 				return nil, fmt.Errorf("parse: %s: queries/%s: capture @%s is not supported in a shallow query (one with @container)", l.Name, l.query, q.CaptureNames()[i])
@@ -215,6 +223,8 @@ func captureRole(name string) (role, string) {
 		return roleCallee, ""
 	case name == "container.items":
 		return roleContainerItems, ""
+	case name == "container.if_marked":
+		return roleContainerIfMarked, ""
 	}
 	return roleIgnore, ""
 }

@@ -300,9 +300,9 @@ func sourceFiles(t testing.TB, root string, lang *Language) []string {
 // is real, not a macro call or error recovery's invention (Java: a method
 // of a local or an anonymous class; JavaScript and TypeScript: closures,
 // local classes, object-literal methods; Rust: nested fns and items in
-// blocks), so that the one difference
-// diffReference allows is a difference there too.
-var nestedReal = map[string]bool{"java": true, "javascript": true, "typescript": true, "tsx": true, "rust": true}
+// blocks; Python: a closure, a local class's method), so that the one
+// difference diffReference allows is a difference there too.
+var nestedReal = map[string]bool{"java": true, "javascript": true, "typescript": true, "tsx": true, "rust": true, "python": true}
 
 // diffReferenceFor is diffReference for the language named lang: strict
 // where nestedReal says so.
@@ -318,7 +318,11 @@ func diffReferenceFor(lang string, got, ref analysed, hasError bool) string {
 }
 
 // preprocessed reports whether ref's language has preprocessor lines,
-// whose decision points referenceAnalysis leaves out. Rust, JavaScript and
-// TypeScript have none: a line starting with # holds an attribute
-// ("#[test] fn f() { if a {} }") or a private class member.
-func preprocessed(ref *Language) bool { return ref.Name != "rust" && !isJSFamily(ref) }
+// whose decision points referenceAnalysis leaves out. Rust, JavaScript,
+// TypeScript and Python have none: a line starting with # holds an
+// attribute ("#[test] fn f() { if a {} }"), a private class member, or a
+// Python comment or the text of a string that may close on it
+// (#endif""".format(x if c else y)).
+func preprocessed(ref *Language) bool {
+	return ref.Name != "rust" && ref.Name != "python" && !isJSFamily(ref)
+}
