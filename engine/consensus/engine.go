@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,7 +70,6 @@ type Engine struct {
 	client        Completer
 	store         Store
 	runs          *store.RunRecorder // nil unless the store is a groupCommitter
-	insertAfter   time.Duration      // see WithInsertAfter
 	m             *metrics
 	lru           *lru
 	cacheTTL      time.Duration
@@ -104,7 +102,6 @@ type options struct {
 	cacheEntries  int
 	cacheTTL      time.Duration
 	recordTimeout time.Duration
-	insertAfter   time.Duration
 	onStoreError  func(error)
 }
 
@@ -132,11 +129,6 @@ func WithCache(entries int, ttl time.Duration) Option {
 // that say they were not recorded.
 func WithRecordTimeout(d time.Duration) Option { return func(o *options) { o.recordTimeout = d } }
 
-// WithInsertAfter sets how long a run goes before its "running" row is
-// inserted (default DefaultInsertAfter; 0: at once). A run that ends sooner
-// is recorded in one commit, row and outcome together.
-func WithInsertAfter(d time.Duration) Option { return func(o *options) { o.insertAfter = d } }
-
 // WithStoreErrorHandler receives errors of background store writes (cache
 // puts, and the late record of a run answered as not recorded), which have
 // no caller to return to (default: ignored; they are also counted in
@@ -152,16 +144,12 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 	if client == nil {
 		return nil, errors.New("consensus: New needs an LLM client")
 	}
-	o := options{cacheEntries: DefaultCacheEntries, cacheTTL: DefaultCacheTTL, recordTimeout: DefaultRecordTimeout,
-		insertAfter: DefaultInsertAfter}
+	o := options{cacheEntries: DefaultCacheEntries, cacheTTL: DefaultCacheTTL, recordTimeout: DefaultRecordTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	if o.recordTimeout <= 0 {
 		return nil, fmt.Errorf("consensus: WithRecordTimeout(%v): want a positive duration", o.recordTimeout)
-	}
-	if o.insertAfter < 0 {
-		return nil, fmt.Errorf("consensus: WithInsertAfter(%v): want 0 or a positive duration", o.insertAfter)
 	}
 	if o.reg == nil {
 		o.reg = prometheus.NewRegistry()
@@ -173,7 +161,7 @@ func New(cfg *Config, client Completer, opts ...Option) (*Engine, error) {
 	e := &Engine{
 		cfg: cfg, client: client, store: o.store, m: m,
 		lru: newLRU(o.cacheEntries, o.cacheTTL), cacheTTL: o.cacheTTL, recordTimeout: o.recordTimeout,
-		insertAfter: o.insertAfter, putErrs: o.onStoreError,
+		putErrs: o.onStoreError,
 	}
 	if e.store != nil {
 		if g, ok := e.store.(groupCommitter); ok {
@@ -275,14 +263,12 @@ func (e *Engine) Run(ctx context.Context, req Request, on EventHandler) (*Result
 	e.m.inflight.Inc()
 	defer e.m.inflight.Dec()
 
-	// The conversation row is inserted while the stages run (after
-	// insertAfter, so that a run ending sooner is one commit: see
-	// store.RunRecorder.BeginAfter), and its id is known, without waiting on
-	// the store, when they end.
+	// The conversation row is inserted while the stages run, so that its id
+	// is known, without waiting on the store, when they end.
 	var rw *store.RunWrite
 	if e.runs != nil {
-		rw = e.runs.BeginAfter(&store.Conversation{CreatedAt: start, Question: question, Context: ctxText,
-			Profile: p.Name, CacheKey: key}, e.insertAfter)
+		rw = e.runs.Begin(&store.Conversation{CreatedAt: start, Question: question, Context: ctxText,
+			Profile: p.Name, CacheKey: key})
 	}
 
 	res := &Result{Profile: p.Name, Question: question, Status: StatusOK, CacheKey: key,
@@ -564,9 +550,6 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxTex
 		}
 		return id, nil
 	}
-	if id, ok, err := e.recordWhole(wctx, rw, conv, msgs, res, latency); ok {
-		return id, err
-	}
 	id, err := rw.ID(wctx)
 	if err != nil {
 		if wctx.Err() == nil {
@@ -575,7 +558,9 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxTex
 		e.late.Add(1)
 		go func() {
 			defer e.late.Done()
-			rw.Finish(conv, msgs, e.lateRecordError)
+			rw.Finish(conv, msgs, func(err error) {
+				e.storeError(fmt.Errorf("consensus: completing the record of a run answered as not recorded: %w", err))
+			})
 		}()
 		return 0, fmt.Errorf("consensus: the store did not record the run within %s (the record is still queued and "+
 			"will be written when the database accepts it, under an id this answer cannot carry): %w", e.recordTimeout, err)
@@ -586,7 +571,9 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxTex
 		// then only fills the in-memory layer. Its wall time is the run's
 		// until now: the record's own wait is not known yet, and nothing
 		// reads it back.
-		rw.FinishCached(conv, msgs, res.CacheKey, e.cachedValue(id, res, latency), e.cacheTTL, nil)
+		data := appendCached(nil, &cachedResult{ConversationID: id, Profile: res.Profile, Final: res.Final,
+			Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: latency})
+		rw.FinishCached(conv, msgs, res.CacheKey, data, e.cacheTTL, nil)
 	} else {
 		rw.Finish(conv, msgs, nil)
 	}
@@ -594,65 +581,6 @@ func (e *Engine) record(ctx context.Context, rw *store.RunWrite, profile, ctxTex
 		return id, fmt.Errorf("consensus: recording the run: %w", err)
 	}
 	return id, nil
-}
-
-// recordWhole records a run that ended before its row was inserted, row
-// and outcome in one commit (ok false: the row was inserted, record goes
-// on as for Begin). If the commit does not come within wctx, the record
-// stays queued and is written when the database accepts it; a failure then
-// goes to the store error handler, as the answer could not carry it.
-func (e *Engine) recordWhole(wctx context.Context, rw *store.RunWrite, conv *store.Conversation, msgs []store.Message,
-	res *Result, latency time.Duration) (id int64, ok bool, err error) {
-	var valueFor func(int64) []byte
-	if res.Status == StatusOK {
-		valueFor = func(id int64) []byte { return e.cachedValue(id, res, latency) }
-	}
-	var gaveUp atomic.Bool
-	var once sync.Once
-	late := func(err error) { once.Do(func() { e.lateRecordError(err) }) }
-	onErr := func(err error) {
-		if gaveUp.Load() {
-			late(err)
-		}
-	}
-	if !rw.Record(conv, msgs, res.CacheKey, valueFor, e.cacheTTL, onErr) {
-		return 0, false, nil
-	}
-	if err := rw.Wait(wctx); err != nil {
-		if wctx.Err() == nil {
-			return 0, true, fmt.Errorf("consensus: recording the run: %w", err)
-		}
-		gaveUp.Store(true)
-		// A failure published before the flag was set is reported here.
-		if done, ferr := rw.Finished(); done && ferr != nil {
-			late(ferr)
-		}
-		return 0, true, fmt.Errorf("consensus: the store did not record the run within %s (the record is still queued and "+
-			"will be written when the database accepts it, under an id this answer cannot carry): %w", e.recordTimeout, err)
-	}
-	id, err = rw.ID(wctx)
-	return id, true, err
-}
-
-// DefaultInsertAfter is how long a run goes before its "running" row is
-// inserted (store.RunRecorder.BeginAfter). Against a real LLM a run takes
-// seconds, so its row appears at once for all practical purposes; against a
-// fast upstream most runs end sooner and are one commit.
-const DefaultInsertAfter = 50 * time.Millisecond
-
-// cachedValue is the store's copy of a successful run's answer: its wall
-// time is the run's until the record (the record's own wait is not known
-// yet, and nothing reads it back).
-func (e *Engine) cachedValue(id int64, res *Result, latency time.Duration) []byte {
-	return appendCached(nil, &cachedResult{ConversationID: id, Profile: res.Profile, Final: res.Final,
-		Stages: res.Stages, Totals: res.Totals, Upstream: res.Upstream, Wall: latency})
-}
-
-// lateRecordError reports a record that failed after its run was answered
-// as not recorded (it is not in any answer, so it goes to the store error
-// handler).
-func (e *Engine) lateRecordError(err error) {
-	e.storeError(fmt.Errorf("consensus: completing the record of a run answered as not recorded: %w", err))
 }
 
 // lookup checks the LRU, then the store. It returns the layer that hit.

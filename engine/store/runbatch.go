@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -39,8 +38,6 @@ type RunRecorder struct {
 	closed bool
 	wake   chan struct{} // capacity 1: "the queue is not empty"
 	done   chan struct{} // closed when the writer goroutine has exited
-	// commits counts committed transactions (tests: one per short run).
-	commits atomic.Int64
 	// slots bounds the finishes and cache puts queued or being written:
 	// enqueue takes a slot (waiting when all are taken), write gives it
 	// back. Without it a server offered more runs than the disk takes grew
@@ -69,26 +66,7 @@ type RunWrite struct {
 	onErr     func(error)
 	finished  chan struct{} // closed once the outcome committed or failed
 	finishErr error
-
-	// A write from BeginAfter: its insert waits for a timer, and a run that
-	// ends first is recorded whole, insert and outcome in one transaction
-	// (Record). lazyMu orders the timer against Record.
-	lazyMu    sync.Mutex
-	lazy      lazyState
-	timer     *time.Timer
-	valueFor  func(id int64) []byte // Record's cache value, built once the id is known
-	recordErr func(error)
 }
-
-// lazyState is where a BeginAfter write stands.
-type lazyState uint8
-
-const (
-	notLazy      lazyState = iota // Begin: inserted at once
-	lazyWaiting                   // BeginAfter: neither the timer nor Record yet
-	lazyInserted                  // the timer fired first: the insert is queued
-	lazyRecorded                  // Record came first: one write for everything
-)
 
 // runOp is one queued write: a RunWrite's begin or finish, or a cache put.
 type runOp struct {
@@ -103,7 +81,6 @@ const (
 	opBegin opKind = iota
 	opFinish
 	opCachePut
-	opRecord // a BeginAfter write's insert and outcome together (Record)
 )
 
 type cacheEntry struct {
@@ -136,76 +113,6 @@ func (r *RunRecorder) Begin(c *Conversation) *RunWrite {
 	w := &RunWrite{r: r, conv: c, begun: make(chan struct{}), finished: make(chan struct{})}
 	r.enqueue(runOp{kind: opBegin, w: w})
 	return w
-}
-
-// BeginAfter is Begin with the insert held back for d (d ≤ 0: Begin): a run that ends
-// sooner is recorded with Record, its row inserted complete with its
-// outcome in one transaction; a longer one gets its "running" row after d,
-// as Begin would have inserted it, and ends with Finish.
-//
-// Why: on a fast upstream most runs end within milliseconds, and for them
-// the separate insert was a second commit (and a second wake of the writer)
-// per run, a tenth of `hive serve`'s CPU per run. A run that is killed
-// before d leaves no row, which is what a run that never answered should
-// leave; one killed later leaves its "running" row, marked abandoned when the
-// database is next opened.
-func (r *RunRecorder) BeginAfter(c *Conversation, d time.Duration) *RunWrite {
-	if d <= 0 {
-		return r.Begin(c)
-	}
-	if c.CreatedAt.IsZero() {
-		c.CreatedAt = time.Now()
-	}
-	if c.Status == "" {
-		c.Status = "running"
-	}
-	w := &RunWrite{r: r, conv: c, begun: make(chan struct{}), finished: make(chan struct{}), lazy: lazyWaiting}
-	w.lazyMu.Lock()
-	w.timer = time.AfterFunc(d, w.insertNow)
-	w.lazyMu.Unlock()
-	return w
-}
-
-// insertNow queues a BeginAfter write's insert, unless Record came first.
-func (w *RunWrite) insertNow() {
-	w.lazyMu.Lock()
-	defer w.lazyMu.Unlock()
-	if w.lazy != lazyWaiting {
-		return
-	}
-	w.lazy = lazyInserted
-	w.r.enqueue(runOp{kind: opBegin, w: w})
-}
-
-// Record queues, for a BeginAfter write whose insert has not been queued
-// yet, the whole record in one write: the row with out's Status, Final,
-// TotalCost and Latency, the messages, and (valueFor not nil) the cache
-// entry valueFor(id) under key for ttl (0: no expiry). It returns false,
-// and does nothing, when the insert was already queued (or for a Begin
-// write): then call ID and Finish or FinishCached as for Begin. Otherwise
-// Wait waits for the commit, and ID returns the id once it has. onErr is
-// as for Finish.
-func (w *RunWrite) Record(out *Conversation, msgs []Message, key string, valueFor func(id int64) []byte, ttl time.Duration, onErr func(error)) bool {
-	w.lazyMu.Lock()
-	defer w.lazyMu.Unlock()
-	if w.lazy != lazyWaiting {
-		return false
-	}
-	w.lazy = lazyRecorded
-	w.timer.Stop()
-	c := *w.conv
-	c.Status, c.Final, c.TotalCost, c.Latency = out.Status, out.Final, out.TotalCost, out.Latency
-	w.conv, w.out, w.msgs, w.onErr = &c, out, msgs, onErr
-	if valueFor != nil {
-		now := time.Now().UnixNano()
-		w.put = &cacheEntry{key: key, created: now}
-		if ttl > 0 {
-			w.put.expires = now + int64(ttl)
-		}
-		w.valueFor = valueFor
-	}
-	w.r.enqueue(runOp{kind: opRecord, w: w})
-	return true
 }
 
 // ID waits for Begin's insert and returns the conversation's id.
@@ -264,17 +171,6 @@ func (w *RunWrite) Wait(ctx context.Context) error {
 		return w.finishErr
 	case <-ctx.Done():
 		return fmt.Errorf("store: waiting for conversation %d: %w", w.id, context.Cause(ctx))
-	}
-}
-
-// Finished reports, without waiting, whether the outcome's write has
-// committed or failed, and its error.
-func (w *RunWrite) Finished() (bool, error) {
-	select {
-	case <-w.finished:
-		return true, w.finishErr
-	default:
-		return false, nil
 	}
 }
 
@@ -403,16 +299,6 @@ func (r *RunRecorder) write(ops []runOp) {
 			close(w.begun)
 			continue
 		}
-		if op.kind == opRecord {
-			w.id, w.beginErr = w.conv.ID, errs[i]
-			if errs[i] != nil {
-				w.id, w.beginErr = 0, fmt.Errorf("store: record conversation: %w", errs[i])
-				w.fail(w.beginErr)
-			}
-			close(w.begun)
-			close(w.finished)
-			continue
-		}
 		if errs[i] != nil {
 			w.fail(fmt.Errorf("store: finish conversation %d: %w", w.id, errs[i]))
 		}
@@ -441,7 +327,7 @@ func (r *RunRecorder) inTx(ops []runOp) error {
 			}
 			continue
 		}
-		if op.kind == opBegin || op.kind == opRecord {
+		if op.kind == opBegin {
 			if insConv == nil {
 				insConv = tx.StmtContext(ctx, r.s.stmts.insertConversation)
 			}
@@ -454,34 +340,23 @@ func (r *RunRecorder) inTx(ops []runOp) error {
 			if c.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
-			if op.kind == opBegin {
-				continue
-			}
+			continue
 		}
-		if insMsg == nil {
+		if finish == nil {
+			finish = tx.StmtContext(ctx, r.s.stmts.finishConversation)
 			insMsg = tx.StmtContext(ctx, r.s.stmts.insertMessage)
 		}
-		w := op.w
-		id := w.id
-		if op.kind == opRecord {
-			// Its row was inserted above, with the outcome: no update.
-			id = w.conv.ID
-		} else {
-			if finish == nil {
-				finish = tx.StmtContext(ctx, r.s.stmts.finishConversation)
-			}
-			out := w.out
-			res, err := finish.ExecContext(ctx, out.Status, out.Final, out.TotalCost, int64(out.Latency), id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return errors.New("the conversation row is gone")
-			}
+		w, out := op.w, op.w.out
+		res, err := finish.ExecContext(ctx, out.Status, out.Final, out.TotalCost, int64(out.Latency), w.id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errors.New("the conversation row is gone")
 		}
 		for i := range w.msgs {
 			m := &w.msgs[i]
-			m.ConversationID = id
+			m.ConversationID = w.id
 			if m.CreatedAt.IsZero() {
 				m.CreatedAt = w.conv.CreatedAt
 			}
@@ -496,17 +371,10 @@ func (r *RunRecorder) inTx(ops []runOp) error {
 			if put == nil {
 				put = tx.StmtContext(ctx, r.s.stmts.cachePut)
 			}
-			if w.valueFor != nil {
-				e.value = w.valueFor(id)
-			}
 			if _, err := put.ExecContext(ctx, e.key, e.value, e.created, e.expires); err != nil {
 				return fmt.Errorf("cache put: %w", err)
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	r.commits.Add(1)
-	return nil
+	return tx.Commit()
 }
