@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
@@ -89,27 +88,7 @@ func TestCPPMatchesReference(t *testing.T) {
 		}
 	}
 
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var c tally
-	for _, name := range names {
-		src := sources[name]
-		got := analyze(t, a, CPP, src)
-		ref, hasError := referenceAnalysis(t, ra, cppReference, src)
-		if d := c.add(got, ref, hasError); d != "" {
-			if c.differ <= 20 {
-				t.Errorf("%s:\n%s", name, d)
-			}
-		}
-	}
-	t.Logf("%d sources: %v", len(names), &c)
-	assert.Zero(t, c.differ, "sources that differ from the reference")
+	c := matchReference(t, CPP, cppReference, sources)
 	require.Greater(t, c.valid, 300, "too few error-free sources to mean anything")
 }
 
@@ -117,10 +96,7 @@ func TestCPPMatchesReference(t *testing.T) {
 // against the whole-tree query, case by case, on what C++ lexes
 // differently from C.
 func TestLexCPPMatchesReference(t *testing.T) {
-	cases := []struct {
-		name, src string
-		branches  int // what both must count
-	}{
+	cases := []lexCase{
 		{"raw string with comment markers", "const char* s = R\"(// not a comment /* nor this */)\"; // but this\n", 0},
 		{"raw string over lines", "auto s = R\"x(\n\n  a )\" b\n// c\n)x\";\nint y;\n", 0},
 		{"raw string prefixes", "auto a = LR\"(x)\", b = u8R\"--(y)--\", c = uR\"(\")\", d = UR\"()\";\n", 0},
@@ -142,21 +118,7 @@ func TestLexCPPMatchesReference(t *testing.T) {
 		{"an unclosed block comment is a division", "int y = 1 /* c */;\nint x = 2 /*p && 1;\n", 1},
 		{"user-defined literals", "auto s = \"a\"s + 'b'_c; auto t = 1.5_km && x;\n", 1},
 	}
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(tt.src)
-			ref, hasError := referenceAnalysis(t, ra, cppReference, src)
-			require.False(t, hasError, "the case must be valid C++")
-			got := analyze(t, a, CPP, src)
-			assert.Equal(t, tt.branches, ref.Complexity-ref.Functions, "the reference's decision points")
-			d, _ := diffReference(got, ref, false)
-			assert.Empty(t, d)
-			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
-		})
-	}
+	checkLexCases(t, CPP, cppReference, cases)
 }
 
 // TestCPPShallowSymbols covers where the shallow C++ query looks for

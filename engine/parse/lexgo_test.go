@@ -78,10 +78,7 @@ func TestGoMatchesReference(t *testing.T) {
 // TestLexGoMatchesReference checks line classes and decision points
 // against the whole-tree query, case by case.
 func TestLexGoMatchesReference(t *testing.T) {
-	cases := []struct {
-		name, src string
-		branches  int // what both must count
-	}{
+	cases := []lexCase{
 		{"comment markers in strings", "package p\n\nvar s = \"/* no */ // no\" // yes\nvar r = '\"'\n", 0},
 		{"raw strings over lines", "package p\n\nvar s = `\n\n  if a && b // not code\n`\n", 0},
 		{"a line comment does not continue", "package p\n\n// a \\\nvar x = 1\n", 0},
@@ -96,21 +93,7 @@ func TestLexGoMatchesReference(t *testing.T) {
 		{"an unclosed block comment is a division", "package p\n\nvar y = 1 /* c */\nvar x = 2 /*p && q\n", 1},
 		{"CRLF", "package p\r\n\r\n// c\r\nfunc f(a bool) {\r\n\tif a {\r\n\t}\r\n}\r\n", 1},
 	}
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(tt.src)
-			ref, hasError := referenceAnalysis(t, ra, goReference, src)
-			require.False(t, hasError, "the case must be valid Go to tree-sitter-go")
-			got := analyze(t, a, Go, src)
-			assert.Equal(t, tt.branches, ref.Complexity-ref.Functions, "the reference's decision points")
-			d, _ := diffReference(got, ref, false)
-			assert.Empty(t, d)
-			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
-		})
-	}
+	checkLexCases(t, Go, goReference, cases)
 }
 
 // TestGoShallowSymbols covers where the shallow Go query finds symbols:

@@ -68,38 +68,14 @@ func TestJavaMatchesReference(t *testing.T) {
 		}
 	}
 
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var c tally
-	for _, name := range names {
-		src := sources[name]
-		got := analyze(t, a, Java, src)
-		ref, hasError := referenceAnalysis(t, ra, javaReference, src)
-		if d := c.add(got, ref, hasError); d != "" {
-			if c.differ <= 20 {
-				t.Errorf("%s:\n%s", name, d)
-			}
-		}
-	}
-	t.Logf("%d sources: %v", len(names), &c)
-	assert.Zero(t, c.differ, "sources that differ from the reference")
-	assert.Zero(t, c.nested, "functions nested in functions not reported: in Java they are real")
+	c := matchReference(t, Java, javaReference, sources)
 	require.Greater(t, c.valid, 100, "too few error-free sources to mean anything")
 }
 
 // TestLexJavaMatchesReference checks line classes and decision points
 // against the whole-tree query, case by case.
 func TestLexJavaMatchesReference(t *testing.T) {
-	cases := []struct {
-		name, src string
-		branches  int // what both must count
-	}{
+	cases := []lexCase{
 		{"comment markers in strings and characters", "class A {\n  String s = \"/* no */ // no\"; // yes\n  char c = '\"', d = '/';\n}\n", 0},
 		{"strings span lines", "class A {\n  String s = \"a\n\n  // not a comment\n  if (a && b)\";\n}\n", 0},
 		{"text blocks", "class A {\n  String t = \"\"\"\n    // not a comment \"\" \\\"\"\" a ? b : c\n\n    /* nor this */\n    \"\"\";\n  String e = \"\"; // c\n}\n", 0},
@@ -122,22 +98,7 @@ func TestLexJavaMatchesReference(t *testing.T) {
 		{"no final newline", "class A { int x = 1; } /* end */", 0},
 		{"CRLF", "class A {\r\n  // c\r\n  void f(boolean a) {\r\n    if (a) {\r\n    }\r\n  }\r\n}\r\n", 1},
 	}
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(tt.src)
-			ref, hasError := referenceAnalysis(t, ra, javaReference, src)
-			require.False(t, hasError, "the case must be valid Java to tree-sitter-java")
-			got := analyze(t, a, Java, src)
-			assert.Equal(t, tt.branches, ref.Complexity-ref.Functions, "the reference's decision points")
-			d, nested := diffReference(got, ref, false)
-			assert.Empty(t, d)
-			assert.Zero(t, nested)
-			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
-		})
-	}
+	checkLexCases(t, Java, javaReference, cases)
 }
 
 // TestJavaShallowSymbols covers where definitions hide in Java and the

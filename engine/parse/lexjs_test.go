@@ -3,7 +3,6 @@ package parse
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -66,41 +65,6 @@ func jsSources(t *testing.T, module string, corpus []string, lang *Language, ext
 		}
 	}
 	return sources
-}
-
-// matchReference runs the differential test of lang against ref over
-// sources, strictly: on an error-free tree no function nested in a
-// function may be missing (definitions are real at any depth in these
-// languages).
-func matchReference(t *testing.T, lang, ref *Language, sources map[string][]byte) tally {
-	t.Helper()
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var c tally
-	for _, name := range names {
-		src := sources[name]
-		got := analyze(t, a, lang, src)
-		ref, hasError := referenceAnalysis(t, ra, ref, src)
-		nested := c.nested
-		if d := c.add(got, ref, hasError); d != "" {
-			if c.differ <= 20 {
-				t.Errorf("%s:\n%s", name, d)
-			}
-		}
-		if c.nested > nested {
-			t.Errorf("%s: %d functions nested in functions not reported", name, c.nested-nested)
-		}
-	}
-	t.Logf("%s, %d sources: %v", lang.Name, len(names), &c)
-	assert.Zero(t, c.differ, "sources that differ from the reference")
-	assert.Zero(t, c.nested, "functions nested in functions not reported")
-	return c
 }
 
 // TestJSMatchesReference is the differential test for JavaScript: on real

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,28 +86,7 @@ func TestPythonMatchesReference(t *testing.T) {
 		}
 	}
 
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var c tally
-	for _, name := range names {
-		src := sources[name]
-		got := analyze(t, a, Python, src)
-		ref, hasError := referenceAnalysis(t, ra, pythonReference, src)
-		if d := c.add(got, ref, hasError); d != "" {
-			if c.differ <= 20 {
-				t.Errorf("%s:\n%s", name, d)
-			}
-		}
-	}
-	t.Logf("%d sources: %v", len(names), &c)
-	assert.Zero(t, c.differ, "sources that differ from the reference")
-	assert.Zero(t, c.nested, "nested functions are real in Python: every one must be reported")
+	c := matchReference(t, Python, pythonReference, sources)
 	require.Greater(t, c.valid, 100, "too few error-free sources to mean anything")
 }
 
@@ -116,10 +94,7 @@ func TestPythonMatchesReference(t *testing.T) {
 // against the whole-tree query, case by case, on the tokens that hide
 // others and the decision points the tokens alone do not tell.
 func TestLexPythonMatchesReference(t *testing.T) {
-	cases := []struct {
-		name, src string
-		branches  int // what both must count
-	}{
+	cases := []lexCase{
 		{"comment markers in strings", "s = \"# not a comment\"  # but this\nt = '#'\n# c\n", 0},
 		{"triple-quoted strings over lines", "s = \"\"\"\n\n  if a and b:  # not code\n\"\"\"\nt = '''x\n''' if c else ''\n", 1},
 		{"docstrings are code", "def f():\n    \"\"\"Doc.\n\n    More.\n    \"\"\"\n    return 1\n", 0},
@@ -159,21 +134,7 @@ func TestLexPythonMatchesReference(t *testing.T) {
 		{"no final newline", "x = 1 if a else 2  # end", 1},
 		{"soft keywords as names", "type = 1\nprint(type)\nx.case = y.match\n", 0},
 	}
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(tt.src)
-			ref, hasError := referenceAnalysis(t, ra, pythonReference, src)
-			require.False(t, hasError, "the case must parse without errors")
-			got := analyze(t, a, Python, src)
-			assert.Equal(t, tt.branches, ref.Complexity-ref.Functions, "the reference's decision points")
-			d, _ := diffReference(got, ref, false)
-			assert.Empty(t, d)
-			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
-		})
-	}
+	checkLexCases(t, Python, pythonReference, cases)
 }
 
 // TestPythonShallowSymbols covers where the shallow Python query finds

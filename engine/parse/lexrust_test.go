@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -75,28 +74,7 @@ func TestRustMatchesReference(t *testing.T) {
 		}
 	}
 
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	names := make([]string, 0, len(sources))
-	for name := range sources {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var c tally
-	for _, name := range names {
-		src := sources[name]
-		got := analyze(t, a, Rust, src)
-		ref, hasError := referenceAnalysis(t, ra, rustReference, src)
-		if d := c.add(got, ref, hasError); d != "" {
-			if c.differ <= 20 {
-				t.Errorf("%s:\n%s", name, d)
-			}
-		}
-	}
-	t.Logf("%d sources: %v", len(names), &c)
-	assert.Zero(t, c.differ, "sources that differ from the reference")
-	assert.Zero(t, c.nested, "functions nested in functions not reported: in Rust they are real")
+	c := matchReference(t, Rust, rustReference, sources)
 	require.Greater(t, c.valid, 100, "too few error-free sources to mean anything")
 }
 
@@ -104,10 +82,7 @@ func TestRustMatchesReference(t *testing.T) {
 // against the whole-tree query, case by case, on the tokens that hide
 // others and the ones only the tree can decide.
 func TestLexRustMatchesReference(t *testing.T) {
-	cases := []struct {
-		name, src string
-		branches  int // what both must count
-	}{
+	cases := []lexCase{
 		{"doc comments", "//! crate doc\n/// item doc\n//// not doc\nfn f() {} // trailing\n", 0},
 		{"nested block comments", "/* a /* b */ if x && y { } */\nfn f() {}\n/* /* */ */ /**/ /***/ /*!*/\n", 0},
 		{"a slash before a star opens nothing after a slash", "/* a //* b */\nfn f() {}\n", 0},
@@ -141,22 +116,7 @@ func TestLexRustMatchesReference(t *testing.T) {
 		{"definitions in consts and statics", "const _: () = { impl Foo { fn m() {} } };\nstatic S: fn() = { fn inner() {} inner };\n", 0},
 		{"if after return, break and an attribute", "fn f() -> u8 { #[allow(x)] if a {} loop { break if b { 1 } else { 2 }; } return if c { 1 } else { 2 }; }\n", 3},
 	}
-	a, ra := NewAnalyzer(), NewAnalyzer()
-	defer a.Close()
-	defer ra.Close()
-	for _, tt := range cases {
-		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(tt.src)
-			ref, hasError := referenceAnalysis(t, ra, rustReference, src)
-			require.False(t, hasError, "the case must be valid Rust to tree-sitter-rust")
-			got := analyze(t, a, Rust, src)
-			assert.Equal(t, tt.branches, ref.Complexity-ref.Functions, "the reference's decision points")
-			d, nested := diffReference(got, ref, false)
-			assert.Empty(t, d)
-			assert.Zero(t, nested)
-			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
-		})
-	}
+	checkLexCases(t, Rust, rustReference, cases)
 }
 
 // TestRustShallowSymbols covers where the shallow Rust query finds

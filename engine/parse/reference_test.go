@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -188,6 +189,73 @@ func diffReference(got, ref analysed, hasError bool) (diff string, nested int) {
 		addf("file complexity %d, reference %d less %d missing nested functions", got.Complexity, ref.Complexity, missing)
 	}
 	return strings.Join(out, "\n"), missing
+}
+
+// lexCase is one case of a lexer's table test: a source that must parse
+// without errors, and the decision points the lexer and the whole-tree
+// reference must both count in it.
+type lexCase struct {
+	name, src string
+	branches  int
+}
+
+// checkLexCases holds lang's analysis of each case to ref's whole-tree one
+// (diffReferenceFor: strictly where nested functions are real), and both
+// to the case's count of decision points.
+func checkLexCases(t *testing.T, lang, ref *Language, cases []lexCase) {
+	t.Helper()
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	defer a.Close()
+	defer ra.Close()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			src := []byte(tt.src)
+			want, hasError := referenceAnalysis(t, ra, ref, src)
+			require.False(t, hasError, "the case must parse without errors as %s", lang.Name)
+			got := analyze(t, a, lang, src)
+			assert.Equal(t, tt.branches, want.Complexity-want.Functions, "the reference's decision points")
+			assert.Empty(t, diffReferenceFor(lang.Name, got, want, false))
+			assert.Equal(t, tt.branches, got.Complexity-got.Functions, "decision points")
+		})
+	}
+}
+
+// matchReference runs the differential test of lang against ref over
+// sources, in name order, reporting up to 20 sources that differ (see
+// diffReference), and asserts that none do; where functions nested in
+// functions are real (nestedReal), also that no such function is missing
+// from an error-free tree. It returns the tally for the caller's own checks.
+func matchReference(t *testing.T, lang, ref *Language, sources map[string][]byte) tally {
+	t.Helper()
+	a, ra := NewAnalyzer(), NewAnalyzer()
+	defer a.Close()
+	defer ra.Close()
+	names := make([]string, 0, len(sources))
+	for name := range sources {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var c tally
+	for _, name := range names {
+		src := sources[name]
+		got := analyze(t, a, lang, src)
+		ref, hasError := referenceAnalysis(t, ra, ref, src)
+		nested := c.nested
+		if d := c.add(got, ref, hasError); d != "" {
+			if c.differ <= 20 {
+				t.Errorf("%s:\n%s", name, d)
+			}
+		}
+		if c.nested > nested && nestedReal[lang.Name] {
+			t.Errorf("%s: %d functions nested in functions not reported", name, c.nested-nested)
+		}
+	}
+	t.Logf("%s, %d sources: %v", lang.Name, len(names), &c)
+	assert.Zero(t, c.differ, "sources that differ from the reference")
+	if nestedReal[lang.Name] {
+		assert.Zero(t, c.nested, "functions nested in functions not reported: in %s they are real", lang.Name)
+	}
+	return c
 }
 
 // tally counts a differential test's sources and what it found.
