@@ -441,13 +441,6 @@ func (c *cScan) shallow(cursor *ts.QueryCursor, q, deep *ts.Query, root *ts.Node
 	return unsafe.Slice((*capture)(unsafe.Pointer(c.s.caps)), c.s.ncaps), nil
 }
 
-// binaryOps returns the offsets in offs (ascending, each the start of a
-// two-byte operator) whose token is an operator of a node of kind kind,
-// reusing offs.
-func binaryOps(root *ts.Node, offs []uint32, kind uint16) []uint32 {
-	return operatorOps(root, offs, kind, 0, 2)
-}
-
 // operatorOps returns the offsets in offs (ascending, each the start of a
 // token size bytes long) whose token is a child of a node of kind kind or
 // kind2 (0 is no kind), reusing offs: TypeScript's '?', which the tree

@@ -31,7 +31,7 @@ type cLex struct {
 	branches                      []uint32
 	// logic holds, ascending, the offsets of && and || tokens that are
 	// decision points only if the tree makes them binary operators (C++:
-	// see binaryOps); the analyzer adds those to branches.
+	// see operatorOps); the analyzer adds those to branches.
 	logic []uint32
 	// marks are ascending offsets of tokens that may start a definition
 	// the whole-tree query would find inside a function body (C++: a class
@@ -129,7 +129,7 @@ func lexC(src []byte, out *cLex) { lexCFamily(src, out, false) }
 //   - raw strings, R"d(...)d" with the prefixes LR, uR, UR and u8R, which
 //     hold anything, line breaks and comment markers included;
 //   - catch is a decision point;
-//   - && and || go to out.logic for the tree to decide (binaryOps), since
+//   - && and || go to out.logic for the tree to decide (operatorOps), since
 //     T&& and operator&& are not decisions; a > before && ends an operand
 //     (is_same_v<A, B> && c);
 //   - class, struct, union and enum followed by a body, typedef, using X =

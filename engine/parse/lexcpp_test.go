@@ -251,7 +251,7 @@ func TestLexCPPMarks(t *testing.T) {
 	}
 }
 
-// binaryOps keeps exactly the operators of binary expressions, whatever
+// operatorOps keeps exactly the operators of binary expressions, whatever
 // else the tree puts at the offsets it is given.
 func TestBinaryOps(t *testing.T) {
 	src := "bool f(A&& a) { return a && b || (c && d); }\n#if X && Y\n#endif\nauto s = \"&&\";\n"
@@ -264,7 +264,7 @@ func TestBinaryOps(t *testing.T) {
 		}
 	}
 	require.Len(t, offs, 6)
-	got := binaryOps(tree.RootNode(), offs, c.kindBinary)
+	got := operatorOps(tree.RootNode(), offs, c.kindBinary, 0, 2)
 	var ops []string
 	for _, o := range got {
 		ops = append(ops, src[o:o+2]+"@"+fmt.Sprint(strings.Count(src[:o], "\n")+1))

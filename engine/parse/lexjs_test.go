@@ -84,12 +84,6 @@ func TestJSMatchesReference(t *testing.T) {
 	require.Greater(t, c.valid, 100, "too few error-free sources to mean anything")
 }
 
-// isJSFamily reports whether ref is one of the JavaScript and TypeScript
-// references, whose lines have no preprocessor directives.
-func isJSFamily(ref *Language) bool {
-	return ref == jsReference || ref == tsReference || ref == tsxReference
-}
-
 // TestTSMatchesReference does for TypeScript and TSX what
 // TestJSMatchesReference does for JavaScript, on tree-sitter-typescript's
 // examples and test corpus (as TypeScript and as TSX), this package's

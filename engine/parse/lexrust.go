@@ -32,7 +32,7 @@ import "unicode/utf8"
 // What counts is what the whole-tree query (queries/rust_reference.scm)
 // counted: if, while, for, each match arm (its =>), and the && and || of
 // binary expressions; not loop, not ?. The tokens leave three questions to
-// the tree (cLex.logic, decided by binaryOps like C++'s &&):
+// the tree (cLex.logic, decided by operatorOps like C++'s &&):
 //   - && and || after a token that may end an operand: "a && b" is binary,
 //     but the && of "if let Some(x) = a && b" joins a let chain, and "&&x"
 //     is two references (after a token that ends no operand, it is always

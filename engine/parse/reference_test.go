@@ -386,11 +386,9 @@ func diffReferenceFor(lang string, got, ref analysed, hasError bool) string {
 }
 
 // preprocessed reports whether ref's language has preprocessor lines,
-// whose decision points referenceAnalysis leaves out. Rust, JavaScript,
-// TypeScript and Python have none: a line starting with # holds an
-// attribute ("#[test] fn f() { if a {} }"), a private class member, or a
+// whose decision points referenceAnalysis leaves out: C and C++ only. In
+// the others a line starting with # is no directive: a Rust attribute
+// ("#[test] fn f() { if a {} }"), a JavaScript private class member, a
 // Python comment or the text of a string that may close on it
 // (#endif""".format(x if c else y)).
-func preprocessed(ref *Language) bool {
-	return ref.Name != "rust" && ref.Name != "python" && !isJSFamily(ref)
-}
+func preprocessed(ref *Language) bool { return ref.Name == "c" || ref.Name == "cpp" }
